@@ -1,0 +1,523 @@
+"""Load the knowledge folder (see knowledge/README.md) into frozen dataclasses.
+
+`load_knowledge(path)` reads everything once, validates it, and either returns a
+`KnowledgeBase` or raises `KnowledgeError` carrying *every* problem found, each with
+its file, line and what to do. Nothing else is ever raised for a bad file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from rapidfuzz import fuzz, process
+
+from bot.normalize import Normalizer
+from bot.yamlsource import Node, Problem, Report, display_path, parse_file, suggest
+
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "Article",
+    "Entry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Thresholds",
+    "default_knowledge_path",
+    "load_knowledge",
+]
+
+MAX_ANSWER_CHARS = 3500
+"""Telegram allows 4096 characters a message; the rest is kept for the source line."""
+MIN_VARIANTS = 5
+CONFUSABLE_SCORE = 92
+"""Phrasings of two entries at least this similar (rapidfuzz ratio) are reported."""
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SOURCE_KEY = re.compile(r"^(?:§[1-9][0-9]*|note [1-9][0-9]*|article)$")
+_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources", "related", "tags")
+_REQUIRED_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources")
+_ARTICLE_KEYS = ("outlet", "url", "published", "title", "author", "sources")
+_THRESHOLD_KEYS = ("phrasings", "answerable", "unanswerable")
+
+
+def default_knowledge_path() -> Path:
+    """The bundled FAQ: `knowledge/` beside the `bot` package (an editable install)."""
+    return Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@dataclass(frozen=True)
+class Article:
+    """What we know of the article: the same for every answer."""
+
+    outlet: str
+    url: str
+    published: str
+    title: str | None
+    author: str | None
+    sources: Mapping[str, str]
+    """Citable keys (§1, note 1, article) and their short labels, in file order."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One curated question and its answer."""
+
+    id: str
+    question: str
+    variants: tuple[str, ...]
+    answer: str
+    sources: tuple[str, ...]
+    related: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The canonical question followed by its variants."""
+        return (self.question, *self.variants)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Minimum rates (0-1) that `faqbot test` demands (knowledge/thresholds.yaml)."""
+
+    phrasings: float = 1.0
+    """Share of the FAQ's own phrasings that must reach their entry."""
+    answerable: float = 0.9
+    """Share of the development set's answerable questions answered correctly."""
+    unanswerable: float = 0.9
+    """Share of the development set's unanswerable questions not answered."""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The whole validated FAQ."""
+
+    path: Path
+    article: Article
+    entries: tuple[Entry, ...]
+    synonyms: Mapping[str, tuple[str, ...]]
+    thresholds: Thresholds
+    files: tuple[Path, ...]
+    warnings: tuple[Problem, ...] = ()
+    by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", MappingProxyType({e.id: e for e in self.entries}))
+
+    @property
+    def variant_count(self) -> int:
+        """Number of variants over all entries."""
+        return sum(len(e.variants) for e in self.entries)
+
+    def normalizer(self) -> Normalizer:
+        """A normaliser that applies this FAQ's synonyms."""
+        return Normalizer(self.synonyms)
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder has errors; `problems` lists all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# --- small typed readers --------------------------------------------------------------
+
+
+def _text(node: Node | None, report: Report, what: str, *, required: bool = True) -> str | None:
+    """A non-empty string value, or None (with an error when required)."""
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, bool) or not isinstance(node.value, str | int | float):
+        report.error(node.file, node.line, f"{what} must be text, not a list or a mapping")
+        return None
+    text = str(node.value).strip()
+    if not text and required:
+        report.error(node.file, node.line, f"{what} is empty: write it, or remove the entry")
+        return None
+    return text or None
+
+
+def _texts(node: Node | None, report: Report, what: str) -> list[tuple[str, Node]]:
+    """A list of non-empty strings, with their nodes."""
+    if node is None or node.value is None:
+        return []
+    items = node.value if isinstance(node.value, list) else None
+    if items is None:
+        if isinstance(node.value, str):
+            report.error(
+                node.file, node.line, f'{what} must be a list: write it as ["{node.value}"]'
+            )
+        else:
+            report.error(node.file, node.line, f"{what} must be a list of texts")
+        return []
+    out: list[tuple[str, Node]] = []
+    for item in items:
+        text = _text(item, report, f"an item of {what}")
+        if text is None and item.value is None:
+            report.error(item.file, item.line, f"an item of {what} is empty: remove the line")
+        if text is not None:
+            out.append((text, item))
+    return out
+
+
+def _check_keys(node: Node, allowed: tuple[str, ...], report: Report, where: str) -> None:
+    for key, _ in node.items():
+        if key not in allowed:
+            report.error(
+                node.file,
+                node.key_lines[key],
+                f'{where}unknown key "{key}"{suggest(key, list(allowed))}; '
+                f"allowed keys: {', '.join(allowed)}",
+            )
+
+
+# --- article.yaml ------------------------------------------------------------------------
+
+
+def _load_article(path: Path, report: Report) -> Article | None:
+    root = parse_file(path, report)
+    if root is None:
+        return None
+    if not isinstance(root.value, dict):
+        report.error(root.file, root.line, "article.yaml must be a mapping (outlet: ..., url: ...)")
+        return None
+    _check_keys(root, _ARTICLE_KEYS, report, "")
+    fields = root.value
+    values: dict[str, str | None] = {}
+    for key in ("outlet", "url", "published"):
+        values[key] = _text(fields.get(key), report, key)
+        if values[key] is None and (key not in fields or fields[key].value is None):
+            report.error(root.file, root.line, f'missing "{key}": add `{key}: ...`')
+    for key in ("title", "author"):
+        values[key] = _text(fields.get(key), report, key, required=False)
+    url = values["url"]
+    if url is not None and not url.startswith(("https://", "http://")):
+        report.error(fields["url"].file, fields["url"].line, "url must start with https://")
+    sources: dict[str, str] = {}
+    src = fields.get("sources")
+    if src is None or not isinstance(src.value, dict) or not src.value:
+        line = src.line if src else root.line
+        report.error(root.file, line, 'missing "sources": map each key (§1, note 1) to a label')
+    else:
+        for key, label_node in src.items():
+            if not _SOURCE_KEY.match(key):
+                report.error(
+                    src.file,
+                    src.key_lines[key],
+                    f'source key "{key}" is not of the form "§N", "note N" or "article"',
+                )
+                continue
+            label = _text(label_node, report, f'the label of source "{key}"')
+            if label is not None:
+                sources[key] = label
+    if any(values[k] is None for k in ("outlet", "url", "published")):
+        return None
+    return Article(
+        outlet=str(values["outlet"]),
+        url=str(values["url"]),
+        published=str(values["published"]),
+        title=values["title"],
+        author=values["author"],
+        sources=MappingProxyType(sources),
+    )
+
+
+# --- synonyms.yaml -----------------------------------------------------------------------
+
+
+def _load_synonyms(path: Path, report: Report) -> dict[str, tuple[str, ...]]:
+    if not path.exists():
+        return {}
+    root = parse_file(path, report)
+    if root is None or root.value is None:
+        return {}
+    if not isinstance(root.value, dict):
+        report.error(root.file, root.line, "synonyms.yaml must map a word to a list of aliases")
+        return {}
+    normalizer = Normalizer()
+    synonyms: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, tuple[str, int]] = {}  # alias key -> (canonical, line)
+    canonical_keys = {normalizer.key(c): c for c in root.value}
+    for canonical, node in root.items():
+        line = root.key_lines[canonical]
+        aliases = _texts(node, report, f'the aliases of "{canonical}"')
+        if not aliases and (node.value is None or isinstance(node.value, list)):
+            report.error(root.file, line, f'"{canonical}" has no aliases: add some or remove it')
+        for alias, alias_node in aliases:
+            line = alias_node.line
+            key = normalizer.key(alias)
+            if not key:
+                report.error(
+                    root.file,
+                    line,
+                    f'alias "{alias}" of "{canonical}" has no content word (only stop words)',
+                )
+                continue
+            if key in canonical_keys and canonical_keys[key] != canonical:
+                report.error(
+                    root.file,
+                    line,
+                    f'alias "{alias}" of "{canonical}" is itself a canonical form '
+                    f'("{canonical_keys[key]}"): merge the two lists',
+                )
+            elif key in owner and owner[key][0] != canonical:
+                first, first_line = owner[key]
+                report.error(
+                    root.file,
+                    line,
+                    f'alias "{alias}" is listed under "{canonical}" and under "{first}" '
+                    f"(line {first_line}): keep it under one only",
+                )
+            owner.setdefault(key, (canonical, line))
+        synonyms[canonical] = tuple(alias for alias, _ in aliases)
+    return synonyms
+
+
+# --- thresholds.yaml ---------------------------------------------------------------------
+
+
+def _load_thresholds(path: Path, report: Report) -> Thresholds:
+    if not path.exists():
+        return Thresholds()
+    root = parse_file(path, report)
+    if root is None or root.value is None:
+        return Thresholds()
+    if not isinstance(root.value, dict):
+        report.error(root.file, root.line, "thresholds.yaml must be a mapping of rates")
+        return Thresholds()
+    _check_keys(root, _THRESHOLD_KEYS, report, "")
+    values: dict[str, float] = {}
+    for key, node in root.items():
+        if key not in _THRESHOLD_KEYS:
+            continue
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            report.error(node.file, node.line, f"{key} must be a rate between 0 and 1, like 0.9")
+            continue
+        values[key] = float(value)
+    return Thresholds(**values)
+
+
+# --- faq/*.yaml ----------------------------------------------------------------------------
+
+
+def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry | None:
+    if not isinstance(node.value, dict):
+        report.error(node.file, node.line, "each entry must be a mapping starting with `- id: ...`")
+        return None
+    fields = node.value
+    entry_id = _text(fields.get("id"), report, "id")
+    where = f'entry "{entry_id}": ' if entry_id else ""
+    _check_keys(node, _ENTRY_KEYS, report, where)
+    for key in _REQUIRED_ENTRY_KEYS:
+        if key not in fields or fields[key].value is None:
+            line = fields[key].line if key in fields else node.line
+            report.error(node.file, line, f'{where}missing "{key}": add `{key}: ...`')
+    if entry_id is not None and not _ID.match(entry_id):
+        report.error(
+            node.file,
+            fields["id"].line,
+            f'id "{entry_id}" must be kebab-case (lower-case letters, digits and dashes), '
+            f'like "{re.sub(r"[^a-z0-9]+", "-", entry_id.lower()).strip("-")}"',
+        )
+    question = _text(fields.get("question"), report, f"{where}question")
+    answer = _text(fields.get("answer"), report, f"{where}answer")
+    variants = _texts(fields.get("variants"), report, f"{where}variants")
+    if "variants" in fields and fields["variants"].value is not None and len(variants) < MIN_VARIANTS:
+        report.error(
+            node.file,
+            fields["variants"].line,
+            f"{where}has {len(variants)} variant(s); write at least {MIN_VARIANTS} other "
+            "phrasings, the way people really ask",
+        )
+    cited = _texts(fields.get("sources"), report, f"{where}sources")
+    if "sources" in fields and isinstance(fields["sources"].value, list) and not cited:
+        report.error(node.file, fields["sources"].line, f"{where}sources is empty: cite §N or note N")
+    known = _describe_keys(sources)
+    for key, key_node in cited:
+        if key not in sources:
+            report.error(
+                key_node.file,
+                key_node.line,
+                f'{where}unknown source "{key}" (known: {known})',
+            )
+    related = _texts(fields.get("related"), report, f"{where}related")
+    tags = _texts(fields.get("tags"), report, f"{where}tags")
+    if answer is not None and len(answer) > MAX_ANSWER_CHARS:
+        report.error(
+            node.file,
+            fields["answer"].line,
+            f"{where}answer is {len(answer)} characters, more than {MAX_ANSWER_CHARS}: it would "
+            "not fit in one Telegram message with its source line; shorten it or split the entry",
+        )
+    if entry_id is None or question is None or answer is None or not variants or not cited:
+        return None
+    return Entry(
+        id=entry_id,
+        question=question,
+        variants=tuple(text for text, _ in variants),
+        answer=answer,
+        sources=tuple(key for key, _ in cited),
+        related=tuple(text for text, _ in related),
+        tags=tuple(text for text, _ in tags),
+        file=node.file,
+        line=node.line,
+    )
+
+
+def _describe_keys(sources: Mapping[str, str]) -> str:
+    """'§1-§11, note 1-5, article': the known keys, compactly."""
+    paragraphs = sorted(int(k[1:]) for k in sources if k.startswith("§"))
+    notes = sorted(int(k[5:]) for k in sources if k.startswith("note "))
+    parts = []
+    if paragraphs:
+        parts.append(f"§{paragraphs[0]}-§{paragraphs[-1]}")
+    if notes:
+        parts.append(f"note {notes[0]}-{notes[-1]}")
+    parts.extend(k for k in sources if k == "article")
+    return ", ".join(parts) or "none: add them to article.yaml"
+
+
+def _load_entries(
+    files: list[Path], report: Report, sources: Mapping[str, str]
+) -> tuple[list[Entry], dict[str, Node]]:
+    entries: list[Entry] = []
+    id_nodes: dict[str, Node] = {}
+    for path in files:
+        root = parse_file(path, report)
+        if root is None or root.value is None:
+            continue
+        if not isinstance(root.value, list):
+            report.error(root.file, root.line, "a FAQ file must be a list of entries (`- id: ...`)")
+            continue
+        for item in root.value:
+            entry = _load_entry(item, report, sources)
+            if isinstance(item.value, dict) and "id" in item.value:
+                id_node = item.value["id"]
+                first = id_nodes.get(str(id_node.value))
+                if first is not None:
+                    report.error(
+                        id_node.file,
+                        id_node.line,
+                        f'duplicate id "{id_node.value}" (first used at {first.file}:{first.line}): '
+                        "give this entry another id",
+                    )
+                    continue
+                id_nodes[str(id_node.value)] = id_node
+            if entry is not None:
+                entries.append(entry)
+    return entries, id_nodes
+
+
+def _check_cross_references(entries: list[Entry], report: Report, ids: set[str]) -> None:
+    for entry in entries:
+        for target in entry.related:
+            if target not in ids:
+                report.error(
+                    entry.file,
+                    entry.line,
+                    f'entry "{entry.id}": related id "{target}" does not exist'
+                    f"{suggest(target, sorted(ids))}",
+                )
+            elif target == entry.id:
+                report.error(entry.file, entry.line, f'entry "{entry.id}" is related to itself')
+
+
+def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalizer) -> None:
+    """Same phrasing in two entries is an error; nearly the same is a warning."""
+    owners: dict[str, Entry] = {}
+    keys: list[str] = []
+    key_entries: list[Entry] = []
+    texts: list[str] = []
+    for entry in entries:
+        seen: set[str] = set()
+        for phrasing in entry.phrasings:
+            key = normalizer.key(phrasing)
+            if not key:
+                report.warn(
+                    entry.file,
+                    entry.line,
+                    f'entry "{entry.id}": phrasing "{phrasing}" has no content word; '
+                    "it cannot be matched",
+                )
+                continue
+            other = owners.get(key)
+            if other is not None and other.id != entry.id:
+                report.error(
+                    entry.file,
+                    entry.line,
+                    f'entry "{entry.id}": variant "{phrasing}" is the same, once normalised, '
+                    f'as a phrasing of entry "{other.id}" ({other.file}:{other.line}): '
+                    "reword it or remove it from one of them",
+                )
+                continue
+            if key in seen:
+                report.warn(
+                    entry.file,
+                    entry.line,
+                    f'entry "{entry.id}": variant "{phrasing}" repeats another phrasing '
+                    "of the same entry once normalised; it adds nothing",
+                )
+                continue
+            seen.add(key)
+            owners[key] = entry
+            keys.append(key)
+            key_entries.append(entry)
+            texts.append(phrasing)
+    for i, key in enumerate(keys):
+        for _, score, j in process.extract(
+            key, keys, scorer=fuzz.ratio, processor=None, score_cutoff=CONFUSABLE_SCORE, limit=None
+        ):
+            if j > i and key_entries[j].id != key_entries[i].id:
+                a, b = key_entries[i], key_entries[j]
+                report.warn(
+                    a.file,
+                    a.line,
+                    f'confusable phrasings ({score:.0f}%): "{texts[i]}" (entry "{a.id}") and '
+                    f'"{texts[j]}" (entry "{b.id}", {b.file}:{b.line}); make them more distinct',
+                )
+
+
+def faq_files(path: Path) -> list[Path]:
+    """The entry files of a knowledge folder, in name order."""
+    return sorted((path / "faq").glob("*.yaml")) + sorted((path / "faq").glob("*.yml"))
+
+
+def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge folder; raise `KnowledgeError` listing every problem."""
+    root = Path(path) if path is not None else default_knowledge_path()
+    report = Report()
+    if not root.is_dir():
+        hint = "pass the folder that holds article.yaml and faq/, e.g. --knowledge knowledge"
+        raise KnowledgeError([Problem(display_path(root), None, f"not a folder: {hint}")])
+    article = _load_article(root / "article.yaml", report)
+    synonyms = _load_synonyms(root / "synonyms.yaml", report)
+    thresholds = _load_thresholds(root / "thresholds.yaml", report)
+    files = faq_files(root)
+    if not files:
+        report.error(display_path(root / "faq"), None, "no FAQ file: add faq/*.yaml with entries")
+    sources = article.sources if article else {}
+    entries, id_nodes = _load_entries(files, report, sources)
+    _check_cross_references(entries, report, set(id_nodes))
+    normalizer = Normalizer(synonyms)
+    _check_phrasings(entries, report, normalizer)
+    if report.errors:
+        raise KnowledgeError(report.errors + report.warnings)
+    assert article is not None
+    all_files = [root / "article.yaml", root / "synonyms.yaml", root / "thresholds.yaml", *files]
+    return KnowledgeBase(
+        path=root,
+        article=article,
+        entries=tuple(entries),
+        synonyms=MappingProxyType(synonyms),
+        thresholds=thresholds,
+        files=tuple(p for p in all_files if p.exists()),
+        warnings=tuple(report.warnings),
+    )

@@ -1,0 +1,243 @@
+"""French-aware text normalisation, shared by the FAQ validator and the matcher.
+
+`fold()` gives the comparable surface form of a text (lower case, no accents, one kind
+of apostrophe, no punctuation, numbers written one way). `Normalizer.analyse()` goes
+further and returns the *content* of a question: stemmed content words with the
+maintainers' synonyms applied, plus the question word it starts with (quand, combien…),
+which the matcher uses to tell "when" questions from "how many" questions.
+
+Decisions (documented here because they shape matching):
+- Elided articles and pronouns (l’, d’, qu’, j’…) are dropped; both ’ and ' work.
+- "7 000", "7.000" and "7,000" all become "7000".
+- Stemming is deliberately light: plural -s/-x, -aux → -al, and the feminine endings
+  -enne, -elle, -euse, -ive, -ée. It is applied the same way to the FAQ and to questions,
+  so it only has to be consistent, not linguistically perfect.
+- Stop words (articles, pronouns, auxiliaries, politeness like "bonjour", "stp") are
+  removed, in French and English. Question words are removed from the content too, but
+  kept aside as the question's *kind*.
+- Synonyms are applied after stemming, longest alias first, on whole words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Analysis", "Normalizer", "fold", "stem"]
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‛": "'"})
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_THOUSANDS = re.compile(r"(?<![\d])(\d{1,3})((?:[ .,\u00a0\u202f]\d{3})+)(?![\d])")
+_ELISION = re.compile(
+    r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+# Question words, recognised on the folded text. "ou" (or) and "où" (where) fold to the
+# same word, so "où" is recognised before folding and "ou" only at the start.
+_QUESTION_WORDS: dict[str, str] = {
+    "quand": "quand",
+    "when": "quand",
+    "combien": "combien",
+    "qui": "qui",
+    "who": "qui",
+    "whom": "qui",
+    "pourquoi": "pourquoi",
+    "why": "pourquoi",
+    "where": "ou",
+    "comment": "comment",
+    # SMS and phonetic spellings people really type.
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "pourkoi": "pourquoi",
+    "qd": "quand",
+    "kan": "quand",
+    "kand": "quand",
+    "cb": "combien",
+    "cbien": "combien",
+    "cmb": "combien",
+    "ki": "qui",
+}
+_QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("how", "many"), "combien"),
+    (("how", "much"), "combien"),
+    (("what", "year"), "quand"),
+    (("quelle", "date"), "quand"),
+    (("quel", "jour"), "quand"),
+    (("quelle", "annee"), "quand"),
+    (("en", "quelle", "annee"), "quand"),
+    (("a", "quelle", "date"), "quand"),
+    (("dans", "quel", "pays"), "ou"),
+    (("dans", "quels", "pays"), "ou"),
+    (("quel", "pays"), "ou"),
+    (("quels", "pays"), "ou"),
+    (("which", "countries"), "ou"),
+    (("which", "country"), "ou"),
+    (("pour", "quelle", "raison"), "pourquoi"),
+)
+
+_STOP_WORDS = frozenset(
+    """
+    a à au aux avec ce ces cet cette ceci cela ça ca de des du d en et est es etre être
+    il ils elle elles on je j tu te t vous nous me m moi toi lui leur leurs se s sa son ses
+    mon ma mes ton ta tes notre nos votre vos le la les l un une y ne n pas plus que qu quoi
+    quel quelle quels quelles lequel laquelle lesquels dont ou où par pour sur dans sont
+    ete été etait était etaient étaient sera seront serait fut a ai as avons avez ont
+    avait avaient aura auraient eu fait faire fais font faut peut peux pouvez pourrait
+    pourrais pourriez sait sais savez savoir dis dit dire dites donc alors bien tres très
+    tout tous toute toutes si oui non ok okay bonjour bonsoir salut coucou hello hi hey
+    merci stp svp plait plaît sil s'il aussi encore deja déjà vraiment exactement genre
+    truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
+    hein bref question questions explique expliquer expliquez raconte racontez
+    the an of to in on at for by with from and or is are was were be been being do does
+    did done have has had it its this that these those there their they he she his her
+    him i you me my we us our your what which can could would should will shall may
+    might please tell about know
+    """.split()
+)
+
+# Words whose feminine/plural folding would merge two different meanings.
+_STEM_EXCEPTIONS = frozenset(
+    {"armee", "armees", "coree", "coreee", "obus", "pays", "paris", "brics", "fois", "kiev"}
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, unify apostrophes and numbers.
+
+    >>> fold("L’armée a reçu 7 000 conteneurs !")
+    "l'armee a recu 7000 conteneurs"
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = text.translate(_LIGATURES)
+    text = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    # Keep apostrophes (for elisions) and letters/digits; everything else is a space.
+    text = re.sub(r"[^a-z0-9']+", " ", text)
+    return " ".join(text.split())
+
+
+def stem(word: str) -> str:
+    """Light French plural and feminine folding (see the module docstring)."""
+    if len(word) <= 3 or word.isdigit() or word in _STEM_EXCEPTIONS:
+        return word
+    if word.endswith("aux"):
+        return word[:-3] + "al"
+    if word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]
+    for ending, replacement in (("enne", "en"), ("elle", "el"), ("euse", "eur"), ("ive", "if")):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + replacement
+    if word.endswith("ee") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    """Folded words with elisions removed."""
+    folded = _ELISION.sub("", fold(text))
+    return [w for w in _NON_WORD.split(folded) if w]
+
+
+_IGNORED = _STOP_WORDS | {*_QUESTION_WORDS, "ou", "how", "many", "much"}
+
+
+def _content(text: str) -> tuple[str, ...]:
+    """Stemmed words of a text, without stop words and question words."""
+    return tuple(stem(w) for w in _words(text) if w not in _IGNORED)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a text means to the matcher."""
+
+    tokens: tuple[str, ...]
+    """Stemmed content words, synonyms applied, in order."""
+    kind: str | None
+    """The question word: quand, combien, qui, ou, pourquoi, comment; None if none."""
+    unknown: tuple[str, ...] = ()
+    """Content words that the corrector could not relate to the FAQ's vocabulary."""
+
+    @property
+    def text(self) -> str:
+        """The content words joined by spaces (what string scorers compare)."""
+        return " ".join(self.tokens)
+
+
+class Normalizer:
+    """Turns questions into `Analysis` objects, applying the maintainers' synonyms."""
+
+    def __init__(self, synonyms: Mapping[str, Sequence[str]] | None = None) -> None:
+        self._aliases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, aliases in (synonyms or {}).items():
+            target = _content(canonical)
+            for alias in aliases:
+                key = _content(alias)
+                if key and key != target:
+                    self._aliases[key] = target
+        self._longest = max((len(k) for k in self._aliases), default=0)
+        self.alias_words = frozenset(w for key in self._aliases for w in key)
+        """Every stemmed word that takes part in an alias (the corrector knows them)."""
+
+    @staticmethod
+    def kind(text: str) -> str | None:
+        """The question word of a text, if it has one."""
+        if "où" in text.lower().split() or text.lower().startswith("où"):
+            return "ou"
+        words = _words(text)
+        for i in range(len(words)):
+            for phrase, kind in _QUESTION_PHRASES:
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    return kind
+            if words[i] in _QUESTION_WORDS:
+                return _QUESTION_WORDS[words[i]]
+        if words and words[0] == "ou":
+            return "ou"
+        return None
+
+    def _apply_synonyms(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                target = self._aliases.get(tuple(words[i : i + size]))
+                if target is not None:
+                    out.extend(target)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def analyse(self, text: str, *, correct: Callable[[str], str | None] | None = None) -> Analysis:
+        """Analyse a text; `correct` maps a word the FAQ does not know to one it knows.
+
+        `correct` is called on stemmed words that are neither stop words nor known
+        aliases; it returns the corrected word, or None when nothing is close enough.
+        """
+        kind = self.kind(text)
+        stemmed: list[str] = []
+        unknown: list[str] = []
+        for token in _content(text):
+            if correct is not None and token not in self.alias_words:
+                fixed = correct(token)
+                if fixed is None:
+                    unknown.append(token)
+                else:
+                    token = fixed
+            stemmed.append(token)
+        tokens = [t for t in self._apply_synonyms(stemmed) if t not in _IGNORED]
+        unknown_set = set(unknown)
+        return Analysis(tuple(tokens), kind, tuple(t for t in tokens if t in unknown_set))
+
+    def key(self, text: str) -> str:
+        """A comparison key: two phrasings with the same key are the same question."""
+        return self.analyse(text).text
+
+
