@@ -55,19 +55,49 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _knowledge_option(parser: argparse.ArgumentParser) -> None:
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    """Run the Telegram bot (long polling)."""
+    from bot.telegram_app import run
+
+    return run(config)
+
+
+def cmd_unanswered(args: argparse.Namespace, config: Config) -> int:
+    """Show unanswered questions grouped by similarity."""
+    from bot.maintenance import unanswered
+
+    return unanswered(args, config)
+
+
+def cmd_stats(args: argparse.Namespace, config: Config) -> int:
+    """Show answered/suggested/unknown counts and feedback."""
+    from bot.maintenance import stats
+
+    return stats(args, config)
+
+
+def _common_options(parser: argparse.ArgumentParser, *, knowledge: bool = True) -> None:
+    # --config is accepted after the sub-command too (`faqbot run --config FILE`).
     parser.add_argument(
-        "--knowledge",
-        metavar="PATH",
-        help="the knowledge folder to use (default: the config's, else the bundled FAQ)",
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default: $FAQBOT_CONFIG, else ./config.yaml if present)",
     )
+    if knowledge:
+        parser.add_argument(
+            "--knowledge",
+            metavar="PATH",
+            help="the knowledge folder to use (default: the config's, else the bundled FAQ)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with every sub-command and its help."""
     parser = argparse.ArgumentParser(
         prog="faqbot",
-        description="A Telegram bot that answers questions, in French, about one article.",
+        description="A Telegram bot that answers questions, in French, about one article. "
+        "Every command reads the bundled FAQ unless told otherwise.",
     )
     parser.add_argument("--version", action="version", version=f"faqbot {__version__}")
     parser.add_argument(
@@ -83,8 +113,47 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the knowledge folder: every error with its file and line, "
         "then a one-line summary. Exit status 1 when there are errors.",
     )
-    _knowledge_option(check)
+    _common_options(check)
     check.set_defaults(handler=cmd_check)
+
+    run = commands.add_parser(
+        "run",
+        help="run the Telegram bot (needs a token)",
+        description="Run the bot with long polling. The token comes from TELEGRAM_BOT_TOKEN "
+        "or the config file; TELEGRAM_API_BASE_URL points it at a self-hosted Bot API server.",
+    )
+    _common_options(run)
+    run.set_defaults(handler=cmd_run)
+
+    unanswered = commands.add_parser(
+        "unanswered",
+        help="list unanswered questions, grouped by similarity",
+        description="Questions that got a suggestion or no answer, grouped by similarity, "
+        "largest groups first. --format yaml prints skeleton FAQ entries to fill in.",
+    )
+    _common_options(unanswered)
+    unanswered.add_argument(
+        "--since", metavar="DATE", help="only questions asked on or after DATE (YYYY-MM-DD)"
+    )
+    unanswered.add_argument(
+        "--min-count", metavar="N", type=int, default=1, help="hide groups smaller than N"
+    )
+    unanswered.add_argument(
+        "--format", choices=("text", "yaml"), default="text", help="output format (text)"
+    )
+    unanswered.set_defaults(handler=cmd_unanswered)
+
+    stats = commands.add_parser(
+        "stats",
+        help="counts of answered, suggested and unknown questions, and feedback",
+        description="Counts of answered, suggested and unknown questions, the most asked "
+        "entries, and 👍/👎 per entry, from the question log.",
+    )
+    _common_options(stats, knowledge=False)
+    stats.add_argument(
+        "--since", metavar="DATE", help="only questions asked on or after DATE (YYYY-MM-DD)"
+    )
+    stats.set_defaults(handler=cmd_stats)
     return parser
 
 

@@ -1,0 +1,249 @@
+"""Find the FAQ entry a question asks for. No Telegram here: text in, `Decision` out.
+
+Interface (stable): `Matcher(kb, ...).match(question) -> Decision`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from bot.config import MatchingConfig
+from bot.knowledge import Entry, KnowledgeBase
+from bot.normalize import Analysis
+
+__all__ = ["Candidate", "Decision", "Matcher", "Status", "Weights"]
+
+
+class Status(StrEnum):
+    """What the bot should do with a question."""
+
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry with its score (0-100) and the phrasing that matched best."""
+
+    entry: Entry
+    score: float
+    phrasing: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The matcher's verdict on one question."""
+
+    question: str
+    status: Status
+    entry: Entry | None
+    """The entry to answer with (status answer), or the best guess otherwise."""
+    score: float
+    suggestions: tuple[Candidate, ...]
+    """Up to 3 distinct entries, best first (the first is `entry` when there is one)."""
+    analysis: Analysis
+    """How the question was normalised (for --explain and /pourquoi)."""
+    matched: str | None = None
+    """The phrasing of `entry` that matched best."""
+
+
+MAX_INPUT_CHARS = 1000
+"""Longer texts are not questions: they get `unknown` at once."""
+MAX_TOKENS = 40
+"""Only the first content words of a question are considered."""
+_KINDS_THAT_MATTER = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The knobs of the scoring formula, chosen on tests/devset.yaml (see matching docs)."""
+
+    unknown_word: float = 0.55
+    """Weight of a word the FAQ does not know, relative to the rarest known word."""
+    recall_bias: float = 2.0
+    """F-beta's beta: how much more covering the question counts than covering the phrasing."""
+    bag: float = 0.25
+    """Share of the score given to the entry's whole vocabulary (keyword questions)."""
+    chars: float = 0.15
+    """Share of the score given to character similarity (rapidfuzz)."""
+    kind_penalty: float = 0.12
+    """Score lost when the question word (quand, combien…) never appears in the entry."""
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    entry: int
+    text: str
+    tokens: frozenset[str]
+    weight: float
+
+
+class Matcher:
+    """An index of the FAQ, built once; `match()` decides for one question.
+
+    Scoring, for each entry (0-100):
+    1. words: the question's content words (typos corrected against the FAQ's vocabulary
+       with rapidfuzz) are weighted by rarity (IDF over entries). Words the FAQ never uses
+       weigh heavily, so a question about something else ("traité") cannot borrow a
+       confident answer from an entry that merely shares "visite". Each phrasing gets an
+       F-beta of question coverage and phrasing coverage; the entry keeps its best one.
+    2. bag: coverage of the question by all the entry's words together, for keyword
+       questions that mix the words of several variants.
+    3. chars: rapidfuzz token-set similarity of the normalised strings, from one batch
+       `process.extract` call over all phrasings.
+    4. kind: a small penalty when the question word (quand, combien, qui, où, pourquoi)
+       appears in none of the entry's phrasings.
+    Decision: `answer` if the best score reaches `answer_threshold` and leads the second
+    entry by `margin`; `suggest` if it reaches `suggest_threshold`; `unknown` otherwise.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        answer_threshold: float = MatchingConfig.answer_threshold,
+        margin: float = MatchingConfig.margin,
+        suggest_threshold: float = MatchingConfig.suggest_threshold,
+        weights: Weights | None = None,
+    ) -> None:
+        self.kb = kb
+        self.answer_threshold = answer_threshold
+        self.margin = margin
+        self.suggest_threshold = suggest_threshold
+        self.weights = weights or Weights()
+        self.normalizer = kb.normalizer()
+        entries = kb.entries
+        analyses = [[self.normalizer.analyse(p) for p in e.phrasings] for e in entries]
+        df: dict[str, int] = {}
+        for entry_analyses in analyses:
+            for token in {t for a in entry_analyses for t in a.tokens}:
+                df[token] = df.get(token, 0) + 1
+        n = len(entries)
+        self._idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        self._max_idf = math.log((n + 1) / 1.5)
+        self._unknown_weight = self.weights.unknown_word * self._max_idf
+        self._vocabulary = sorted(set(df) | self.normalizer.alias_words)
+        self._known = frozenset(self._vocabulary)
+        self._phrasings: list[_Phrasing] = []
+        self._postings: dict[str, list[int]] = {}
+        self._entry_tokens: list[frozenset[str]] = []
+        self._entry_weight: list[float] = []
+        self._entry_kinds: list[frozenset[str]] = []
+        for index, entry_analyses in enumerate(analyses):
+            for analysis in entry_analyses:
+                tokens = frozenset(analysis.tokens)
+                if not tokens:
+                    continue
+                pid = len(self._phrasings)
+                weight = sum(self._idf[t] for t in tokens)
+                self._phrasings.append(_Phrasing(index, analysis.text, tokens, weight))
+                for token in tokens:
+                    self._postings.setdefault(token, []).append(pid)
+            all_tokens = frozenset(t for a in entry_analyses for t in a.tokens)
+            self._entry_tokens.append(all_tokens)
+            self._entry_weight.append(sum(self._idf[t] for t in all_tokens))
+            self._entry_kinds.append(frozenset(a.kind for a in entry_analyses if a.kind))
+        self._texts = [p.text for p in self._phrasings]
+        self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
+
+    @classmethod
+    def from_config(cls, kb: KnowledgeBase, config: MatchingConfig) -> Matcher:
+        """A matcher with the thresholds of a config."""
+        return cls(
+            kb,
+            answer_threshold=config.answer_threshold,
+            margin=config.margin,
+            suggest_threshold=config.suggest_threshold,
+        )
+
+    def _correct_uncached(self, token: str) -> str | None:
+        """The FAQ word closest to an unknown word (a typo), or None."""
+        if token in self._known:
+            return token
+        if len(token) < 4 or token.isdigit():
+            return None
+        cutoff = 75 if len(token) < 6 else 80
+        best = process.extractOne(
+            token, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
+        )
+        return None if best is None else str(best[0])
+
+    def analyse(self, question: str) -> Analysis:
+        """The question's normalised content, typos corrected."""
+        return self.normalizer.analyse(question[:MAX_INPUT_CHARS], correct=self._correct)
+
+    def scores(self, analysis: Analysis) -> list[Candidate]:
+        """Every entry that shares something with the question, best first."""
+        w = self.weights
+        tokens = list(dict.fromkeys(analysis.tokens))[:MAX_TOKENS]
+        if not tokens:
+            return []
+        weights = {t: self._idf.get(t, self._unknown_weight) for t in tokens}
+        total = sum(weights.values())
+        matched: dict[int, float] = {}
+        for token in tokens:
+            for pid in self._postings.get(token, ()):
+                matched[pid] = matched.get(pid, 0.0) + weights[token]
+        best: dict[int, tuple[float, int]] = {}
+        beta2 = w.recall_bias**2
+        for pid, m in matched.items():
+            phrasing = self._phrasings[pid]
+            recall, precision = m / total, m / phrasing.weight
+            f = (1 + beta2) * recall * precision / (beta2 * precision + recall)
+            current = best.get(phrasing.entry)
+            if current is None or f > current[0]:
+                best[phrasing.entry] = (f, pid)
+        chars: dict[int, float] = {}
+        for _, score, pid in process.extract(
+            analysis.text,
+            self._texts,
+            scorer=fuzz.token_set_ratio,
+            processor=None,
+            limit=20,
+            score_cutoff=50,
+        ):
+            entry = self._phrasings[pid].entry
+            chars[entry] = max(chars.get(entry, 0.0), score / 100)
+            best.setdefault(entry, (0.0, pid))
+        candidates: list[Candidate] = []
+        for entry_index, (f, pid) in best.items():
+            bag = sum(weights[t] for t in tokens if t in self._entry_tokens[entry_index]) / total
+            score = (1 - w.bag - w.chars) * f + w.bag * bag + w.chars * chars.get(entry_index, 0.0)
+            kinds = self._entry_kinds[entry_index]
+            if analysis.kind in _KINDS_THAT_MATTER and kinds and analysis.kind not in kinds:
+                score -= w.kind_penalty
+            entry = self.kb.entries[entry_index]
+            phrasing = entry.phrasings[0]
+            for text in entry.phrasings:
+                if self.normalizer.key(text) == self._phrasings[pid].text:
+                    phrasing = text
+                    break
+            candidates.append(Candidate(entry, round(max(score, 0.0) * 100, 1), phrasing))
+        candidates.sort(key=lambda c: -c.score)
+        return candidates
+
+    def match(self, question: str) -> Decision:
+        """Decide what to do with a question (see the class docstring)."""
+        if len(question) > MAX_INPUT_CHARS:
+            return Decision(question, Status.UNKNOWN, None, 0.0, (), Analysis((), None))
+        analysis = self.analyse(question)
+        ranked = self.scores(analysis)
+        if not ranked:
+            return Decision(question, Status.UNKNOWN, None, 0.0, (), analysis)
+        top = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        floor = self.suggest_threshold
+        suggestions = tuple(c for c in ranked[:3] if c.score >= floor * 0.75)
+        if top.score >= self.answer_threshold and top.score - second >= self.margin:
+            status = Status.ANSWER
+        elif top.score >= floor:
+            status = Status.SUGGEST
+        else:
+            status = Status.UNKNOWN
+        return Decision(question, status, top.entry, top.score, suggestions, analysis, top.phrasing)

@@ -1,0 +1,327 @@
+"""Everything the bot says, in French: pure functions from a decision to text + buttons.
+
+This module is the one place where the bot's sentences are written. Texts are Telegram
+HTML (every piece of FAQ or user text goes through `html.escape`); the terminal chat
+shows them with `Reply.plain`. Nothing here imports Telegram, so replies are tested
+without it. Buttons carry short callback data (at most 64 bytes, as Telegram requires):
+
+    a:<entry-id>    answer this entry          p:<page>        show this page of questions
+    n               none of the suggestions    f:+:<entry-id>  👍 on an answer (f:- for 👎)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge import Article, Entry, KnowledgeBase
+from bot.matching import Decision, Status
+
+__all__ = [
+    "MAX_MESSAGE",
+    "PAGE_SIZE",
+    "Button",
+    "Reply",
+    "answer",
+    "apology",
+    "callback",
+    "decision_reply",
+    "feedback_thanks",
+    "help_text",
+    "none_of_these",
+    "not_text",
+    "questions_page",
+    "source_line",
+    "sources",
+    "split_message",
+    "suggest",
+    "too_long",
+    "unknown",
+    "welcome",
+]
+
+MAX_MESSAGE = 4096
+"""Telegram's limit for one message, in characters of visible text."""
+PAGE_SIZE = 8
+"""Questions per page of /questions."""
+MAX_QUESTION_CHARS = 1000
+"""Longer messages are not treated as questions."""
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: either callback data or a URL."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to send: Telegram HTML plus rows of buttons."""
+
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    @property
+    def plain(self) -> str:
+        """The text without HTML, for the terminal."""
+        text = re.sub(r'<a href="([^"]*)">([^<]*)</a>', r"\2 (\1)", self.html)
+        return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def callback(kind: str, *args: str) -> str:
+    """Build callback data like `a:entry-id`; raises if it would exceed Telegram's 64 bytes."""
+    data = ":".join((kind, *args))
+    if len(data.encode("utf-8")) > 64:
+        raise ValueError(f"callback data longer than 64 bytes: {data!r}")
+    return data
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """A user's words, shortened and escaped, between French quotes."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"«{NBSP}{_e(text)}{NBSP}»"
+
+
+def _citation(keys: Sequence[str]) -> str:
+    """'§3, §11, note 4': paragraphs in order, then notes; 'article' adds nothing."""
+    paragraphs = sorted((k for k in keys if k.startswith("§")), key=lambda k: int(k[1:]))
+    notes = sorted((k for k in keys if k.startswith("note ")), key=lambda k: int(k[5:]))
+    return ", ".join([*paragraphs, *notes])
+
+
+def source_line(entry: Entry, article: Article) -> str:
+    """'Source : Le Grand Continent, §11, note 4', the outlet linked to the article."""
+    cited = _citation(entry.sources)
+    link = f'<a href="{html.escape(article.url)}">{_e(article.outlet)}</a>'
+    return f"📄 Source{NBSP}: {link}" + (f", {cited}" if cited else "")
+
+
+def _examples(kb: KnowledgeBase, count: int) -> list[Entry]:
+    """Entries to show as examples: the first entries tagged 'exemple', else the first ones."""
+    tagged = [e for e in kb.entries if "exemple" in e.tags]
+    chosen = tagged or [e for e in kb.entries if "a-propos" not in e.tags]
+    return chosen[:count]
+
+
+def _entry_button(entry: Entry) -> Button:
+    return Button(entry.question, callback("a", entry.id))
+
+
+def _browse_button() -> Button:
+    return Button("📚 Toutes les questions", callback("p", "1"))
+
+
+def welcome(kb: KnowledgeBase) -> Reply:
+    """/start: who the bot is, what it knows, and example questions as buttons."""
+    a = kb.article
+    text = (
+        "Bonjour ! 👋 Je réponds à vos questions sur un article du "
+        f'<a href="{html.escape(a.url)}">{_e(a.outlet)}</a> consacré à la visite de '
+        "Vladimir Poutine en Corée du Nord (juin 2024).\n\n"
+        "Posez votre question avec vos propres mots. Je cite à chaque fois le passage de "
+        "l’article d’où vient la réponse. Quelques idées pour commencer :"
+    )
+    rows = tuple((_entry_button(e),) for e in _examples(kb, 4))
+    return Reply(text, (*rows, (_browse_button(),)))
+
+
+def help_text() -> Reply:
+    """/aide: how to ask, and the commands."""
+    text = (
+        "<b>Comment me poser une question</b>\n"
+        "Écrivez simplement votre question, comme vous la diriez : « pourquoi Poutine va en "
+        "Corée du Nord ? », « mandat CPI », « combien d’obus ? ». Les fautes de frappe et "
+        "les accents oubliés ne me gênent pas.\n\n"
+        "Si j’hésite, je vous propose des questions proches. Si l’article ne répond pas, "
+        "je vous le dis plutôt que d’inventer.\n\n"
+        "<b>Commandes</b>\n"
+        "/questions : toutes les questions auxquelles je sais répondre\n"
+        "/sources : l’article et la façon dont je le cite\n"
+        "/aide : ce message\n\n"
+        "Dans un groupe, mentionnez-moi ou répondez à l’un de mes messages. "
+        "Ailleurs, tapez mon nom d’utilisateur suivi de votre question pour me citer."
+    )
+    return Reply(text.replace(" :", f"{NBSP}:").replace(" ?", f"{NBSP}?"))
+
+
+def sources(kb: KnowledgeBase) -> Reply:
+    """/sources: the article reference and how citations work."""
+    a = kb.article
+    title = _e(a.title) if a.title else "non connu de ce bot"
+    author = _e(a.author) if a.author else "non connu de ce bot"
+    paragraphs = [k for k in a.sources if k.startswith("§")]
+    notes = [k for k in a.sources if k.startswith("note ")]
+    text = (
+        "<b>L’article</b>\n"
+        f'Média{NBSP}: {_e(a.outlet)}\nAdresse{NBSP}: <a href="{html.escape(a.url)}">'
+        f"{_e(a.url)}</a>\nPublication{NBSP}: {_e(a.published)}\n"
+        f"Titre{NBSP}: {title}\nAuteur{NBSP}: {author}\n\n"
+        "<b>Comment je cite</b>\n"
+        f"« §3 » renvoie au 3ᵉ paragraphe de l’article : nous avons numéroté ses "
+        f"{len(paragraphs)} paragraphes nous-mêmes. « note 4 » renvoie à la note 4 de "
+        f"l’article ({len(notes)} notes) ; nous n’en connaissons que le numéro, pas le texte. "
+        "Les réponses sont rédigées avec nos mots, à partir de l’article seul."
+    )
+    return Reply(text.replace(" :", f"{NBSP}:").replace(" ;", f"{NBSP};"))
+
+
+def answer(entry: Entry, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
+    """An entry's answer, its source line, 👍/👎 and related questions as buttons."""
+    text = f"<b>{_e(entry.question)}</b>\n\n{_e(entry.answer)}\n\n{source_line(entry, kb.article)}"
+    rows: list[tuple[Button, ...]] = []
+    if feedback:
+        rows.append(
+            (
+                Button("👍 Utile", callback("f", "+", entry.id)),
+                Button("👎 Pas utile", callback("f", "-", entry.id)),
+            )
+        )
+    rows.extend(
+        (_entry_button(kb.by_id[rid]),) for rid in entry.related[:3] if rid in kb.by_id
+    )
+    return Reply(text, tuple(rows))
+
+
+def suggest(decision: Decision) -> Reply:
+    """Hesitation: 'Vouliez-vous dire… ?' with up to 3 questions and 'none of these'."""
+    text = (
+        f"Je ne suis pas sûr d’avoir compris {_quote(decision.question)}.\n"
+        f"Vouliez-vous dire…{NBSP}?"
+    )
+    rows = tuple((_entry_button(c.entry),) for c in decision.suggestions[:3])
+    return Reply(text, (*rows, (Button("❌ Aucune de ces questions", callback("n")),)))
+
+
+def unknown(question: str) -> Reply:
+    """The article does not cover the question: say so politely, offer to browse."""
+    text = (
+        f"Désolé, l’article ne dit rien qui réponde à {_quote(question)}. 🤷\n"
+        "Je ne réponds qu’à partir de cet article, sur la visite de Vladimir Poutine en "
+        "Corée du Nord. Reformulez votre question, ou parcourez celles que je connais."
+    )
+    return Reply(text, ((_browse_button(),),))
+
+
+def none_of_these() -> Reply:
+    """After 'none of these': the article probably does not answer."""
+    text = (
+        "D’accord, merci. L’article ne semble pas répondre à votre question : j’en prends "
+        "note pour améliorer mes réponses. Vous pouvez la reformuler, ou parcourir les "
+        "questions que je connais."
+    )
+    return Reply(text.replace(" :", f"{NBSP}:"), ((_browse_button(),),))
+
+
+def too_long(length: int) -> Reply:
+    """A message too long to be a question."""
+    return Reply(
+        f"Votre message est très long ({length} caractères). Posez-moi plutôt une question "
+        "courte, en une phrase, par exemple « Pourquoi Poutine va-t-il en Corée du Nord ? »."
+    )
+
+
+def not_text() -> Reply:
+    """A sticker, photo, voice message, location… in a private chat."""
+    return Reply(
+        "Je ne sais lire que les messages écrits. 🙂 Posez-moi votre question par écrit, "
+        "ou tapez /questions pour voir ce que je sais."
+    )
+
+
+def apology() -> Reply:
+    """Something went wrong on our side."""
+    return Reply(
+        "Désolé, un problème technique m’a empêché de répondre. Réessayez dans un instant."
+    )
+
+
+def feedback_thanks(good: bool) -> Button:
+    """The button that replaces 👍/👎 once the user has voted (it does nothing)."""
+    return Button("🙏 Merci pour votre avis !" if good else "🙏 Merci, nous allons l’améliorer.",
+                  callback("x"))
+
+
+def questions_page(kb: KnowledgeBase, page: int) -> Reply:
+    """Page `page` (from 1) of every question, as buttons, with previous/next buttons."""
+    pages = max(1, -(-len(kb.entries) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    chunk = kb.entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    text = (
+        f"<b>Les questions que je connais</b> (page {page}/{pages})\n"
+        "Touchez une question pour lire sa réponse."
+    )
+    rows: list[tuple[Button, ...]] = [(_entry_button(e),) for e in chunk]
+    nav: list[Button] = []
+    if page > 1:
+        nav.append(Button("◀️ Précédentes", callback("p", str(page - 1))))
+    if page < pages:
+        nav.append(Button("Suivantes ▶️", callback("p", str(page + 1))))
+    if nav:
+        rows.append(tuple(nav))
+    return Reply(text, tuple(rows))
+
+
+def decision_reply(decision: Decision, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
+    """The reply to a free-text question, whatever the matcher decided."""
+    if decision.status is Status.ANSWER and decision.entry is not None:
+        return answer(decision.entry, kb, feedback=feedback)
+    if decision.status is Status.SUGGEST and decision.suggestions:
+        return suggest(decision)
+    return unknown(decision.question)
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    """Cut one over-long line at spaces (or anywhere), never inside a tag or an entity."""
+    pieces: list[str] = []
+    while len(line) > limit:
+        cut = line.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        head = line[:cut]
+        if head.rfind("<") > head.rfind(">"):
+            cut = head.rfind("<")
+        elif head.rfind("&") > head.rfind(";"):
+            cut = head.rfind("&")
+        cut = cut or limit
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    pieces.append(line)
+    return pieces
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split HTML text into messages of at most `limit` characters, at line ends.
+
+    FAQ answers are validated to fit in one message, so this is a safety net. Our replies
+    never open a tag on one line and close it on another, so cutting at line ends keeps
+    the HTML valid; a single over-long line is cut at spaces. Raw HTML length is counted,
+    which is never less than what Telegram counts.
+    """
+    if len(text) <= limit:
+        return [text]
+    messages: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        for piece in _cut_line(line, limit):
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                if current.strip():
+                    messages.append(current.strip("\n"))
+                current = piece
+    if current.strip():
+        messages.append(current.strip("\n"))
+    return messages
