@@ -8,18 +8,26 @@ a maintainer's mistake: every error is a sentence with the file, line and fix.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.evaluation import evaluate, load_question_set
+from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_path, load_knowledge
+from bot.matching import Decision, Matcher, Status
 from bot.yamlsource import display_path
 
 __all__ = ["main"]
 
 Command = Callable[[argparse.Namespace, Config], int]
+
+
+def default_devset_path() -> Path:
+    """tests/devset.yaml of the checkout that holds the bundled FAQ."""
+    return default_knowledge_path().parent / "tests" / "devset.yaml"
 
 
 def _load(config: Config) -> KnowledgeBase | None:
@@ -53,6 +61,160 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         f"{len(kb.synonyms)} synonym groups in {display_path(kb.path)}{note}"
     )
     return 0
+
+
+def _matcher(kb: KnowledgeBase, config: Config) -> Matcher:
+    return Matcher.from_config(kb, config.matching)
+
+
+def _decision_json(decision: Decision) -> dict[str, object]:
+    answered = decision.status is Status.ANSWER and decision.entry is not None
+    return {
+        "question": decision.question,
+        "status": str(decision.status),
+        "entry": decision.entry.id if decision.entry else None,
+        "score": decision.score,
+        "answer": decision.entry.answer if answered and decision.entry else None,
+        "sources": list(decision.entry.sources) if answered and decision.entry else [],
+        "suggestions": [
+            {"entry": c.entry.id, "question": c.entry.question, "score": c.score}
+            for c in decision.suggestions
+        ],
+    }
+
+
+def _print_decision(decision: Decision, kb: KnowledgeBase, matcher: Matcher, explain: bool) -> None:
+    print(f"status: {decision.status} (score {decision.score:g})")
+    if decision.entry is not None:
+        print(f"entry: {decision.entry.id} - {decision.entry.question}")
+    if decision.status is Status.ANSWER and decision.entry is not None:
+        print(f"answer: {decision.entry.answer}")
+        print(f"sources: {', '.join(decision.entry.sources)}")
+    runners = decision.suggestions[1:] if decision.status is Status.ANSWER else decision.suggestions
+    if runners:
+        print("runners-up:" if decision.status is Status.ANSWER else "suggestions:")
+        for candidate in runners:
+            print(f"  {candidate.score:5.1f}  {candidate.entry.id} - {candidate.entry.question}")
+    if explain:
+        a = decision.analysis
+        print(f"normalised: {a.text or '(no content word)'}")
+        print(f"question word: {a.kind or '-'}")
+        if a.unknown:
+            print(f"words the FAQ does not know: {', '.join(a.unknown)}")
+        if decision.matched:
+            print(f"matched phrasing: {decision.matched}")
+        print(
+            f"thresholds: answer >= {matcher.answer_threshold:g} with a lead of "
+            f"{matcher.margin:g}; suggest >= {matcher.suggest_threshold:g}"
+        )
+
+
+def cmd_ask(args: argparse.Namespace, config: Config) -> int:
+    """Show what the bot decides for one question, or for a batch of them."""
+    kb = _load(config)
+    if kb is None:
+        return 1
+    matcher = _matcher(kb, config)
+    if args.batch is not None:
+        try:
+            stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            print(f"faqbot ask: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+            return 2
+        with stream:
+            for line in stream:
+                question = line.rstrip("\n")
+                print(json.dumps(_decision_json(matcher.match(question)), ensure_ascii=False))
+        return 0
+    if args.question is None:
+        print("faqbot ask: give a question, or --batch FILE", file=sys.stderr)
+        return 2
+    decision = matcher.match(args.question)
+    if args.json:
+        print(json.dumps(_decision_json(decision), ensure_ascii=False))
+    else:
+        _print_decision(decision, kb, matcher, args.explain)
+    return 0
+
+
+def _describe(decision: Decision) -> str:
+    got = decision.entry.id if decision.entry else "-"
+    return f"{decision.status} {got} ({decision.score:g})"
+
+
+def cmd_test(args: argparse.Namespace, config: Config) -> int:
+    """Run the FAQ's phrasings and the development set; exit 1 below the thresholds."""
+    kb = _load(config)
+    if kb is None:
+        return 1
+    devset_path = Path(args.devset) if args.devset else default_devset_path()
+    questions = None
+    if devset_path.is_file():
+        try:
+            questions = load_question_set(devset_path, kb)
+        except ValueError as exc:
+            print(f"{exc}", file=sys.stderr)
+            return 1
+    elif args.devset:
+        print(f"faqbot test: {args.devset}: file not found", file=sys.stderr)
+        return 2
+    result = evaluate(_matcher(kb, config), questions)
+    limits = kb.thresholds
+    for entry_id, decision in result.phrasing_misses:
+        print(f"phrasing miss: [{entry_id}] {decision.question!r} -> {_describe(decision)}")
+    for expected, decision in result.confusions:
+        print(f"confusion: [{expected}] {decision.question!r} -> {_describe(decision)}")
+    for decision in result.false_answers:
+        print(f"false answer: {decision.question!r} -> {_describe(decision)}")
+    rows = [
+        (
+            "FAQ phrasings answered with their own entry",
+            result.phrasing_rate,
+            result.phrasings_ok,
+            result.phrasings,
+            limits.phrasings,
+        )
+    ]
+    if questions is not None:
+        rows += [
+            (
+                "answerable questions answered correctly",
+                result.answerable_rate,
+                result.answered_right,
+                result.answerable,
+                limits.answerable,
+            ),
+            (
+                "unanswerable questions declined",
+                result.decline_rate,
+                result.declined,
+                result.unanswerable,
+                limits.unanswerable,
+            ),
+        ]
+    failed = False
+    for label, rate, part, whole, limit in rows:
+        ok = rate >= limit
+        failed |= not ok
+        print(
+            f"{'ok  ' if ok else 'FAIL'} {label}: {rate:.1%} ({part}/{whole}; minimum {limit:.0%})"
+        )
+    if questions is None:
+        print(
+            f"(no development set at {display_path(devset_path)}: only the phrasings were tested)"
+        )
+    return 1 if failed else 0
+
+
+def cmd_chat(args: argparse.Namespace, config: Config) -> int:
+    """Talk to the bot in the terminal."""
+    from bot.chat import run_chat
+    from bot.questionlog import QuestionLog
+
+    kb = _load(config)
+    if kb is None:
+        return 1
+    return run_chat(kb, _matcher(kb, config), QuestionLog(config.log_database))
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
@@ -116,6 +278,40 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(check)
     check.set_defaults(handler=cmd_check)
 
+    ask = commands.add_parser(
+        "ask",
+        help="show what the bot decides for a question",
+        description="Print the decision for a question: status, entry, answer, sources, score "
+        "and runners-up. --batch reads one question per line and prints one JSON object per line.",
+    )
+    _common_options(ask)
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--explain", action="store_true", help="show normalisation and thresholds")
+    ask.add_argument("--batch", metavar="FILE", help="questions, one per line (- for stdin)")
+    ask.set_defaults(handler=cmd_ask)
+
+    test = commands.add_parser(
+        "test",
+        help="measure the matcher on the FAQ's phrasings and the development set",
+        description="Every phrasing must reach its own entry; the development set's accuracy "
+        "and decline rate must reach knowledge/thresholds.yaml. Exit status 1 below them.",
+    )
+    _common_options(test)
+    test.add_argument(
+        "--devset", metavar="FILE", help="question set (default: tests/devset.yaml beside the FAQ)"
+    )
+    test.set_defaults(handler=cmd_test)
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in the terminal (no token needed)",
+        description="The bot's conversation in the terminal: type a question, a number to "
+        "pick a suggestion, /questions to browse. Reads standard input when piped.",
+    )
+    _common_options(chat)
+    chat.set_defaults(handler=cmd_chat)
+
     run = commands.add_parser(
         "run",
         help="run the Telegram bot (needs a token)",
@@ -166,7 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"faqbot: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
-    config = config.with_knowledge(Path(args.knowledge) if getattr(args, "knowledge", None) else None)
+    config = config.with_knowledge(
+        Path(args.knowledge) if getattr(args, "knowledge", None) else None
+    )
     handler: Command = args.handler
     try:
         return handler(args, config)

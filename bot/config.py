@@ -95,7 +95,9 @@ def _string(node: Node, report: Report, what: str) -> str | None:
 
 def _admins(node: Node, report: Report) -> frozenset[int]:
     values = node.value if isinstance(node.value, list) else None
-    if values is None or any(isinstance(v.value, bool) or not isinstance(v.value, int) for v in values):
+    if values is None or any(
+        isinstance(v.value, bool) or not isinstance(v.value, int) for v in values
+    ):
         report.error(
             node.file,
             node.line,
@@ -190,7 +192,9 @@ def _from_environment(config: Config, env: Mapping[str, str], report: Report) ->
     admins = env.get("FAQBOT_ADMINS", "").strip()
     if admins:
         try:
-            config = replace(config, admins=frozenset(int(a) for a in admins.split(",") if a.strip()))
+            config = replace(
+                config, admins=frozenset(int(a) for a in admins.split(",") if a.strip())
+            )
         except ValueError:
             report.error(
                 "FAQBOT_ADMINS",
@@ -200,9 +204,7 @@ def _from_environment(config: Config, env: Mapping[str, str], report: Report) ->
     return config
 
 
-def load_config(
-    path: str | Path | None = None, *, env: Mapping[str, str] | None = None
-) -> Config:
+def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
     """Build the configuration (see the module docstring); raise `ConfigError` if invalid."""
     env = os.environ if env is None else env
     report = Report()
@@ -213,7 +215,11 @@ def load_config(
         file = Path(path)
         if not file.is_file():
             raise ConfigError(
-                [Problem(display_path(file), None, "config file not found; copy config.example.yaml")]
+                [
+                    Problem(
+                        display_path(file), None, "config file not found; copy config.example.yaml"
+                    )
+                ]
             )
         config = _from_file(file, config, report)
     elif Path("config.yaml").is_file():

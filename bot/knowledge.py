@@ -330,7 +330,11 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry
     question = _text(fields.get("question"), report, f"{where}question")
     answer = _text(fields.get("answer"), report, f"{where}answer")
     variants = _texts(fields.get("variants"), report, f"{where}variants")
-    if "variants" in fields and fields["variants"].value is not None and len(variants) < MIN_VARIANTS:
+    if (
+        "variants" in fields
+        and fields["variants"].value is not None
+        and len(variants) < MIN_VARIANTS
+    ):
         report.error(
             node.file,
             fields["variants"].line,
@@ -339,7 +343,9 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry
         )
     cited = _texts(fields.get("sources"), report, f"{where}sources")
     if "sources" in fields and isinstance(fields["sources"].value, list) and not cited:
-        report.error(node.file, fields["sources"].line, f"{where}sources is empty: cite §N or note N")
+        report.error(
+            node.file, fields["sources"].line, f"{where}sources is empty: cite §N or note N"
+        )
     known = _describe_keys(sources)
     for key, key_node in cited:
         if key not in sources:
@@ -406,8 +412,8 @@ def _load_entries(
                     report.error(
                         id_node.file,
                         id_node.line,
-                        f'duplicate id "{id_node.value}" (first used at {first.file}:{first.line}): '
-                        "give this entry another id",
+                        f'duplicate id "{id_node.value}" (first used at '
+                        f"{first.file}:{first.line}): give this entry another id",
                     )
                     continue
                 id_nodes[str(id_node.value)] = id_node

@@ -79,6 +79,7 @@ class Weights:
 @dataclass(frozen=True)
 class _Phrasing:
     entry: int
+    original: str
     text: str
     tokens: frozenset[str]
     weight: float
@@ -119,10 +120,10 @@ class Matcher:
         self.weights = weights or Weights()
         self.normalizer = kb.normalizer()
         entries = kb.entries
-        analyses = [[self.normalizer.analyse(p) for p in e.phrasings] for e in entries]
+        analyses = [[(p, self.normalizer.analyse(p)) for p in e.phrasings] for e in entries]
         df: dict[str, int] = {}
         for entry_analyses in analyses:
-            for token in {t for a in entry_analyses for t in a.tokens}:
+            for token in {t for _, a in entry_analyses for t in a.tokens}:
                 df[token] = df.get(token, 0) + 1
         n = len(entries)
         self._idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
@@ -136,19 +137,19 @@ class Matcher:
         self._entry_weight: list[float] = []
         self._entry_kinds: list[frozenset[str]] = []
         for index, entry_analyses in enumerate(analyses):
-            for analysis in entry_analyses:
+            for original, analysis in entry_analyses:
                 tokens = frozenset(analysis.tokens)
                 if not tokens:
                     continue
                 pid = len(self._phrasings)
                 weight = sum(self._idf[t] for t in tokens)
-                self._phrasings.append(_Phrasing(index, analysis.text, tokens, weight))
+                self._phrasings.append(_Phrasing(index, original, analysis.text, tokens, weight))
                 for token in tokens:
                     self._postings.setdefault(token, []).append(pid)
-            all_tokens = frozenset(t for a in entry_analyses for t in a.tokens)
+            all_tokens = frozenset(t for _, a in entry_analyses for t in a.tokens)
             self._entry_tokens.append(all_tokens)
             self._entry_weight.append(sum(self._idf[t] for t in all_tokens))
-            self._entry_kinds.append(frozenset(a.kind for a in entry_analyses if a.kind))
+            self._entry_kinds.append(frozenset(a.kind for _, a in entry_analyses if a.kind))
         self._texts = [p.text for p in self._phrasings]
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -208,9 +209,9 @@ class Matcher:
             limit=20,
             score_cutoff=50,
         ):
-            entry = self._phrasings[pid].entry
-            chars[entry] = max(chars.get(entry, 0.0), score / 100)
-            best.setdefault(entry, (0.0, pid))
+            index = self._phrasings[pid].entry
+            chars[index] = max(chars.get(index, 0.0), score / 100)
+            best.setdefault(index, (0.0, pid))
         candidates: list[Candidate] = []
         for entry_index, (f, pid) in best.items():
             bag = sum(weights[t] for t in tokens if t in self._entry_tokens[entry_index]) / total
@@ -219,12 +220,8 @@ class Matcher:
             if analysis.kind in _KINDS_THAT_MATTER and kinds and analysis.kind not in kinds:
                 score -= w.kind_penalty
             entry = self.kb.entries[entry_index]
-            phrasing = entry.phrasings[0]
-            for text in entry.phrasings:
-                if self.normalizer.key(text) == self._phrasings[pid].text:
-                    phrasing = text
-                    break
-            candidates.append(Candidate(entry, round(max(score, 0.0) * 100, 1), phrasing))
+            matched_text = self._phrasings[pid].original
+            candidates.append(Candidate(entry, round(max(score, 0.0) * 100, 1), matched_text))
         candidates.sort(key=lambda c: -c.score)
         return candidates
 

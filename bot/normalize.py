@@ -224,14 +224,13 @@ class Normalizer:
         kind = self.kind(text)
         stemmed: list[str] = []
         unknown: list[str] = []
-        for token in _content(text):
-            if correct is not None and token not in self.alias_words:
-                fixed = correct(token)
-                if fixed is None:
-                    unknown.append(token)
-                else:
-                    token = fixed
-            stemmed.append(token)
+        for word in _content(text):
+            token: str | None = word
+            if correct is not None and word not in self.alias_words:
+                token = correct(word)
+                if token is None:
+                    unknown.append(word)
+            stemmed.append(token or word)
         tokens = [t for t in self._apply_synonyms(stemmed) if t not in _IGNORED]
         unknown_set = set(unknown)
         return Analysis(tuple(tokens), kind, tuple(t for t in tokens if t in unknown_set))
@@ -239,5 +238,3 @@ class Normalizer:
     def key(self, text: str) -> str:
         """A comparison key: two phrasings with the same key are the same question."""
         return self.analyse(text).text
-
-

@@ -188,9 +188,7 @@ def answer(entry: Entry, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
                 Button("👎 Pas utile", callback("f", "-", entry.id)),
             )
         )
-    rows.extend(
-        (_entry_button(kb.by_id[rid]),) for rid in entry.related[:3] if rid in kb.by_id
-    )
+    rows.extend((_entry_button(kb.by_id[rid]),) for rid in entry.related[:3] if rid in kb.by_id)
     return Reply(text, tuple(rows))
 
 
@@ -249,8 +247,10 @@ def apology() -> Reply:
 
 def feedback_thanks(good: bool) -> Button:
     """The button that replaces 👍/👎 once the user has voted (it does nothing)."""
-    return Button("🙏 Merci pour votre avis !" if good else "🙏 Merci, nous allons l’améliorer.",
-                  callback("x"))
+    return Button(
+        "🙏 Merci pour votre avis !" if good else "🙏 Merci, nous allons l’améliorer.",
+        callback("x"),
+    )
 
 
 def questions_page(kb: KnowledgeBase, page: int) -> Reply:

@@ -144,7 +144,9 @@ def parse_file(path: Path, report: Report) -> Node | None:
         report.error(file, None, "file not found")
         return None
     except UnicodeDecodeError as exc:
-        report.error(file, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8")
+        report.error(
+            file, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8"
+        )
         return None
     except OSError as exc:
         report.error(file, None, f"cannot read the file: {exc.strerror}")

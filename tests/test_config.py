@@ -46,7 +46,11 @@ def test_example_config_is_valid_and_documented() -> None:
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "telegram:\n  token: from-file\n  admins: [1, 2]\n")
-    env = {"TELEGRAM_BOT_TOKEN": "from-env", "FAQBOT_ADMINS": "7, 8", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot"}
+    env = {
+        "TELEGRAM_BOT_TOKEN": "from-env",
+        "FAQBOT_ADMINS": "7, 8",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot",
+    }
     config = load_config(path, env=env)
     assert config.token == "from-env"
     assert config.admins == frozenset({7, 8})
@@ -69,13 +73,28 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("telegram:\n  tokn: x\n", 'config.yaml:2: unknown key "telegram.tokn" (did you mean "token"?)'),
-        ("telgram:\n  token: x\n", 'config.yaml:1: unknown section "telgram" (did you mean "telegram"?)'),
+        (
+            "telegram:\n  tokn: x\n",
+            'config.yaml:2: unknown key "telegram.tokn" (did you mean "token"?)',
+        ),
+        (
+            "telgram:\n  token: x\n",
+            'config.yaml:1: unknown section "telgram" (did you mean "telegram"?)',
+        ),
         ("telegram:\n  admins: [me]\n", "config.yaml:2: telegram.admins must be a list of numeric"),
-        ("matching:\n  margin: lots\n", "config.yaml:2: matching.margin must be a number from 0 to 100"),
-        ("telegram:\n  rate_limiter: maybe\n", "config.yaml:2: telegram.rate_limiter must be true or false"),
+        (
+            "matching:\n  margin: lots\n",
+            "config.yaml:2: matching.margin must be a number from 0 to 100",
+        ),
+        (
+            "telegram:\n  rate_limiter: maybe\n",
+            "config.yaml:2: telegram.rate_limiter must be true or false",
+        ),
         ("telegram: [\n", "config.yaml:2: YAML syntax error"),
-        ("matching:\n  answer_threshold: 30\n  suggest_threshold: 50\n", "suggest_threshold must not be above"),
+        (
+            "matching:\n  answer_threshold: 30\n  suggest_threshold: 50\n",
+            "suggest_threshold must not be above",
+        ),
     ],
 )
 def test_invalid_config_names_file_line_and_fix(tmp_path: Path, text: str, expected: str) -> None:

@@ -151,7 +151,10 @@ def test_unknown_source_lists_known_keys(tmp_path: Path) -> None:
     root = make_knowledge(tmp_path, faq)
     (message,) = errors_of(root)
     assert f"10-test.yaml:{line_of(faq, 'note 7')}:" in message
-    assert 'entry "derniere-visite": unknown source "note 7" (known: §1-§2, note 1-1, article)' in message
+    assert (
+        'entry "derniere-visite": unknown source "note 7" (known: §1-§2, note 1-1, article)'
+        in message
+    )
 
 
 def test_related_to_missing_id_suggests_the_close_one(tmp_path: Path) -> None:
@@ -185,7 +188,8 @@ def test_unknown_key_typo_gets_a_suggestion(tmp_path: Path) -> None:
     faq = ENTRY_A.replace("  variants:", "  varaints:") + ENTRY_B
     errors = errors_of(make_knowledge(tmp_path, faq))
     typo = [e for e in errors if "varaints" in e]
-    assert typo and 'unknown key "varaints" (did you mean "variants"?)' in typo[0]
+    assert typo
+    assert 'unknown key "varaints" (did you mean "variants"?)' in typo[0]
     assert f":{line_of(faq, 'varaints')}:" in typo[0]
     assert any('missing "variants"' in e for e in errors)
 
@@ -197,10 +201,9 @@ def test_too_few_variants(tmp_path: Path) -> None:
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path: Path) -> None:
-    faq = (
-        ENTRY_A.replace("  variants:", "  varaints:").replace('["§1"]', '["§9"]')
-        + ENTRY_B.replace("id: etat-paria", "id: Etat Paria")
-    )
+    faq = ENTRY_A.replace("  variants:", "  varaints:").replace(
+        '["§1"]', '["§9"]'
+    ) + ENTRY_B.replace("id: etat-paria", "id: Etat Paria")
     errors = errors_of(make_knowledge(tmp_path, faq))
     assert len(errors) >= 4, errors
     assert any("varaints" in e for e in errors)

@@ -1,0 +1,129 @@
+"""`faqbot chat`: the conversation in a terminal, no token needed.
+
+It says exactly what the Telegram bot says (the texts come from `bot.replies`), shown
+as plain text. Buttons become numbered choices: typing `1`, `2` or `3` picks one. The
+commands /start, /aide, /questions and /sources work too. When standard input is not
+a terminal (`echo "question" | faqbot chat`), it answers each line without prompts.
+Ctrl-D or Ctrl-C end the conversation cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot import replies
+from bot.knowledge import KnowledgeBase
+from bot.matching import Matcher, Status
+from bot.questionlog import QuestionLog
+from bot.replies import Reply
+
+__all__ = ["Chat", "run_chat"]
+
+_CHANNEL = "chat"
+
+
+class Chat:
+    """One terminal conversation: turns each line typed into a reply."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, log: QuestionLog) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self.log = log
+        self._choices: list[str] = []  # callback data of the last reply's buttons
+        self._last_question = ""
+
+    def _button(self, data: str) -> Reply | None:
+        """What pressing a button does (same callback data as on Telegram)."""
+        kind, _, arg = data.partition(":")
+        if kind == "a" and arg in self.kb.by_id:
+            if self._last_question:
+                self.log.record_choice(self._last_question, arg, channel=_CHANNEL)
+                self._last_question = ""
+            return replies.answer(self.kb.by_id[arg], self.kb)
+        if kind == "p" and arg.isdigit():
+            return replies.questions_page(self.kb, int(arg))
+        if kind == "n":
+            self.log.record_choice(self._last_question, None, channel=_CHANNEL)
+            self._last_question = ""
+            return replies.none_of_these()
+        if kind == "f":
+            good, _, entry_id = arg.partition(":")
+            self.log.record_feedback(entry_id, good == "+", channel=_CHANNEL)
+            return Reply(replies.feedback_thanks(good == "+").text)
+        return None
+
+    def respond(self, line: str) -> Reply | None:
+        """The reply to one line typed by the user (None: nothing to say)."""
+        text = line.strip()
+        if not text:
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(self._choices):
+            return self._button(self._choices[int(text) - 1])
+        command = text.split()[0].lower() if text.startswith("/") else ""
+        if command == "/start":
+            return replies.welcome(self.kb)
+        if command in ("/aide", "/help"):
+            return replies.help_text()
+        if command == "/questions":
+            return replies.questions_page(self.kb, 1)
+        if command == "/sources":
+            return replies.sources(self.kb)
+        if len(text) > replies.MAX_QUESTION_CHARS:
+            return replies.too_long(len(text))
+        decision = self.matcher.match(text)
+        self.log.record_question(decision, channel=_CHANNEL)
+        self._last_question = text if decision.status is Status.SUGGEST else ""
+        return replies.decision_reply(decision, self.kb)
+
+    def render(self, reply: Reply) -> str:
+        """The reply as terminal text, buttons numbered (and remembered for `1`, `2`…)."""
+        self._choices = [b.data for row in reply.buttons for b in row if b.data and b.data != "x"]
+        lines = [reply.plain]
+        number = 0
+        for row in reply.buttons:
+            for button in row:
+                if button.data and button.data != "x":
+                    number += 1
+                    lines.append(f"  {number}. {button.text}")
+        return "\n".join(lines)
+
+
+def run_chat(
+    kb: KnowledgeBase,
+    matcher: Matcher,
+    log: QuestionLog,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run the conversation until end of input; returns the exit status."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = stdin.isatty()
+    chat = Chat(kb, matcher, log)
+
+    def show(reply: Reply | None) -> None:
+        if reply is not None:
+            print(chat.render(reply), end="\n\n", file=stdout, flush=True)
+
+    if interactive:
+        show(replies.welcome(kb))
+        print(
+            "(Tapez votre question ; un numéro pour choisir ; Ctrl-D pour quitter.)\n", file=stdout
+        )
+    try:
+        while True:
+            if interactive:
+                print("vous › ", end="", file=stdout, flush=True)
+            line = stdin.readline()
+            if not line:
+                break
+            show(chat.respond(line))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        log.close()
+    if interactive:
+        print("\nAu revoir !", file=stdout)
+    return 0
