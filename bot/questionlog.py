@@ -1,0 +1,622 @@
+"""The question log: what people asked, what the bot decided, and their feedback.
+
+Maintainers read it with `faqbot unanswered` (what the FAQ could not answer) and
+`faqbot stats`. It is one SQLite file (standard library `sqlite3`), by default
+`var/questions.sqlite3`; `log: database: null` in the config turns it off, and then
+every method of `QuestionLog` does nothing.
+
+Interface (stable; the Telegram front end and `faqbot chat` call it):
+
+    log = QuestionLog(config.log_database)           # None: disabled
+    log.record_question(decision, channel="telegram")  # or "inline", "chat"
+    log.record_choice(question, entry_id_or_None, channel="telegram")
+    log.record_feedback(entry_id, good=True, channel="telegram")
+    log.close()
+
+Privacy by default. Only these are stored: the time (UTC), the channel, the question
+text as typed, the matcher's status, entry id and score, the suggestion picked (or
+"none of these") and 👍/👎 per entry. *No* user id, name, username, chat id or message
+id is ever stored, and the schema has no column for them (a test checks it), so rows
+cannot be tied to a person or to one another. The text itself is kept as typed: if
+someone types their name in a question, it is in the log, so treat the file as
+sensitive and delete old rows when they are no longer useful.
+
+What is recorded. Every decision, answered ones included: `faqbot stats` needs them to
+give answered/suggested/unknown rates and the most asked entries, and logging the
+answered ones costs a row each. `faqbot unanswered` only reads the `suggest` and
+`unknown` rows, plus the "none of these" choices.
+
+It never blocks or breaks answering:
+- The `record_*` methods only put a row on a bounded in-memory queue
+  (`QUEUE_SIZE` rows) and return at once; they never touch the disk, so they are safe
+  to call from asyncio handlers. A background thread (a daemon, started on the first
+  record) writes the queue to SQLite in batches, one transaction per batch.
+- When the queue is full (the disk cannot keep up), new rows are dropped and a
+  warning is logged once per episode.
+- Any error while writing (database locked for longer than `BUSY_TIMEOUT`, disk full,
+  read-only or corrupt file, a directory that cannot be created...) is caught: the
+  batch is skipped and one warning naming the file is logged. No other warning follows
+  until a write succeeds again (an info line says so), so a broken log never spams
+  the console with one warning per question. The next batch simply tries again, so a
+  passing lock or a freed disk heals by itself.
+- A corrupt or foreign file is never overwritten or "repaired": it is left for a
+  human to look at, and nothing is logged until it is moved away.
+- `close()` writes what is still queued (waiting at most a few seconds) and stops the
+  thread; it is also registered with `atexit`, so a forgotten close loses nothing
+  on a normal exit.
+
+The schema is versioned with `PRAGMA user_version` (`SCHEMA_VERSION`); it is created
+on the first write, with its parent folders. A file written by a newer faqbot (higher
+version) is left alone. The reading helpers (`unanswered`, `counts`, `top_entries`,
+`feedback`, `choices`, `channels`) open the file read-only, never create it, and
+return empty results while it does not exist yet; a file they cannot read raises
+`QuestionLogError`, with the path in its message.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.matching import Decision, Status
+from bot.yamlsource import display_path
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "QUEUE_SIZE",
+    "SCHEMA_VERSION",
+    "Counts",
+    "EntryFeedback",
+    "EntryUse",
+    "QuestionLog",
+    "QuestionLogError",
+    "UnansweredQuestion",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 0.05
+"""Seconds the writer waits for a lock held by someone else before skipping a batch."""
+QUEUE_SIZE = 1000
+"""Rows waiting to be written; beyond that, new rows are dropped (and a warning logged)."""
+READ_TIMEOUT = 2.0
+"""Seconds a reading helper (a CLI command) waits for the writer's lock."""
+MAX_TEXT = 1000
+"""Longer questions are cut (the matcher does not read further either)."""
+_BATCH = 500
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+"""Fixed width, so that text order is time order and `--since` is a string comparison."""
+
+# Migrations: _MIGRATIONS[n] takes a database from version n to n + 1. Append, never
+# edit: a file in the field may be at any earlier version.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            asked_at TEXT NOT NULL,     -- UTC, 2024-06-19T10:31:07.123456Z
+            channel TEXT NOT NULL,      -- telegram, inline or chat
+            question TEXT NOT NULL,     -- as typed (at most 1000 characters)
+            status TEXT NOT NULL,       -- answer, suggest or unknown
+            entry_id TEXT,              -- the answer, or the matcher's best guess
+            score REAL NOT NULL         -- 0-100
+        )""",
+        "CREATE INDEX questions_by_time ON questions (asked_at)",
+        """CREATE TABLE choices (
+            id INTEGER PRIMARY KEY,
+            chosen_at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            question TEXT NOT NULL,     -- the question the suggestions were for
+            entry_id TEXT               -- the suggestion picked; NULL: none of these
+        )""",
+        """CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            given_at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            good INTEGER NOT NULL       -- 1: 👍, 0: 👎
+        )""",
+    ),
+)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+_INSERTS = {
+    "questions": "INSERT INTO questions (asked_at, channel, question, status, entry_id, score)"
+    " VALUES (?, ?, ?, ?, ?, ?)",
+    "choices": "INSERT INTO choices (chosen_at, channel, question, entry_id) VALUES (?, ?, ?, ?)",
+    "feedback": "INSERT INTO feedback (given_at, channel, entry_id, good) VALUES (?, ?, ?, ?)",
+}
+
+SqlValue = str | float | int | None
+
+
+class QuestionLogError(Exception):
+    """The log file exists but cannot be read (corrupt, foreign, or from a newer faqbot)."""
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question that got a suggestion or no answer (see `QuestionLog.unanswered`)."""
+
+    asked_at: datetime
+    channel: str
+    question: str
+    status: Status | None
+    """None when only the "none of these" choice was logged, not the question."""
+    entry_id: str | None
+    """The matcher's best guess at the time (None when nothing came close)."""
+    score: float
+    picked: str | None = None
+    """The suggestion the user then picked, if any."""
+    rejected: bool = False
+    """The user answered "none of these" to the suggestions."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many questions got each status."""
+
+    answered: int = 0
+    suggested: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        """All questions."""
+        return self.answered + self.suggested + self.unknown
+
+
+@dataclass(frozen=True)
+class EntryUse:
+    """How often an entry was given: answered directly, or picked among suggestions."""
+
+    entry_id: str
+    answered: int
+    picked: int
+
+    @property
+    def total(self) -> int:
+        """Both ways together."""
+        return self.answered + self.picked
+
+
+@dataclass(frozen=True)
+class EntryFeedback:
+    """👍 and 👎 received by one entry."""
+
+    entry_id: str
+    good: int
+    bad: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    table: str
+    values: tuple[SqlValue, ...]
+
+
+@dataclass(frozen=True)
+class _Flush:
+    done: threading.Event
+
+
+_STOP = object()
+"""Queued by `close()`: the writer thread ends after the rows before it."""
+
+
+def _stamp(moment: datetime) -> str:
+    """A datetime as stored: UTC, fixed width (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class QuestionLog:
+    """The question log over one SQLite file; `QuestionLog(None)` is a disabled log.
+
+    See the module docstring for what is stored and how failures are handled.
+    `clock` is for tests (the time stamped on each row).
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None,
+        *,
+        clock: Callable[[], datetime] = _now,
+        queue_size: int = QUEUE_SIZE,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
+        self.path: Path | None = Path(path) if path is not None else None
+        self._clock = clock
+        self._busy_timeout = busy_timeout
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._dropping = False
+        # Only the writer thread touches these two.
+        self._connection: sqlite3.Connection | None = None
+        self._failing = False
+
+    def __repr__(self) -> str:
+        return f"QuestionLog({str(self.path)!r})" if self.path else "QuestionLog(None)"
+
+    @property
+    def enabled(self) -> bool:
+        """False for a disabled log (no path)."""
+        return self.path is not None
+
+    @property
+    def where(self) -> str:
+        """The log file as a maintainer would type it (for messages)."""
+        return display_path(self.path) if self.path is not None else "disabled"
+
+    # --- writing ----------------------------------------------------------------------
+
+    def record_question(self, decision: Decision, *, channel: str) -> None:
+        """Log a question and the matcher's decision. Returns at once; never raises."""
+        entry_id = decision.entry.id if decision.entry is not None else None
+        self._put(
+            "questions",
+            (
+                channel,
+                decision.question[:MAX_TEXT],
+                str(decision.status.value),
+                entry_id,
+                float(decision.score),
+            ),
+        )
+
+    def record_choice(self, question: str, entry_id: str | None, *, channel: str) -> None:
+        """Log the suggestion picked for `question`; None means "none of these"."""
+        self._put("choices", (channel, question[:MAX_TEXT], entry_id))
+
+    def record_feedback(self, entry_id: str, good: bool, *, channel: str) -> None:
+        """Log a 👍 (`good`) or 👎 on the answer of an entry."""
+        self._put("feedback", (channel, entry_id, 1 if good else 0))
+
+    def _put(self, table: str, values: tuple[SqlValue, ...]) -> None:
+        if self.path is None:
+            return
+        try:
+            row = _Row(table, (_stamp(self._clock()), *values))
+            with self._lock:
+                if self._closed:
+                    log.debug("question log %s is closed; row dropped", self.where)
+                    return
+                self._start()
+                self._queue.put_nowait(row)
+        except queue.Full:
+            if not self._dropping:
+                self._dropping = True
+                log.warning(
+                    "question log %s: %d rows are waiting to be written; new rows are "
+                    "dropped until the disk catches up",
+                    self.where,
+                    self._queue.maxsize,
+                )
+        except Exception:  # never let logging break answering
+            log.exception("question log %s: could not queue a row", self.where)
+
+    def _start(self) -> None:
+        """Start the writer thread (with self._lock held)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name=f"questionlog:{self.where}", daemon=True
+            )
+            self._thread.start()
+            atexit.register(self.close)
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every row queued so far is written (or skipped); False on timeout.
+
+        Blocks the caller: for tests, the CLI and shutdown, not for asyncio handlers.
+        """
+        with self._lock:
+            if self._thread is None or self._closed:
+                return True
+            marker = _Flush(threading.Event())
+        try:
+            self._queue.put(marker, timeout=timeout)
+        except queue.Full:
+            return False
+        return marker.done.wait(timeout)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued (waiting at most `timeout` seconds) and stop the writer."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            thread = self._thread
+        if thread is None:
+            return
+        atexit.unregister(self.close)
+        try:
+            self._queue.put(_STOP, timeout=timeout)
+        except queue.Full:
+            log.warning("question log %s: could not write the last rows", self.where)
+            return
+        thread.join(timeout)
+
+    def _run(self) -> None:
+        """The writer thread: write queued rows in batches until `_STOP`."""
+        stop = False
+        while not stop:
+            batch = [self._queue.get()]
+            while len(batch) < _BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            rows = [item for item in batch if isinstance(item, _Row)]
+            if rows:
+                self._write(rows)
+            if self._queue.empty():
+                self._dropping = False
+            for item in batch:
+                if isinstance(item, _Flush):
+                    item.done.set()
+                stop = stop or item is _STOP
+        self._disconnect()
+
+    def _write(self, rows: Sequence[_Row]) -> None:
+        try:
+            connection = self._connect()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    connection.execute(_INSERTS[row.table], row.values)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+        except Exception as exc:  # sqlite3.Error, OSError, or anything unforeseen
+            self._disconnect()
+            if not self._failing:
+                self._failing = True
+                log.warning(
+                    "question log %s: cannot write (%s: %s); questions are not logged "
+                    "until it works again (this warning is not repeated)",
+                    self.where,
+                    getattr(exc, "sqlite_errorname", type(exc).__name__),
+                    exc,
+                )
+            else:
+                log.debug("question log %s: %d rows skipped (%s)", self.where, len(rows), exc)
+            return
+        if self._failing:
+            self._failing = False
+            log.info("question log %s: writing again", self.where)
+
+    def _connect(self) -> sqlite3.Connection:
+        """The writer's connection, opened (and the schema created) when first needed."""
+        if self._connection is not None:
+            return self._connection
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
+        try:
+            _migrate(connection, self.path)
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        return connection
+
+    def _disconnect(self) -> None:
+        if self._connection is not None:
+            with suppress(sqlite3.Error):
+                self._connection.close()
+            self._connection = None
+
+    # --- reading (for the maintenance commands) ---------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection, or None when there is nothing to read yet."""
+        if self._thread is not None:
+            self.flush()
+        if self.path is None or not self.path.exists():
+            yield None
+            return
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            connection = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise QuestionLogError(f"{self.where}: cannot open the question log: {exc}") from exc
+        with closing(connection):
+            try:
+                version = connection.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                raise QuestionLogError(
+                    f"{self.where}: not a readable question log ({exc}); move it away "
+                    "and a new one will be started"
+                ) from exc
+            if version > SCHEMA_VERSION:
+                raise QuestionLogError(
+                    f"{self.where}: written by a newer faqbot (schema version {version}, "
+                    f"this one reads up to {SCHEMA_VERSION}); upgrade faqbot"
+                )
+            if version == 0:  # created, but nothing written yet
+                yield None
+                return
+            try:
+                yield connection
+            except sqlite3.Error as exc:
+                raise QuestionLogError(
+                    f"{self.where}: cannot read the question log: {exc}"
+                ) from exc
+
+    def _select(self, sql: str, column: str, since: datetime | None) -> list[tuple[SqlValue, ...]]:
+        """Rows of `sql` (which ends with a WHERE clause) on or after `since`."""
+        with self._reading() as connection:
+            if connection is None:
+                return []
+            start = _stamp(since) if since is not None else ""
+            return [tuple(r) for r in connection.execute(f"{sql} AND {column} >= ?", (start,))]
+
+    def unanswered(self, since: datetime | None = None) -> list[UnansweredQuestion]:
+        """Questions that got `suggest` or `unknown` on or after `since`, oldest first.
+
+        A "none of these" choice marks the suggested question it answers (same text and
+        channel) as `rejected`, or is listed on its own when that question is not in
+        the log. A picked suggestion is noted in `picked` the same way.
+        """
+        rows = self._select(
+            "SELECT asked_at, channel, question, status, entry_id, score FROM questions "
+            "WHERE status IN ('suggest', 'unknown')",
+            "asked_at",
+            since,
+        )
+        choices = self._select(
+            "SELECT chosen_at, channel, question, entry_id FROM choices WHERE 1",
+            "chosen_at",
+            since,
+        )
+        questions = [
+            UnansweredQuestion(
+                asked_at=_parse_stamp(str(asked_at)),
+                channel=str(channel),
+                question=str(question),
+                status=Status(str(status)),
+                entry_id=None if entry_id is None else str(entry_id),
+                score=float(score or 0.0),
+            )
+            for asked_at, channel, question, status, entry_id, score in rows
+        ]
+        # Attach each choice to the latest earlier unclaimed question with its text.
+        claimed: set[int] = set()
+        for chosen_at, channel, question, entry_id in sorted(choices, key=lambda c: str(c[0])):
+            moment = _parse_stamp(str(chosen_at))
+            match = next(
+                (
+                    i
+                    for i in range(len(questions) - 1, -1, -1)
+                    if i not in claimed
+                    and questions[i].question == question
+                    and questions[i].channel == channel
+                    and questions[i].asked_at <= moment
+                ),
+                None,
+            )
+            if match is not None:
+                claimed.add(match)
+                old = questions[match]
+                questions[match] = UnansweredQuestion(
+                    old.asked_at,
+                    old.channel,
+                    old.question,
+                    old.status,
+                    old.entry_id,
+                    old.score,
+                    picked=None if entry_id is None else str(entry_id),
+                    rejected=entry_id is None,
+                )
+            elif entry_id is None:
+                questions.append(
+                    UnansweredQuestion(
+                        moment,
+                        str(channel),
+                        str(question),
+                        None,
+                        None,
+                        0.0,
+                        rejected=True,
+                    )
+                )
+        questions.sort(key=lambda q: q.asked_at)
+        return questions
+
+    def counts(self, since: datetime | None = None) -> Counts:
+        """How many questions were answered, got suggestions, or got no answer."""
+        rows = self._select("SELECT status FROM questions WHERE 1", "asked_at", since)
+        by_status = Counter(str(status) for (status,) in rows)
+        return Counts(
+            answered=by_status[Status.ANSWER.value],
+            suggested=by_status[Status.SUGGEST.value],
+            unknown=by_status[Status.UNKNOWN.value],
+        )
+
+    def channels(self, since: datetime | None = None) -> dict[str, int]:
+        """How many questions came through each channel, most first."""
+        rows = self._select("SELECT channel FROM questions WHERE 1", "asked_at", since)
+        return dict(Counter(str(channel) for (channel,) in rows).most_common())
+
+    def top_entries(self, since: datetime | None = None, limit: int = 10) -> list[EntryUse]:
+        """The entries given most often (answered directly or picked), most first."""
+        answered = Counter(
+            str(entry_id)
+            for (entry_id,) in self._select(
+                "SELECT entry_id FROM questions WHERE status = 'answer' AND entry_id IS NOT NULL",
+                "asked_at",
+                since,
+            )
+        )
+        picked = Counter(
+            str(entry_id)
+            for (entry_id,) in self._select(
+                "SELECT entry_id FROM choices WHERE entry_id IS NOT NULL", "chosen_at", since
+            )
+        )
+        uses = [EntryUse(e, answered[e], picked[e]) for e in answered.keys() | picked.keys()]
+        uses.sort(key=lambda u: (-u.total, -u.answered, u.entry_id))
+        return uses[:limit]
+
+    def feedback(self, since: datetime | None = None) -> list[EntryFeedback]:
+        """👍 and 👎 per entry, most feedback first."""
+        rows = self._select("SELECT entry_id, good FROM feedback WHERE 1", "given_at", since)
+        good = Counter(str(e) for e, g in rows if g)
+        bad = Counter(str(e) for e, g in rows if not g)
+        result = [EntryFeedback(e, good[e], bad[e]) for e in good.keys() | bad.keys()]
+        result.sort(key=lambda f: (-(f.good + f.bad), -f.bad, f.entry_id))
+        return result
+
+    def choices(self, since: datetime | None = None) -> list[tuple[str | None, int]]:
+        """How often each suggestion was picked (None: "none of these"), most first."""
+        rows = self._select("SELECT entry_id FROM choices WHERE 1", "chosen_at", since)
+        counted = Counter(None if e is None else str(e) for (e,) in rows)
+        return sorted(counted.items(), key=lambda item: (-item[1], item[0] or ""))
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema to SCHEMA_VERSION (in one transaction); raise if impossible."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {version} is newer than this faqbot's ({SCHEMA_VERSION})"
+        )
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version == 0 and connection.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()[0]:
+            raise sqlite3.DatabaseError(f"{path} is an SQLite file, but not a question log")
+        for step in _MIGRATIONS[version:]:
+            for statement in step:
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
