@@ -21,15 +21,23 @@ from bot.matching import Decision, Status
 
 __all__ = [
     "MAX_MESSAGE",
+    "MAX_QUESTION_CHARS",
     "PAGE_SIZE",
     "Button",
     "Reply",
     "answer",
     "apology",
     "callback",
+    "commands",
     "decision_reply",
+    "empty_question",
+    "entry_gone",
     "feedback_thanks",
     "help_text",
+    "inline_answer",
+    "inline_examples",
+    "inline_no_match",
+    "inline_preview",
     "none_of_these",
     "not_text",
     "questions_page",
@@ -39,6 +47,7 @@ __all__ = [
     "suggest",
     "too_long",
     "unknown",
+    "unknown_command",
     "welcome",
 ]
 
@@ -325,3 +334,62 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if current.strip():
         messages.append(current.strip("\n"))
     return messages
+
+
+# --- Telegram-only replies (added with the Telegram bot, issue 4) ---------------------------
+
+
+def commands() -> tuple[tuple[str, str], ...]:
+    """The command menu (set_my_commands): each command and its short description."""
+    return (
+        ("start", "Présentation et exemples de questions"),
+        ("questions", "Toutes les questions auxquelles je sais répondre"),
+        ("sources", "L’article et la façon dont je le cite"),
+        ("aide", "Comment me poser une question"),
+    )
+
+
+def unknown_command() -> Reply:
+    """A command the bot does not have, in a private chat."""
+    return Reply(
+        f"Je ne connais pas cette commande. Écrivez simplement votre question, ou tapez "
+        f"/aide pour voir ce que je sais faire{NBSP}!"
+    )
+
+
+def empty_question() -> Reply:
+    """The bot was mentioned in a group with nothing else to read."""
+    return Reply(
+        f"Oui{NBSP}? 🙂 Posez votre question juste après mon nom, ou répondez à ce message.",
+        ((_browse_button(),),),
+    )
+
+
+def entry_gone() -> Reply:
+    """A button pointed at a question that the FAQ no longer has."""
+    return Reply(
+        "Cette question n’existe plus : la liste a été mise à jour depuis. "
+        "Voici celles que je connais aujourd’hui.".replace(" :", f"{NBSP}:"),
+        ((_browse_button(),),),
+    )
+
+
+def inline_answer(entry: Entry, kb: KnowledgeBase) -> Reply:
+    """What picking an inline result sends: the answer and its source, no buttons."""
+    return Reply(answer(entry, kb, feedback=False).html)
+
+
+def inline_preview(entry: Entry, limit: int = 100) -> str:
+    """The plain-text start of an answer, shown under an inline result's title."""
+    text = " ".join(entry.answer.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def inline_examples(kb: KnowledgeBase, count: int = 5) -> list[Entry]:
+    """The entries offered when an inline query is still empty."""
+    return _examples(kb, count)
+
+
+def inline_no_match() -> str:
+    """The button above inline results when none matches (opens a private chat)."""
+    return "Aucune question trouvée : me la poser en privé".replace(" :", f"{NBSP}:")

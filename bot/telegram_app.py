@@ -1,0 +1,378 @@
+"""Wiring and running the Telegram bot: `build_application(config)` and `run(config)`.
+
+`build_application` assembles the PTB `Application` (token, Bot API address, HTTP
+timeouts, rate limiter with retries, per-user update processing, handlers, error
+handler, command menu) without touching the network. `running(app)` starts and stops
+long polling around a block; `run(config)` is `faqbot run`: it polls until Ctrl-C.
+
+The token is in every Bot API URL, so it must never reach a log: httpx's request
+logging is silenced, and `redact_in_logs` rewrites any log record that would still
+contain it (PTB itself logs the full URL at DEBUG level when a Bot is created).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot import handlers, replies
+from bot.config import Config
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.state import Knowledge, set_knowledge
+from bot.telegram_io import RetryingRateLimiter
+from bot.yamlsource import display_path
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "PerUserUpdateProcessor",
+    "TokenRedactingFilter",
+    "build_application",
+    "redact_in_logs",
+    "register_handlers",
+    "run",
+    "running",
+]
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+)
+"""The update types the bot asks Telegram for (channel posts are not among them)."""
+POLL_TIMEOUT = 30
+"""Seconds a getUpdates long poll may wait for news before Telegram answers empty."""
+MAX_CONCURRENT_USERS = 128
+"""Users whose updates are processed at the same time (each user's one at a time)."""
+
+NO_TOKEN = """\
+faqbot run: no Telegram bot token.
+Create a bot with @BotFather on Telegram (/newbot), then give its token to faqbot:
+    export TELEGRAM_BOT_TOKEN='123456789:AA...'
+or put it in config.yaml (git-ignored, see config.example.yaml):
+    telegram:
+      token: '123456789:AA...'
+To talk to the bot without Telegram, `faqbot chat` needs no token."""
+
+BAD_TOKEN = """\
+faqbot run: Telegram refused the bot token ({reason}).
+Check TELEGRAM_BOT_TOKEN (or telegram.token in {source}): it must be the whole token
+@BotFather gave you, like 123456789:AA... If it was revoked, get a new one with /token."""
+
+UNREACHABLE = """\
+faqbot run: cannot reach the Telegram Bot API ({reason}).
+Check the network connection{base_url_hint}, then try again."""
+
+
+# --- logging: the token never reaches a log ------------------------------------------------
+
+
+class TokenRedactingFilter(logging.Filter):
+    """Replaces secrets (bot tokens) in a log record's message and traceback."""
+
+    def __init__(self, secrets: set[str] | None = None) -> None:
+        super().__init__()
+        self.secrets: set[str] = set() if secrets is None else secrets
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret replaced by a placeholder."""
+        for secret in self.secrets:
+            text = text.replace(secret, "<TOKEN>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; never drops it."""
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return True
+        if any(secret in message for secret in self.secrets):
+            record.msg, record.args = self.redact(message), None
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            text = logging.Formatter().formatException(record.exc_info)
+            if any(secret in text for secret in self.secrets):
+                record.exc_text = self.redact(text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+_REDACTOR = TokenRedactingFilter()
+_factory_installed = False
+
+
+def redact_in_logs(token: str) -> None:
+    """Make every log record, whichever logger or handler, hide `token`.
+
+    The filter runs in the log record factory, so it also covers handlers added later
+    (pytest's caplog, a service's own handler) and records created before any handler
+    is configured. httpx's INFO request lines, which print the URL, are silenced too.
+    """
+    global _factory_installed  # noqa: PLW0603 - one process-wide factory, installed once
+    _REDACTOR.secrets.add(token)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _REDACTOR.filter(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
+
+
+# --- concurrency: one flooding user does not delay the others --------------------------------
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Different users' updates run concurrently; one user's updates run in order, one at a time.
+
+    A user sending 100 messages in a burst occupies one processing slot, not 100, so the
+    others' questions are not queued behind theirs (neither here nor in the rate limiter),
+    and that user gets the answers in the order they asked. PTB creates a task per update
+    as soon as it arrives; the base class's semaphore is made large on purpose, and the
+    real bound is `max_concurrent_users`, taken only after the user's own turn has come.
+    """
+
+    def __init__(self, max_concurrent_users: int = MAX_CONCURRENT_USERS) -> None:
+        super().__init__(max_concurrent_updates=100_000)
+        self._slots = asyncio.Semaphore(max_concurrent_users)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    @staticmethod
+    def _key(update: object) -> int | None:
+        if not isinstance(update, Update):
+            return None
+        if update.effective_user is not None:
+            return update.effective_user.id
+        return update.effective_chat.id if update.effective_chat is not None else None
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for this user's previous updates, then for a free slot, then process."""
+        key = self._key(update)
+        if key is None:
+            async with self._slots:
+                await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock, self._slots:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # nobody else queued for this user: forget them
+                del self._waiting[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+# --- wiring ---------------------------------------------------------------------------
+
+
+def _file_url(base_url: str) -> str:
+    """The file download address matching a Bot API address (…/bot -> …/file/bot)."""
+    return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
+
+
+def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every handler, in the order PTB tries them (the first whose filter matches wins)."""
+    # Private chats answer edits too (see handlers.private_text); groups never do.
+    fresh_or_private_edit = filters.UpdateType.MESSAGE | (
+        filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+    )
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    text = filters.TEXT & ~filters.COMMAND
+    application.add_handlers(
+        [
+            # Commands first. In groups PTB skips `/cmd@other_bot`, which is for another bot.
+            CommandHandler("start", handlers.start, filters=fresh_or_private_edit),
+            CommandHandler(["aide", "help"], handlers.help_command, filters=fresh_or_private_edit),
+            CommandHandler("questions", handlers.questions, filters=fresh_or_private_edit),
+            CommandHandler("sources", handlers.sources, filters=fresh_or_private_edit),
+            # Must come after the known commands: it catches every other one.
+            MessageHandler(
+                filters.COMMAND & private & fresh_or_private_edit, handlers.unknown_command
+            ),
+            CallbackQueryHandler(handlers.on_button),
+            InlineQueryHandler(handlers.inline_query),
+            MessageHandler(text & private & fresh_or_private_edit, handlers.private_text),
+            MessageHandler(text & groups & filters.UpdateType.MESSAGE, handlers.group_text),
+            # Stickers, photos, voice, locations… but not service messages (pins, joins).
+            MessageHandler(
+                private & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                handlers.not_text,
+            ),
+            # Nothing else is handled: channel posts, edits in groups and non-text messages
+            # in groups are deliberately ignored.
+        ]
+    )
+    application.add_error_handler(handlers.error_handler)
+
+
+async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """post_init: the French command menu, for French-speaking users and as the default."""
+    commands = [BotCommand(name, description) for name, description in replies.commands()]
+    try:
+        await application.bot.set_my_commands(commands, language_code="fr")
+        await application.bot.set_my_commands(commands)
+    except TelegramError as exc:  # the menu is a convenience: answering matters more
+        logger.warning("could not set the command menu: %s", exc)
+
+
+def build_application(
+    config: Config,
+    *,
+    kb: KnowledgeBase | None = None,
+    request: BaseRequest | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot, ready to initialise and poll; loads the configured FAQ unless `kb` is given."""
+    if not config.token:
+        raise ValueError("build_application needs a token (config.token)")
+    redact_in_logs(config.token)  # before the Bot exists: PTB logs its URL when created
+    if kb is None:
+        kb = load_knowledge(config.knowledge)
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .request(
+            request
+            or HTTPXRequest(
+                connection_pool_size=MAX_CONCURRENT_USERS,
+                connect_timeout=5.0,
+                read_timeout=10.0,
+                write_timeout=10.0,
+                pool_timeout=5.0,
+            )
+        )
+        # getUpdates waits up to POLL_TIMEOUT for news; PTB adds that to this read timeout.
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=10.0))
+        .rate_limiter(RetryingRateLimiter(throttle=config.rate_limiter))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .post_init(set_commands)
+    )
+    if config.base_url:
+        builder = builder.base_url(config.base_url).base_file_url(_file_url(config.base_url))
+    application = builder.build()
+    set_knowledge(application.bot_data, Knowledge.build(kb, config.matching))
+    register_handlers(application)
+    return application
+
+
+# --- running ----------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def running(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    poll_interval: float = 0.0,
+    poll_timeout: int = POLL_TIMEOUT,
+) -> AsyncIterator[None]:
+    """Initialise, set the command menu, long-poll and process updates inside the block."""
+    async with application:  # initialize() (getMe: a bad token fails here) ... shutdown()
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=poll_interval,
+            timeout=poll_timeout,
+            allowed_updates=list(ALLOWED_UPDATES),
+            # Questions asked while the bot was down are answered, not dropped.
+            drop_pending_updates=False,
+        )
+        await application.start()
+        try:
+            yield
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+
+
+async def _poll_until_stopped(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):  # Windows: Ctrl-C raises KeyboardInterrupt
+            loop.add_signal_handler(sig, stop.set)
+    async with running(application):
+        me = application.bot.username
+        logger.info("faqbot is running as @%s; press Ctrl-C to stop", me)
+        await stop.wait()
+    logger.info("faqbot stopped")
+
+
+def run(config: Config) -> int:
+    """`faqbot run`: long polling until Ctrl-C. Returns the exit status."""
+    if not config.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    redact_in_logs(config.token)
+    try:
+        kb = load_knowledge(config.knowledge)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"faqbot run: {display_path(config.knowledge)} has errors; fix them "
+            "(`faqbot check` lists them) and start again.",
+            file=sys.stderr,
+        )
+        return 1
+    application = build_application(config, kb=kb)
+    try:
+        asyncio.run(_poll_until_stopped(application))
+    except KeyboardInterrupt:
+        pass
+    except InvalidToken as exc:
+        print(
+            BAD_TOKEN.format(reason=exc.message, source=config.source or "config.yaml"),
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:
+        hint = f" and TELEGRAM_API_BASE_URL ({config.base_url})" if config.base_url else ""
+        print(
+            UNREACHABLE.format(reason=_REDACTOR.redact(exc.message), base_url_hint=hint),
+            file=sys.stderr,
+        )
+        return 1
+    return 0

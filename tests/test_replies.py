@@ -1,0 +1,195 @@
+"""Reply composition without Telegram: valid HTML, short callback data, clean splitting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from telegram_html import check_html
+
+from bot import replies
+from bot.knowledge import KnowledgeBase
+from bot.matching import Matcher, Status
+from bot.replies import Button, Reply
+
+HOSTILE = [
+    "<b>gras</b>",
+    "A & B",
+    "<script>alert('x')</script>",
+    "&amp; &lt; &#39; &bogus;",
+    "</a><a href='javascript:x'>",
+    "pourquoi \u00a0 «  » ? 🙂",
+    "x" * 500,
+]
+
+
+def every_reply(kb: KnowledgeBase) -> Iterator[tuple[str, Reply]]:
+    """Every reply the bot can compose for this FAQ, named for error messages."""
+    matcher = Matcher(kb)
+    yield "welcome", replies.welcome(kb)
+    yield "help", replies.help_text()
+    yield "sources", replies.sources(kb)
+    yield "none_of_these", replies.none_of_these()
+    yield "too_long", replies.too_long(8000)
+    yield "not_text", replies.not_text()
+    yield "apology", replies.apology()
+    yield "unknown_command", replies.unknown_command()
+    yield "empty_question", replies.empty_question()
+    yield "entry_gone", replies.entry_gone()
+    pages = -(-len(kb.entries) // replies.PAGE_SIZE)
+    for page in range(0, pages + 2):  # out-of-range pages are clamped
+        yield f"questions_page({page})", replies.questions_page(kb, page)
+    for entry in kb.entries:
+        yield f"answer({entry.id})", replies.answer(entry, kb)
+        yield f"answer({entry.id}, feedback=False)", replies.answer(entry, kb, feedback=False)
+        yield f"inline_answer({entry.id})", replies.inline_answer(entry, kb)
+        for text in (entry.question, *entry.variants[:2]):
+            decision = matcher.match(text)
+            yield f"decision({text!r})", replies.decision_reply(decision, kb)
+    for text in HOSTILE:
+        decision = matcher.match(text)
+        yield f"decision({text!r})", replies.decision_reply(decision, kb)
+        yield f"unknown({text!r})", replies.unknown(text)
+        if decision.suggestions:
+            forced = type(decision)(
+                text, Status.SUGGEST, None, 50.0, decision.suggestions, decision.analysis
+            )
+            yield f"suggest({text!r})", replies.suggest(forced)
+
+
+def buttons(reply: Reply) -> list[Button]:
+    return [button for row in reply.buttons for button in row]
+
+
+def test_every_reply_is_valid_telegram_html(any_kb: KnowledgeBase) -> None:
+    count = 0
+    for name, reply in every_reply(any_kb):
+        try:
+            visible = check_html(reply.html)
+        except ValueError as exc:
+            pytest.fail(f"{name}: {exc}\n{reply.html}")
+        assert visible.strip(), name
+        assert len(visible) <= replies.MAX_MESSAGE, name
+        count += 1
+    assert count > 20
+
+
+def test_every_button_is_well_formed(any_kb: KnowledgeBase) -> None:
+    known = {e.id for e in any_kb.entries}
+    for name, reply in every_reply(any_kb):
+        for button in buttons(reply):
+            assert button.text.strip(), name
+            assert (button.data is None) != (button.url is None), f"{name}: {button}"
+            if button.data is None:
+                continue
+            assert len(button.data.encode("utf-8")) <= 64, f"{name}: {button.data}"
+            kind, _, arg = button.data.partition(":")
+            assert kind in {"a", "p", "n", "f", "x"}, f"{name}: {button.data}"
+            if kind == "a":
+                assert arg in known, f"{name}: {button.data}"
+            if kind == "f":
+                sign, _, entry_id = arg.partition(":")
+                assert sign in {"+", "-"}, f"{name}: {button.data}"
+                assert entry_id in known, f"{name}: {button.data}"
+            if kind == "p":
+                assert arg.isdigit(), f"{name}: {button.data}"
+
+
+def test_callback_refuses_more_than_64_bytes() -> None:
+    assert replies.callback("a", "x" * 62) == "a:" + "x" * 62
+    with pytest.raises(ValueError, match="64 bytes"):
+        replies.callback("a", "é" * 32)
+
+
+def test_hostile_text_is_escaped_not_interpreted(nasty_kb: KnowledgeBase) -> None:
+    reply = replies.unknown("<script>alert(1)</script> & <b>")
+    assert "<script>" not in reply.html
+    assert "&lt;script&gt;" in reply.html
+    assert "&amp;" in reply.html
+    entry = nasty_kb.by_id["balises-html"]
+    html = replies.answer(entry, nasty_kb).html
+    visible = check_html(html)
+    assert entry.question in visible
+    assert entry.answer in visible
+    assert 'Le <Grand> & "Continent"' in visible  # the outlet, escaped in the link text
+    assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;&amp;c=&quot;3&quot;"' in html
+
+
+def test_answer_has_the_source_line_linked_to_the_article(any_kb: KnowledgeBase) -> None:
+    for entry in any_kb.entries:
+        reply = replies.answer(entry, any_kb)
+        link = re.search(r'📄 Source\u00a0: <a href="([^"]+)">', reply.html)
+        assert link is not None, entry.id
+        paragraphs = [s for s in entry.sources if s.startswith("§")]
+        for key in paragraphs:
+            assert key in check_html(reply.html), entry.id
+
+
+def test_questions_pages_list_every_entry_once(any_kb: KnowledgeBase) -> None:
+    pages = -(-len(any_kb.entries) // replies.PAGE_SIZE)
+    seen: list[str] = []
+    for page in range(1, pages + 1):
+        reply = replies.questions_page(any_kb, page)
+        entries = [b.data[2:] for b in buttons(reply) if b.data and b.data.startswith("a:")]
+        assert 1 <= len(entries) <= 8
+        seen.extend(entries)
+        nav = [b.data for b in buttons(reply) if b.data and b.data.startswith("p:")]
+        expected = [f"p:{page - 1}"] * (page > 1) + [f"p:{page + 1}"] * (page < pages)
+        assert nav == expected
+    assert seen == [e.id for e in any_kb.entries]
+
+
+def test_commands_are_valid_for_set_my_commands() -> None:
+    names = [name for name, _ in replies.commands()]
+    assert names[0] == "start"
+    assert {"aide", "questions", "sources"} <= set(names)
+    for name, description in replies.commands():
+        assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
+        assert 1 <= len(description) <= 256
+
+
+def test_inline_preview_is_short_plain_text(any_kb: KnowledgeBase) -> None:
+    for entry in any_kb.entries:
+        preview = replies.inline_preview(entry)
+        assert 0 < len(preview) <= 100
+        assert "\n" not in preview
+    assert replies.inline_examples(any_kb)
+    assert replies.inline_no_match()
+
+
+# --- split_message ---------------------------------------------------------------------------
+
+
+def test_short_text_is_not_split() -> None:
+    assert replies.split_message("<b>bonjour</b>") == ["<b>bonjour</b>"]
+
+
+def test_long_text_is_split_at_line_ends_into_valid_parts() -> None:
+    line = "<b>Question &amp; réponse</b> " + "mot " * 40
+    text = "\n".join(f"{i} {line}" for i in range(200))  # about 40,000 characters
+    parts = replies.split_message(text)
+    assert len(parts) > 5
+    for part in parts:
+        assert len(part) <= replies.MAX_MESSAGE
+        check_html(part)
+    assert " ".join(" ".join(parts).split()) == " ".join(text.split())
+
+
+def test_one_huge_line_is_cut_at_spaces_never_inside_a_tag_or_entity() -> None:
+    text = " ".join(["<i>a&amp;b</i>"] * 1500)  # one line, ~21,000 characters
+    parts = replies.split_message(text, limit=1000)
+    assert len(parts) > 10
+    for part in parts:
+        assert len(part) <= 1000
+        check_html(part)
+    assert " ".join(parts).split() == text.split()
+
+
+def test_word_longer_than_the_limit_is_cut_anywhere_but_inside_markup() -> None:
+    text = "x" * 250 + "&amp;" + "y" * 250
+    parts = replies.split_message(text, limit=100)
+    assert all(len(p) <= 100 for p in parts)
+    for part in parts:
+        check_html(part)
+    assert "".join(parts) == text
