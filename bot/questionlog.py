@@ -415,7 +415,7 @@ class QuestionLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
         try:
-            _migrate(connection, self.path)
+            _migrate(connection)
         except BaseException:
             connection.close()
             raise
@@ -456,8 +456,12 @@ class QuestionLog:
                     f"{self.where}: written by a newer faqbot (schema version {version}, "
                     f"this one reads up to {SCHEMA_VERSION}); upgrade faqbot"
                 )
-            if version == 0:  # created, but nothing written yet
-                yield None
+            if version == 0:
+                if connection.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()[0]:
+                    raise QuestionLogError(
+                        f"{self.where}: an SQLite database, but not a question log"
+                    )
+                yield None  # created, but nothing written yet
                 return
             try:
                 yield connection
@@ -597,20 +601,23 @@ class QuestionLog:
         return sorted(counted.items(), key=lambda item: (-item[1], item[0] or ""))
 
 
-def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+def _migrate(connection: sqlite3.Connection) -> None:
     """Bring the schema to SCHEMA_VERSION (in one transaction); raise if impossible."""
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
         raise sqlite3.DatabaseError(
-            f"schema version {version} is newer than this faqbot's ({SCHEMA_VERSION})"
+            f"written by a newer faqbot (schema version {version}, this one knows up to "
+            f"{SCHEMA_VERSION}); it is left alone"
         )
     connection.execute("BEGIN IMMEDIATE")
     try:
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
         if version == 0 and connection.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()[0]:
-            raise sqlite3.DatabaseError(f"{path} is an SQLite file, but not a question log")
+            raise sqlite3.DatabaseError(
+                "an SQLite database, but not a question log; it is left alone"
+            )
         for step in _MIGRATIONS[version:]:
             for statement in step:
                 connection.execute(statement)
