@@ -41,10 +41,11 @@ from bot.normalize import fold
 from bot.questionlog import QuestionLog, QuestionLogError, UnansweredQuestion
 from bot.yamlsource import display_path
 
-__all__ = ["Group", "cluster", "similar", "stats", "unanswered"]
+__all__ = ["SIMILARITY", "Group", "cluster", "group_questions", "similar", "stats", "unanswered"]
 
-SIMILARITY = 0.75
-"""Dice coefficient on content words above which two questions are grouped."""
+SIMILARITY = 0.8
+"""Dice coefficient on content words from which two questions are grouped: with four
+words each, one different word (Corée du Sud, Corée du Nord) keeps them apart."""
 PREFILTER = 50
 """rapidfuzz token-set ratio below which two questions are not even compared."""
 TYPO = 80
