@@ -41,7 +41,16 @@ from bot.normalize import fold
 from bot.questionlog import QuestionLog, QuestionLogError, UnansweredQuestion
 from bot.yamlsource import display_path
 
-__all__ = ["SIMILARITY", "Group", "cluster", "group_questions", "similar", "stats", "unanswered"]
+__all__ = [
+    "SIMILARITY",
+    "Group",
+    "cluster",
+    "group_questions",
+    "judge",
+    "similar",
+    "stats",
+    "unanswered",
+]
 
 SIMILARITY = 0.8
 """Dice coefficient on content words from which two questions are grouped: with four
@@ -94,25 +103,31 @@ def cluster(keys: Sequence[Sequence[str]], weights: Sequence[int] | None = None)
     weights = list(weights) if weights is not None else [1] * n
     texts = [" ".join(sorted(set(k))) for k in keys]
     order = sorted(range(n), key=lambda i: (-weights[i], i))
-    group_of: dict[int, int] = {}
+    grouped: set[int] = set()
     groups: list[list[int]] = []
+    # The candidates, in one list for rapidfuzz; weeded of grouped keys now and then.
+    pool, pool_texts = list(range(n)), texts
     for leader in order:
-        if leader in group_of:
+        if leader in grouped:
             continue
         members = [leader]
-        group_of[leader] = len(groups)
-        for _, _, i in process.extract(
+        grouped.add(leader)
+        if 2 * len(grouped) > len(pool):
+            pool = [i for i in pool if i not in grouped]
+            pool_texts = [texts[i] for i in pool]
+        for _, _, position in process.extract(
             texts[leader],
-            texts,
+            pool_texts,
             scorer=fuzz.token_set_ratio,
             processor=None,
             score_cutoff=PREFILTER,
             limit=None,
         ):
-            if i in group_of:
+            i = pool[position]
+            if i in grouped:
                 continue
             if texts[i] == texts[leader] or similar(keys[leader], keys[i]) >= SIMILARITY:
-                group_of[i] = len(groups)
+                grouped.add(i)
                 members.append(i)
         members.sort(key=lambda i: (-weights[i], i))
         groups.append(members)
@@ -194,26 +209,26 @@ def _key(matcher: Matcher, question: str) -> tuple[str, ...]:
 
 
 def group_questions(rows: Iterable[UnansweredQuestion], matcher: Matcher) -> list[Group]:
-    """Group logged questions by similarity and judge each group with the matcher."""
+    """Group logged questions by similarity (`matcher` only normalises them)."""
+    keys: dict[str, tuple[str, ...]] = {}
     phrasings: dict[tuple[str, ...], Phrasing] = {}
     for row in rows:
-        key = _key(matcher, row.question)
+        if row.question not in keys:
+            keys[row.question] = _key(matcher, row.question)
+        key = keys[row.question]
         phrasings.setdefault(key, Phrasing(key)).rows.append(row)
     unique = list(phrasings.values())
-    groups = [
+    return [
         Group([unique[i] for i in members])
         for members in cluster([p.key for p in unique], [len(p.rows) for p in unique])
     ]
-    for group in groups:
-        group.verdict = _judge(group, matcher)
-    return groups
 
 
-_JUDGED = 50
+_JUDGED = 20
 """At most this many distinct questions of a group are matched again."""
 
 
-def _judge(group: Group, matcher: Matcher) -> Verdict:
+def judge(group: Group, matcher: Matcher) -> Verdict:
     """The current FAQ's best match over the group's questions, and how many it answers."""
     best: Verdict = Verdict(None, 0.0, Status.UNKNOWN, 0)
     answered = 0
@@ -310,6 +325,8 @@ def unanswered(args: argparse.Namespace, config: Config) -> int:
     matcher = Matcher.from_config(kb, config.matching)
     groups = group_questions(rows, matcher)
     shown = [g for g in groups if g.count >= min_count]
+    for group in shown:
+        group.verdict = judge(group, matcher)
     if not shown:
         print(
             f"{comment}{len(rows)} unanswered question(s) in {len(groups)} group(s) "

@@ -56,6 +56,7 @@ return empty results while it does not exist yet; a file they cannot read raises
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import queue
 import sqlite3
@@ -253,6 +254,7 @@ class QuestionLog:
         self._dropping = False
         # Only the writer thread touches these two.
         self._connection: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
         self._failing = False
 
     def __repr__(self) -> str:
@@ -272,31 +274,38 @@ class QuestionLog:
 
     def record_question(self, decision: Decision, *, channel: str) -> None:
         """Log a question and the matcher's decision. Returns at once; never raises."""
-        entry_id = decision.entry.id if decision.entry is not None else None
         self._put(
             "questions",
-            (
-                channel,
-                decision.question[:MAX_TEXT],
-                str(decision.status.value),
-                entry_id,
+            lambda: (
+                str(channel),
+                str(decision.question)[:MAX_TEXT],
+                str(Status(decision.status).value),
+                decision.entry.id if decision.entry is not None else None,
                 float(decision.score),
             ),
         )
 
     def record_choice(self, question: str, entry_id: str | None, *, channel: str) -> None:
         """Log the suggestion picked for `question`; None means "none of these"."""
-        self._put("choices", (channel, question[:MAX_TEXT], entry_id))
+        self._put(
+            "choices",
+            lambda: (
+                str(channel),
+                str(question)[:MAX_TEXT],
+                None if entry_id is None else str(entry_id),
+            ),
+        )
 
     def record_feedback(self, entry_id: str, good: bool, *, channel: str) -> None:
         """Log a 👍 (`good`) or 👎 on the answer of an entry."""
-        self._put("feedback", (channel, entry_id, 1 if good else 0))
+        self._put("feedback", lambda: (str(channel), str(entry_id), 1 if good else 0))
 
-    def _put(self, table: str, values: tuple[SqlValue, ...]) -> None:
+    def _put(self, table: str, values: Callable[[], tuple[SqlValue, ...]]) -> None:
+        """Queue a row; `values` is called here, so that even a bad argument cannot raise."""
         if self.path is None:
             return
         try:
-            row = _Row(table, (_stamp(self._clock()), *values))
+            row = _Row(table, (_stamp(self._clock()), *values()))
             with self._lock:
                 if self._closed:
                     log.debug("question log %s is closed; row dropped", self.where)
@@ -409,9 +418,13 @@ class QuestionLog:
 
     def _connect(self) -> sqlite3.Connection:
         """The writer's connection, opened (and the schema created) when first needed."""
-        if self._connection is not None:
-            return self._connection
         assert self.path is not None
+        if self._connection is not None:
+            # A maintainer may move the file away (to start afresh): writing on through
+            # the old connection would lose every row, so follow the path instead.
+            if _identity(self.path) == self._identity:
+                return self._connection
+            self._disconnect()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
         try:
@@ -420,6 +433,7 @@ class QuestionLog:
             connection.close()
             raise
         self._connection = connection
+        self._identity = _identity(self.path)
         return connection
 
     def _disconnect(self) -> None:
@@ -496,55 +510,42 @@ class QuestionLog:
             "chosen_at",
             since,
         )
-        questions = [
-            UnansweredQuestion(
-                asked_at=_parse_stamp(str(asked_at)),
-                channel=str(channel),
-                question=str(question),
-                status=Status(str(status)),
-                entry_id=None if entry_id is None else str(entry_id),
-                score=float(score or 0.0),
-            )
-            for asked_at, channel, question, status, entry_id, score in rows
-        ]
+        try:
+            questions = [
+                UnansweredQuestion(
+                    asked_at=_parse_stamp(str(asked_at)),
+                    channel=str(channel),
+                    question=str(question),
+                    status=Status(str(status)),
+                    entry_id=None if entry_id is None else str(entry_id),
+                    score=float(score or 0.0),
+                )
+                for asked_at, channel, question, status, entry_id, score in rows
+            ]
+            moments = [_parse_stamp(str(c[0])) for c in choices]
+        except (ValueError, TypeError) as exc:
+            raise QuestionLogError(f"{self.where}: a row cannot be read ({exc})") from exc
+        questions.sort(key=lambda q: q.asked_at)
         # Attach each choice to the latest earlier unclaimed question with its text.
-        claimed: set[int] = set()
-        for chosen_at, channel, question, entry_id in sorted(choices, key=lambda c: str(c[0])):
-            moment = _parse_stamp(str(chosen_at))
-            match = next(
-                (
-                    i
-                    for i in range(len(questions) - 1, -1, -1)
-                    if i not in claimed
-                    and questions[i].question == question
-                    and questions[i].channel == channel
-                    and questions[i].asked_at <= moment
-                ),
-                None,
-            )
+        waiting: dict[tuple[str, str], list[int]] = {}
+        for index, row in enumerate(questions):
+            waiting.setdefault((row.question, row.channel), []).append(index)
+        for moment, (_, channel, question, entry_id) in sorted(
+            zip(moments, choices, strict=True), key=lambda c: c[0]
+        ):
+            candidates = waiting.get((str(question), str(channel)), [])
+            match = next((i for i in reversed(candidates) if questions[i].asked_at <= moment), None)
             if match is not None:
-                claimed.add(match)
-                old = questions[match]
-                questions[match] = UnansweredQuestion(
-                    old.asked_at,
-                    old.channel,
-                    old.question,
-                    old.status,
-                    old.entry_id,
-                    old.score,
+                candidates.remove(match)
+                questions[match] = dataclasses.replace(
+                    questions[match],
                     picked=None if entry_id is None else str(entry_id),
                     rejected=entry_id is None,
                 )
             elif entry_id is None:
                 questions.append(
                     UnansweredQuestion(
-                        moment,
-                        str(channel),
-                        str(question),
-                        None,
-                        None,
-                        0.0,
-                        rejected=True,
+                        moment, str(channel), str(question), None, None, 0.0, rejected=True
                     )
                 )
         questions.sort(key=lambda q: q.asked_at)
@@ -599,6 +600,15 @@ class QuestionLog:
         rows = self._select("SELECT entry_id FROM choices WHERE 1", "chosen_at", since)
         counted = Counter(None if e is None else str(e) for (e,) in rows)
         return sorted(counted.items(), key=lambda item: (-item[1], item[0] or ""))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode (None if missing): what tells a replaced file."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

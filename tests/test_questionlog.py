@@ -455,3 +455,31 @@ def test_full_queue_drops_rows_with_one_warning(
         release.set()
         question_log.close()
     assert 1 <= row_count(path) <= 6  # the batch being written, plus a full queue
+
+
+def test_a_file_moved_away_is_started_afresh(
+    tmp_path: Path, matcher: Matcher, logs: list[QuestionLog]
+) -> None:
+    path = tmp_path / "questions.sqlite3"
+    question_log = QuestionLog(path)
+    logs.append(question_log)
+    question_log.record_question(unknown(matcher), channel="chat")
+    assert question_log.flush()
+    path.rename(tmp_path / "archive.sqlite3")
+    question_log.record_question(unknown(matcher), channel="chat")
+    question_log.record_question(unknown(matcher), channel="chat")
+    assert question_log.flush()
+    assert row_count(tmp_path / "archive.sqlite3") == 1
+    assert row_count(path) == 2
+
+
+def test_a_bad_call_is_logged_not_raised(
+    tmp_path: Path, matcher: Matcher, logs: list[QuestionLog], caplog: pytest.LogCaptureFixture
+) -> None:
+    question_log = QuestionLog(tmp_path / "questions.sqlite3")
+    logs.append(question_log)
+    question_log.record_question(None, channel="chat")  # type: ignore[arg-type]
+    question_log.record_question("not a decision", channel="chat")  # type: ignore[arg-type]
+    assert any(r.levelno == logging.ERROR for r in caplog.records)
+    question_log.record_question(unknown(matcher), channel="chat")
+    assert len(question_log.unanswered()) == 1
