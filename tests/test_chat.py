@@ -1,0 +1,131 @@
+"""`faqbot chat`: the terminal conversation, piped and interactive."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.chat import Chat, run_chat
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Matcher
+from bot.questionlog import QuestionLog
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+def faqbot(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FAQBOT_LOG_DB": str(tmp_path / "log.sqlite3")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_piped_question_gets_the_answer_with_its_source(tmp_path: Path) -> None:
+    result = faqbot(stdin="7000 conteneurs\n", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "§11" in result.stdout
+    assert (
+        "Source\u00a0: Le Grand Continent (https://legrandcontinent.eu/fr/?p=234028)"
+        in result.stdout
+    )
+    assert "vous ›" not in result.stdout  # no prompt when piped
+    assert "<b>" not in result.stdout
+    assert "&amp;" not in result.stdout
+
+
+def test_unknown_question_is_politely_declined(tmp_path: Path) -> None:
+    result = faqbot(stdin="Quelle est la recette des crêpes ?\n", tmp_path=tmp_path)
+    assert "l’article ne dit rien" in result.stdout
+    assert "1. 📚 Toutes les questions" in result.stdout
+
+
+def test_typing_a_number_picks_a_suggestion_and_is_logged(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    log = QuestionLog(tmp_path / "log.sqlite3")
+    chat = Chat(kb, Matcher(kb), log)
+    reply = chat.respond("obus")
+    assert reply is not None
+    shown = chat.render(reply)
+    assert "Vouliez-vous dire" in shown
+    assert "  1. " in shown
+    assert "Aucune de ces questions" in shown
+    first = reply.buttons[0][0]
+    answer = chat.respond("1")
+    assert answer is not None
+    assert kb.by_id[first.data.split(":")[1]].answer.split()[0] in answer.plain  # type: ignore[union-attr]
+    log.close()
+    with sqlite3.connect(tmp_path / "log.sqlite3") as db:
+        tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+        assert tables
+        dump = "\n".join(db.iterdump())
+    assert "obus" in dump
+
+
+def test_commands_work_in_the_terminal(kb: KnowledgeBase) -> None:
+    chat = Chat(kb, Matcher(kb), QuestionLog(None))
+    for command, needle in [
+        ("/start", "Bonjour"),
+        ("/aide", "Commandes"),
+        ("/questions", "page 1/"),
+        ("/sources", "note 4"),
+    ]:
+        reply = chat.respond(command)
+        assert reply is not None
+        assert needle in chat.render(reply)
+    assert chat.respond("   ") is None
+
+
+def test_number_without_choices_is_a_question(kb: KnowledgeBase) -> None:
+    chat = Chat(kb, Matcher(kb), QuestionLog(None))
+    reply = chat.respond("7")
+    assert reply is not None
+    assert "l’article ne dit rien" in reply.plain
+
+
+def test_ctrl_d_and_ctrl_c_exit_cleanly(kb: KnowledgeBase) -> None:
+    out = io.StringIO()
+    assert run_chat(kb, Matcher(kb), QuestionLog(None), stdin=io.StringIO(""), stdout=out) == 0
+
+    class Interrupting(io.StringIO):
+        def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+            raise KeyboardInterrupt
+
+    assert run_chat(kb, Matcher(kb), QuestionLog(None), stdin=Interrupting(), stdout=out) == 0
+
+
+def test_interactive_mode_greets_and_prompts(kb: KnowledgeBase) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = io.StringIO()
+    run_chat(kb, Matcher(kb), QuestionLog(None), stdin=Terminal("mandat cpi\n"), stdout=out)
+    text = out.getvalue()
+    assert text.startswith("Bonjour")
+    assert "vous › " in text
+    assert "CPI" in text or "Cour pénale" in text
+    assert text.rstrip().endswith("Au revoir !")
+
+
+def test_long_message_is_refused_politely(tmp_path: Path) -> None:
+    result = faqbot(stdin="a" * 10_000 + "\n", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "Votre message est très long (10000 caractères)" in result.stdout

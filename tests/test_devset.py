@@ -1,0 +1,65 @@
+"""Regression gate for the matcher on realistic questions (tests/devset.yaml).
+
+The gate uses the same thresholds as `faqbot test` (knowledge/thresholds.yaml), and
+every confusion is printed (`pytest -rA -k devset` shows them), so a maintainer sees
+what a change broke. tests/holdout.yaml was written independently and never used for
+tuning: it is gated more loosely, as an estimate of how the bot does on new questions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Matcher
+
+HERE = Path(__file__).resolve().parent
+HOLDOUT_MINIMUM = (0.80, 0.85)
+"""Answered correctly / declined, on the held-out set: looser than the dev set's."""
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+def run(kb: KnowledgeBase, name: str) -> tuple[QuestionSet, Evaluation]:
+    questions = load_question_set(HERE / name, kb)
+    result = evaluate(Matcher(kb), questions)
+    for expected, decision in result.confusions:
+        got = decision.entry.id if decision.entry else "-"
+        print(
+            f"confusion [{expected}] {decision.question!r} -> "
+            f"{decision.status} {got} {decision.score}"
+        )
+    for decision in result.false_answers:
+        print(
+            f"false answer {decision.question!r} -> {decision.entry.id if decision.entry else '-'}"
+        )
+    print(
+        f"{name}: answered right {result.answerable_rate:.1%}, declined {result.decline_rate:.1%}, "
+        f"phrasings {result.phrasing_rate:.1%}"
+    )
+    return questions, result
+
+
+def test_devset_is_big_and_covers_every_entry(kb: KnowledgeBase) -> None:
+    questions = load_question_set(HERE / "devset.yaml", kb)
+    assert len(questions.answerable) >= 200
+    assert len(questions.unanswerable) >= 60
+    assert {expected for _, expected in questions.answerable} == set(kb.by_id)
+
+
+def test_devset_accuracy_gate(kb: KnowledgeBase) -> None:
+    _, result = run(kb, "devset.yaml")
+    assert result.answerable_rate >= kb.thresholds.answerable
+    assert result.decline_rate >= kb.thresholds.unanswerable
+
+
+def test_holdout_accuracy_gate(kb: KnowledgeBase) -> None:
+    _, result = run(kb, "holdout.yaml")
+    assert result.answerable_rate >= HOLDOUT_MINIMUM[0]
+    assert result.decline_rate >= HOLDOUT_MINIMUM[1]

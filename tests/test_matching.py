@@ -1,0 +1,224 @@
+"""The matcher on the real FAQ: how people really ask, and what it must refuse."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Matcher, Status
+from bot.normalize import Normalizer, fold, stem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+# --- normalisation ---------------------------------------------------------------------
+
+
+def test_fold_accents_case_apostrophes_numbers() -> None:
+    assert fold("L’ARMÉE a reçu 7 000 conteneurs !") == "l'armee a recu 7000 conteneurs"
+    assert fold("7.000") == fold("7000") == fold("7\u202f000") == "7000"
+    assert fold("5 000 000 d'obus") == "5000000 d'obus"
+    assert fold("en 2022 2023") == "en 2022 2023"  # years are not thousands groups
+    assert fold("Œuvre") == "oeuvre"
+
+
+def test_both_apostrophes_and_elisions_are_equal() -> None:
+    n = Normalizer()
+    assert n.key("l’arrestation d’un dirigeant") == n.key("l'arrestation d'un dirigeant")
+    assert n.key("qu'est-ce qu'il veut") == n.key("qu’est-ce qu’il veut")
+    assert "arrestation" in n.key("l'arrestation")
+
+
+def test_plural_and_feminine_folding() -> None:
+    assert stem("munitions") == stem("munition")
+    assert stem("nord-coréennes".split("-")[1]) == stem("coréen".replace("é", "e"))
+    assert stem("internationaux") == "international"
+    assert stem("armee") != stem("armes")  # army and weapons stay apart
+
+
+def test_question_words_french_english_and_sms() -> None:
+    n = Normalizer()
+    assert n.kind("Quand est-il venu ?") == "quand"
+    assert n.kind("c'était en quelle année ?") == "quand"
+    assert n.kind("Combien d'obus ?") == "combien"
+    assert n.kind("How many shells?") == "combien"
+    assert n.kind("Où peut-il aller ?") == "ou"
+    assert n.kind("ou peut aller poutine") == "ou"
+    assert n.kind("obus ou missiles") is None
+    assert n.kind("pk il y va") == "pourquoi"
+    assert n.kind("Why did he go?") == "pourquoi"
+
+
+def test_synonyms_apply_to_multi_word_aliases(kb: KnowledgeBase) -> None:
+    n = kb.normalizer()
+    assert n.key("Cour pénale internationale") == n.key("CPI")
+    assert n.key("Pyongyang") == n.key("Corée du Nord") == n.key("RPDC")
+    assert n.key("Putin") == n.key("Poutine")
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quand Poutine est-il allé en Corée du Nord pour la dernière fois ?", "derniere-visite"),
+        ("derniere visite poutine pyongyang", "derniere-visite"),
+        ("pk poutine va en coree du nord", "but-reel"),
+        ("Why did Putin go to North Korea?", "but-reel"),
+        ("combien de conteneurs de munitions ?", "estimation-sud-coreenne"),
+        ("7000 conteneurs", "estimation-sud-coreenne"),
+        ("7 000 conteneurs", "estimation-sud-coreenne"),
+        ("c koi le mandat de la cpi", "mandat-cpi"),
+        ("mandat d’arrêt de la Cour pénale internationale", "mandat-cpi"),
+        ("mandat d'arret de la cour penale internationale", "mandat-cpi"),
+        ("pourquoi il est pas allé au sommet des brics", "brics-afrique-du-sud"),
+        ("qu'est ce que la coree du nord donne a la russie", "ce-que-donne-la-coree"),
+        ("et la russie elle donne quoi a kim en echange", "ce-que-donne-la-russie"),
+        ("les munitions nord coréennes sont elles de bonne qualité ?", "qualite-munitions"),
+        ("incidents décembre 2023", "incidents-decembre-2023"),
+        ("qui a écrit l'article ?", "auteur-titre"),
+    ],
+)
+def test_realistic_questions_are_answered(matcher: Matcher, question: str, expected: str) -> None:
+    decision = matcher.match(question)
+    assert decision.status is Status.ANSWER, (decision.status, decision.suggestions)
+    assert decision.entry is not None
+    assert decision.entry.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel traité a été signé pendant la visite ?",
+        "Pourquoi la CPI a-t-elle émis un mandat contre Poutine ?",
+        "Quel âge a Kim Jong-un ?",
+        "Combien coûte un obus ?",
+        "Quelle est la recette de la ratatouille ?",
+        "Qui a gagné la coupe du monde 2018 ?",
+    ],
+)
+def test_near_misses_and_off_topic_are_not_answered(matcher: Matcher, question: str) -> None:
+    decision = matcher.match(question)
+    assert decision.status is not Status.ANSWER, (decision.entry, decision.score)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   \t\n ",
+        "🙂🙂🔥",
+        "x" * 10_000,
+        "a " * 5_000,
+        "\x00\x01\x02\x1b[31m",
+        "Привет, как дела?",
+        "你好，今天天气怎么样？",
+        "مرحبا كيف حالك",
+        "?!?!...",
+    ],
+)
+def test_garbage_is_unknown_without_exception(matcher: Matcher, question: str) -> None:
+    decision = matcher.match(question)
+    assert decision.status is Status.UNKNOWN
+    assert decision.suggestions == () or decision.score < matcher.suggest_threshold
+
+
+def test_hesitation_gives_distinct_ranked_suggestions(matcher: Matcher) -> None:
+    decision = matcher.match("obus")
+    assert decision.status is Status.SUGGEST
+    ids = [c.entry.id for c in decision.suggestions]
+    assert 2 <= len(ids) <= 3
+    assert len(set(ids)) == len(ids)
+    scores = [c.score for c in decision.suggestions]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+
+
+def test_every_phrasing_reaches_its_own_entry(matcher: Matcher, kb: KnowledgeBase) -> None:
+    misses = [
+        (e.id, p, matcher.match(p).entry)
+        for e in kb.entries
+        for p in e.phrasings
+        if (d := matcher.match(p)).status is not Status.ANSWER
+        or d.entry is None
+        or d.entry.id != e.id
+    ]
+    rate = 1 - len(misses) / sum(len(e.phrasings) for e in kb.entries)
+    assert rate >= kb.thresholds.phrasings, misses[:20]
+
+
+def test_thresholds_change_the_decision(kb: KnowledgeBase) -> None:
+    question = "derniere visite poutine pyongyang"
+    assert Matcher(kb).match(question).status is Status.ANSWER
+    assert Matcher(kb, answer_threshold=100, margin=0).match(question).status is Status.SUGGEST
+    strict = Matcher(kb, answer_threshold=100, suggest_threshold=100)
+    assert strict.match(question).status is Status.UNKNOWN
+
+
+# --- the CLI ---------------------------------------------------------------------------
+
+
+def test_ask_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "7000 conteneurs"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"question", "status", "entry", "score", "answer", "sources", "suggestions"}
+    assert data["status"] == "answer"
+    assert data["entry"] == "estimation-sud-coreenne"
+    assert "§11" in data["sources"]
+    assert data["answer"]
+    for suggestion in data["suggestions"]:
+        assert set(suggestion) == {"entry", "question", "score"}
+
+
+def test_ask_explain_shows_normalisation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--explain", "Quel traité a été signé ?"]) == 0
+    out = capsys.readouterr().out
+    assert "normalised: traite signe" in out
+    assert "words the FAQ does not know: traite" in out
+    assert "thresholds: answer >=" in out
+
+
+def test_ask_batch_keeps_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = ["7000 conteneurs", "", "recette de crêpes", "mandat cpi"]
+    path = tmp_path / "q.txt"
+    path.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    assert main(["ask", "--batch", str(path)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    assert lines[1]["status"] == "unknown"
+
+
+def test_ask_batch_from_stdin() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--batch", "-"],
+        input="mandat cpi\nobus\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(x)["question"] for x in result.stdout.splitlines()] == ["mandat cpi", "obus"]
+
+
+def test_ask_knowledge_option_reads_another_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--knowledge", str(tmp_path / "nope"), "obus"]) == 1
+    assert "not a folder" in capsys.readouterr().err
