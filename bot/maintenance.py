@@ -15,6 +15,11 @@ finds the candidates close to it, and `similar()` keeps those whose content word
 really overlap (Dice coefficient on words, a typo counting as the same word), which
 keeps "Poutine en Corée du Sud ?" apart from "Poutine en Corée du Nord ?".
 
+`--since DATE` counts from midnight UTC (the log's clock). Grouping costs about a
+second per thousand distinct questions, more beyond: `--since` narrows a big log.
+Questions are printed on one line each, control characters (a terminal's escape
+sequences, say) replaced by "?": what users typed cannot play tricks on the terminal.
+
 Exit statuses: 0 done (including "nothing logged yet"); 1 the log cannot be read or
 the FAQ has errors; 2 bad usage (a malformed --since) or the log is disabled in the
 config (`log: database: null`): the command cannot do what was asked, which a cron job
@@ -24,8 +29,10 @@ should notice.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -136,6 +143,11 @@ def cluster(keys: Sequence[Sequence[str]], weights: Sequence[int] | None = None)
     return groups
 
 
+def _one_line(text: str) -> str:
+    """The text on one line, without control characters."""
+    return "".join("?" if unicodedata.category(c) == "Cc" else c for c in " ".join(text.split()))
+
+
 def _spellings(rows: Iterable[UnansweredQuestion]) -> list[tuple[str, int]]:
     """Distinct questions (case, accents and punctuation aside), most frequent first.
 
@@ -143,7 +155,7 @@ def _spellings(rows: Iterable[UnansweredQuestion]) -> list[tuple[str, int]]:
     """
     by_form: dict[str, Counter[str]] = {}
     for row in rows:
-        text = " ".join(row.question.split())
+        text = _one_line(row.question)
         by_form.setdefault(fold(text) or text, Counter())[text] += 1
     spellings = [(c.most_common(1)[0][0], c.total()) for c in by_form.values()]
     spellings.sort(key=lambda s: -s[1])  # stable: earliest first among equals
@@ -393,7 +405,8 @@ def _as_text(
         picked = Counter(r.picked for r in group.rows if r.picked)
         if picked:
             details.append(
-                "users picked " + ", ".join(f"{e} {_times(n)}" for e, n in picked.most_common())
+                "users picked "
+                + ", ".join(f"{_one_line(e)} {_times(n)}" for e, n in picked.most_common())
             )
         rejected = sum(1 for r in group.rows if r.rejected)
         if rejected:
@@ -451,7 +464,7 @@ def _as_yaml(shown: list[Group], kb: KnowledgeBase, where: str, since: datetime 
         variants = [
             p.text
             for p in group.phrasings
-            if all(fold(" ".join(r.question.split())) != own for r in p.rows)
+            if all(fold(_one_line(r.question)) != own for r in p.rows)
         ][:YAML_VARIANTS]
         if variants:
             lines.append("  variants:")
@@ -503,6 +516,9 @@ def stats(args: argparse.Namespace, config: Config) -> int:
         lines.append(f"  {label:<10} {n:>6}  {share}")
     lines.append("")
     lines.append("Top entries (answered directly + picked among suggestions):")
+    # Entry ids come from Telegram callbacks, which a client can forge: print them safely.
+    top = [dataclasses.replace(u, entry_id=_one_line(u.entry_id)) for u in top]
+    feedback = [dataclasses.replace(f, entry_id=_one_line(f.entry_id)) for f in feedback]
     width = max((len(u.entry_id) for u in top), default=0)
     lines.extend(
         f"  {u.entry_id:<{width}}  {u.total:>5}  ({u.answered} answered, {u.picked} picked)"
@@ -519,7 +535,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     lines.append("")
     total_choices = sum(n for _, n in choices)
     lines.append(f"Choices among suggestions: {total_choices}")
-    names = [(e if e is not None else "none of these", n) for e, n in choices]
+    names = [(_one_line(e) if e is not None else "none of these", n) for e, n in choices]
     width = max((len(name) for name, _ in names), default=0)
     lines.extend(f"  {name:<{width}}  {n:>5}" for name, n in names)
     print("\n".join(lines))

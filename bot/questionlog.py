@@ -11,7 +11,10 @@ Interface (stable; the Telegram front end and `faqbot chat` call it):
     log.record_question(decision, channel="telegram")  # or "inline", "chat"
     log.record_choice(question, entry_id_or_None, channel="telegram")
     log.record_feedback(entry_id, good=True, channel="telegram")
-    log.close()
+    log.close()                                        # at shutdown (waits a few seconds)
+
+`flush()` waits until the queued rows are written: for tests and the CLI, never in an
+asyncio handler.
 
 Privacy by default. Only these are stored: the time (UTC), the channel, the question
 text as typed, the matcher's status, entry id and score, the suggestion picked (or
@@ -244,7 +247,8 @@ class QuestionLog:
         queue_size: int = QUEUE_SIZE,
         busy_timeout: float = BUSY_TIMEOUT,
     ) -> None:
-        self.path: Path | None = Path(path) if path is not None else None
+        # Absolute: the writer thread opens the file later, whatever the directory then.
+        self.path: Path | None = Path(path).absolute() if path is not None else None
         self._clock = clock
         self._busy_timeout = busy_timeout
         self._queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)

@@ -405,3 +405,21 @@ def test_unreadable_log_is_an_error_with_the_path(
     assert status == 1
     assert "var/q.sqlite3" in err
     assert not out
+
+
+def test_what_users_typed_cannot_reach_the_terminal_raw(
+    home: Path, kb: KnowledgeBase, matcher: Matcher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(home, kb)
+    path = home / "var" / "q.sqlite3"
+    log_questions(path, matcher, ["horoscope\x1b[2J\x1b]0;pwned\x07 balance\nsur deux lignes"])
+    question_log = QuestionLog(path)
+    question_log.record_feedback("fake\x1b[31m-id", True, channel="telegram")
+    question_log.close()
+    for command in ("unanswered", "stats"):
+        status, out, _ = run(capsys, "--config", config, command)
+        assert status == 0
+        assert "\x1b" not in out
+        assert "\x07" not in out
+    status, out, _ = run(capsys, "--config", config, "unanswered")
+    assert "horoscope?[2J?]0;pwned? balance sur deux lignes" in out
