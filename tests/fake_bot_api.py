@@ -92,6 +92,9 @@ _BOOL_PARAMS = frozenset(
         "protect_content", "allow_sending_without_reply", "disable_web_page_preview",
     }
 )  # fmt: skip
+_MESSAGE_UPDATES = frozenset(
+    {"message", "edited_message", "channel_post", "edited_channel_post", "business_message"}
+)
 _URL = re.compile(r"(?:https?://)?[\w.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?|tg://\S+")
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])")
 _MENTION = re.compile(r"(?<!\w)@[A-Za-z0-9_]{5,32}(?!\w)")
@@ -422,7 +425,11 @@ _DEFAULT_DESCRIPTIONS = {
 
 
 class FakeBotAPI:
-    """An in-process Telegram Bot API server on 127.0.0.1 (see the module docstring)."""
+    """An in-process Telegram Bot API server on 127.0.0.1 (see the module docstring).
+
+    `calls` lists every request received; `commands` holds what setMyCommands stored, by scope.
+    Set `strict_html = False` to accept exactly what Telegram accepts (a bare "&" included).
+    """
 
     def __init__(self, token: str = TOKEN, *, username: str = BOT_USERNAME) -> None:
         self.token = token
@@ -532,7 +539,7 @@ class FakeBotAPI:
         self._last_update_id += 1
         update["update_id"] = self._last_update_id
         for kind, body in update.items():
-            if kind in ("message", "channel_post", "business_message") and "chat" in body:
+            if kind in _MESSAGE_UPDATES and "chat" in body:
                 chat_id = body["chat"]["id"]
                 if not body.get("message_id"):
                     body["message_id"] = self._next_message_id(chat_id)
@@ -631,9 +638,14 @@ class FakeBotAPI:
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
     def describe_calls(self) -> str:
-        """The calls received so far, one per line, for assertion messages."""
+        """The calls received so far, one per line, for assertion messages.
+
+        Empty getUpdates answers are left out: a polling bot makes one per poll timeout.
+        """
         lines = []
         for call in self.calls:
+            if call.method.lower() == "getupdates" and call.response == {"ok": True, "result": []}:
+                continue
             params = json.dumps(call.params, ensure_ascii=False, default=str)
             line = f"  {call.method} -> {call.status} {params[:300]}"
             lines.append(line + (f"  [{call.description}]" if call.description else ""))
@@ -796,14 +808,14 @@ class FakeBotAPI:
         return True
 
     def _answer_callback_query(self, params: JSON) -> bool:
-        if str(params.get("callback_query_id")) not in self._open_queries:
-            raise bad_request(QUERY_TOO_OLD)
+        query_id = self._open_query(params.get("callback_query_id"))
         if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
             raise bad_request("MESSAGE_TOO_LONG")
-        self._close_query(params.get("callback_query_id"))
+        self._open_queries.discard(query_id)
         return True
 
     def _answer_inline_query(self, params: JSON) -> bool:
+        query_id = self._open_query(params.get("inline_query_id"))
         results = params.get("results")
         if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
             raise bad_request("can't parse inline query results JSON object")
@@ -828,13 +840,14 @@ class FakeBotAPI:
                     )
                 if "message_text" in content:
                     self._check_text(content, "message_text")
-        self._close_query(params.get("inline_query_id"))
+        self._open_queries.discard(query_id)
         return True
 
-    def _close_query(self, query_id: object) -> None:
+    def _open_query(self, query_id: object) -> str:
+        """The id of a pushed, not yet answered, callback or inline query."""
         if str(query_id) not in self._open_queries:
             raise bad_request(QUERY_TOO_OLD)
-        self._open_queries.discard(str(query_id))
+        return str(query_id)
 
     def _set_my_commands(self, params: JSON) -> bool:
         commands = params.get("commands")
