@@ -1057,13 +1057,13 @@ def entities_for(text: str) -> list[JSON]:
 
 
 def _message(
-    *,
     chat_id: int | None,
     user_id: int,
     chat_type: str,
-    first_name: str,
-    username: str | None,
-    reply_to: JSON | None,
+    *,
+    first_name: str = "Alice",
+    username: str | None = None,
+    reply_to: JSON | None = None,
     **content: Any,
 ) -> JSON:
     message: JSON = {
@@ -1092,30 +1092,10 @@ def text_message(
     """A `message` update; entities default to what Telegram detects (commands, mentions)."""
     found = entities_for(text) if entities is None else entities
     content: JSON = {"text": text, **({"entities": found} if found else {})}
-    return {
-        "message": _message(
-            chat_id=chat_id,
-            user_id=user_id,
-            chat_type=chat_type,
-            first_name=first_name,
-            username=username,
-            reply_to=reply_to,
-            **content,
-        )
-    }
-
-
-def _media_message(content: JSON, chat_id: int | None, user_id: int, chat_type: str) -> JSON:
     message = _message(
-        chat_id=chat_id,
-        user_id=user_id,
-        chat_type=chat_type,
-        first_name="Alice",
-        username=None,
-        reply_to=None,
-        **content,
+        chat_id, user_id, chat_type, first_name=first_name, username=username, reply_to=reply_to
     )
-    return {"message": message}
+    return {"message": {**message, **content}}
 
 
 def _file(prefix: str) -> JSON:
@@ -1131,7 +1111,7 @@ def sticker_message(
         **_file("sticker"), "type": "regular", "width": 512, "height": 512,
         "is_animated": False, "is_video": False, "emoji": "👍",
     }  # fmt: skip
-    return _media_message({"sticker": sticker}, chat_id, user_id, chat_type)
+    return {"message": _message(chat_id, user_id, chat_type, sticker=sticker)}
 
 
 def photo_message(
@@ -1144,7 +1124,7 @@ def photo_message(
     """A `message` update carrying a photo (two sizes), with an optional caption."""
     photo = [{**_file("photo"), "width": w, "height": w, "file_size": w * 40} for w in (90, 800)]
     content: JSON = {"photo": photo, **({"caption": caption} if caption else {})}
-    return _media_message(content, chat_id, user_id, chat_type)
+    return {"message": _message(chat_id, user_id, chat_type, **content)}
 
 
 def voice_message(
@@ -1156,7 +1136,7 @@ def voice_message(
 ) -> JSON:
     """A `message` update carrying a voice note."""
     voice = {**_file("voice"), "duration": duration, "mime_type": "audio/ogg"}
-    return _media_message({"voice": voice}, chat_id, user_id, chat_type)
+    return {"message": _message(chat_id, user_id, chat_type, voice=voice)}
 
 
 def location_message(
@@ -1169,7 +1149,7 @@ def location_message(
 ) -> JSON:
     """A `message` update carrying a location."""
     location = {"latitude": latitude, "longitude": longitude}
-    return _media_message({"location": location}, chat_id, user_id, chat_type)
+    return {"message": _message(chat_id, user_id, chat_type, location=location)}
 
 
 def edited_message(
