@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -60,8 +61,11 @@ __all__ = [
 ]
 
 SIMILARITY = 0.8
-"""Dice coefficient on content words from which two questions are grouped: with four
-words each, one different word (Corée du Sud, Corée du Nord) keeps them apart."""
+"""Weighted Dice coefficient on content words from which two questions are grouped."""
+UNKNOWN_SHARE = 0.6
+"""Weight of a word the FAQ never uses, relative to the weight of the rarest one."""
+MIN_WEIGHT = 0.1
+"""The weight of a word found in every FAQ entry (never quite nothing)."""
 PREFILTER = 50
 """rapidfuzz token-set ratio below which two questions are not even compared."""
 TYPO = 80
@@ -82,32 +86,66 @@ def _same_word(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= TYPO
 
 
-def similar(a: Sequence[str], b: Sequence[str]) -> float:
-    """Dice coefficient of two word lists (0-1), a typo counting as the same word.
+WordWeight = Callable[[str], float]
 
-    When every word of the shorter list (two words at least) is in the longer one,
-    the score is at least SIMILARITY: "traité signé" asks what "Poutine a signé quel
-    traité" asks.
+
+def _uniform(word: str) -> float:
+    return 1.0
+
+
+def word_weights(kb: KnowledgeBase) -> WordWeight:
+    """How much a word tells questions apart: its rarity over the FAQ's entries (IDF).
+
+    "poutine" or "corée du nord", in most entries, weigh little; a word of one entry
+    weighs most. A word the FAQ never uses ("vietnam", "traité") is often what a
+    missing entry is about, but may be a filler ("chaque") or a typo: it weighs a bit
+    less (UNKNOWN_SHARE of the most, like the matcher's unknown words).
+    """
+    normalizer = kb.normalizer()
+    df: Counter[str] = Counter()
+    for entry in kb.entries:
+        df.update({t for p in entry.phrasings for t in normalizer.analyse(p).tokens})
+    n = len(kb.entries)
+
+    unknown = UNKNOWN_SHARE * math.log((n + 1) / 0.5)
+
+    def weight(word: str) -> float:
+        if word not in df:
+            return unknown
+        return max(MIN_WEIGHT, math.log((n + 1) / (df[word] + 0.5)))
+
+    return weight
+
+
+def similar(a: Sequence[str], b: Sequence[str], weight: WordWeight = _uniform) -> float:
+    """Weighted Dice coefficient of two word lists (0-1), a typo counting as the same word.
+
+    The weight of the words found on the other side, over the weight of all the words.
+    With equal weights and SIMILARITY 0.8, a question may add one word to another of
+    two words or more ("traité signé", "Poutine a signé quel traité"), but a short
+    question is not swallowed by every longer one that contains it.
     """
     if not a or not b:
         return 1.0 if list(a) == list(b) else 0.0
-    in_b = sum(1 for w in a if any(_same_word(w, v) for v in b))
-    in_a = sum(1 for w in b if any(_same_word(w, v) for v in a))
-    dice = (in_b + in_a) / (len(a) + len(b))
-    shorter, covered = (a, in_b) if len(a) <= len(b) else (b, in_a)
-    if len(shorter) >= 2 and covered == len(shorter):
-        dice = max(dice, SIMILARITY)
-    return dice
+    found = sum(weight(w) for w in a if any(_same_word(w, v) for v in b))
+    found += sum(weight(w) for w in b if any(_same_word(w, v) for v in a))
+    return found / (sum(weight(w) for w in a) + sum(weight(w) for w in b))
 
 
-def cluster(keys: Sequence[Sequence[str]], weights: Sequence[int] | None = None) -> list[list[int]]:
+def cluster(
+    keys: Sequence[Sequence[str]],
+    counts: Sequence[int] | None = None,
+    *,
+    weight: WordWeight = _uniform,
+) -> list[list[int]]:
     """Group word lists by similarity; the indices of each group, largest groups first.
 
-    `weights` (default 1 each) say how many questions each key stands for: heavier keys
-    lead groups, and group size is the sum of weights. Equal keys always share a group.
+    `counts` (default 1 each) say how many questions each key stands for: heavier keys
+    lead groups, and group size is the sum of counts. Equal keys always share a group.
+    `weight` gives each word its weight in `similar()`.
     """
     n = len(keys)
-    weights = list(weights) if weights is not None else [1] * n
+    weights = list(counts) if counts is not None else [1] * n
     texts = [" ".join(sorted(set(k))) for k in keys]
     order = sorted(range(n), key=lambda i: (-weights[i], i))
     grouped: set[int] = set()
@@ -133,7 +171,7 @@ def cluster(keys: Sequence[Sequence[str]], weights: Sequence[int] | None = None)
             i = pool[position]
             if i in grouped:
                 continue
-            if texts[i] == texts[leader] or similar(keys[leader], keys[i]) >= SIMILARITY:
+            if texts[i] == texts[leader] or similar(keys[leader], keys[i], weight) >= SIMILARITY:
                 grouped.add(i)
                 members.append(i)
         members.sort(key=lambda i: (-weights[i], i))
@@ -230,9 +268,12 @@ def group_questions(rows: Iterable[UnansweredQuestion], matcher: Matcher) -> lis
         key = keys[row.question]
         phrasings.setdefault(key, Phrasing(key)).rows.append(row)
     unique = list(phrasings.values())
+    weight = word_weights(matcher.kb)
     return [
         Group([unique[i] for i in members])
-        for members in cluster([p.key for p in unique], [len(p.rows) for p in unique])
+        for members in cluster(
+            [p.key for p in unique], [len(p.rows) for p in unique], weight=weight
+        )
     ]
 
 
@@ -365,8 +406,10 @@ def _verdict_text(group: Group, matcher: Matcher) -> str:
         return f"now answered by the FAQ: {closest}"
     if verdict.answered:
         return f"closest entry now: {closest}; {verdict.answered} of {group.count} now answered"
-    if verdict.score >= matcher.suggest_threshold:
+    if verdict.score >= matcher.answer_threshold:
         return f"closest entry now: {closest}: perhaps a missing variant of it"
+    if verdict.score >= matcher.suggest_threshold:
+        return f"closest entry now: {closest}: a missing variant of it, or a missing entry?"
     return f"closest entry now: {closest}: probably a missing entry"
 
 
