@@ -364,7 +364,11 @@ def run(config: Config) -> int:
         pass
     except InvalidToken as exc:
         print(
-            BAD_TOKEN.format(reason=exc.message, source=config.source or "config.yaml"),
+            # PTB's message quotes the token itself: redact it.
+            BAD_TOKEN.format(
+                reason=_REDACTOR.redact(exc.message).rstrip("."),
+                source=config.source or "config.yaml",
+            ),
             file=sys.stderr,
         )
         return 2

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_asyncio
+import yaml
+from fake_bot_api import JSON, Call, FakeBotAPI
+from telegram import Update
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
 from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
+from bot.config import Config
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.matching import Matcher, Status
+from bot.state import Knowledge, get_knowledge
+from bot.telegram_app import build_application, running
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,19 +60,16 @@ sources:
 
 def _bundled_committed() -> bool:
     result = subprocess.run(
-        ["git", "ls-files", "--error-unmatch", "knowledge/article.yaml"],
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
+        ["git", "ls-files", "knowledge/faq"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    return result.returncode == 0
+    return bool(result.stdout.strip())
 
 
 @functools.cache
 def bundled_or_none() -> KnowledgeBase | None:
     """The bundled FAQ; None while it is being written (not committed and not loadable).
 
-    Once knowledge/article.yaml is committed, a FAQ that fails to load is an error.
+    Once knowledge/faq/ files are committed, a FAQ that fails to load is an error.
     """
     if _bundled_committed():
         return load_knowledge()
@@ -104,3 +116,139 @@ def any_kb(request: pytest.FixtureRequest) -> KnowledgeBase:
     value = request.getfixturevalue(f"{request.param}_kb")
     assert isinstance(value, KnowledgeBase)
     return value
+
+
+# --- the bot running against the fake Bot API ------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx honours *_PROXY variables: keep every request on 127.0.0.1."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)
+
+
+@dataclass
+class Harness:
+    """The real Application, long-polling a FakeBotAPI, plus a way to know it is done.
+
+    A test-only handler in the last handler group records each update id once every
+    handler (error handler included) has finished with it: `process()` waits for that, so
+    tests never sleep and silence can be asserted as firmly as a reply.
+    """
+
+    api: FakeBotAPI
+    app: Application[Any, Any, Any, Any, Any, Any]
+    done: set[int] = field(default_factory=set)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return get_knowledge(self.app.bot_data).kb
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return get_knowledge(self.app.bot_data)
+
+    async def _mark_done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.done.add(update.update_id)
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_done(self, update_id: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has completely handled update `update_id`."""
+        async with asyncio.timeout(timeout):
+            while update_id not in self.done:
+                await self._changed.wait()
+
+    async def process(self, update: JSON, *, timeout: float = 10.0) -> list[Call]:  # noqa: ASYNC109
+        """Push an update, wait until it is fully handled; return the API calls it caused."""
+        start = len(self.api.calls)
+        pushed = self.api.push(update)
+        await self.wait_done(pushed["update_id"], timeout)
+        return [c for c in self.api.calls[start:] if c.method.lower() != "getupdates"]
+
+
+def sent_messages(calls: list[Call]) -> list[JSON]:
+    """The messages successfully sent among `calls` (sendMessage results)."""
+    return [
+        c.response["result"]
+        for c in calls
+        if c.method == "sendMessage" and c.status == 200 and c.response is not None
+    ]
+
+
+def button_data(message: JSON) -> list[str]:
+    """The callback data of every button of a sent message, in order."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+
+
+def make_config(api: FakeBotAPI, **changes: Any) -> Config:
+    """A config pointing at the fake server, with the rate limiter on as in production."""
+    return replace(Config(token=api.token, base_url=api.base_url, log_database=None), **changes)
+
+
+@asynccontextmanager
+async def harness(
+    kb: KnowledgeBase, *, request: BaseRequest | None = None, **config: Any
+) -> AsyncIterator[Harness]:
+    """A FakeBotAPI and the bot long-polling it, both stopped on exit."""
+    async with FakeBotAPI() as api:
+        app = build_application(make_config(api, **config), kb=kb, request=request)
+        bench = Harness(api, app)
+        app.add_handler(TypeHandler(Update, bench._mark_done), group=1_000)
+        async with running(app, poll_interval=0, poll_timeout=1):
+            yield bench
+
+
+@pytest_asyncio.fixture
+async def app_and_api(kb: KnowledgeBase) -> AsyncIterator[Harness]:
+    """The bot (rate limiter on) running against a fresh fake Bot API."""
+    async with harness(kb) as bench:
+        yield bench
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Questions that the current matcher answers, hesitates on, or declines, for this FAQ.
+
+    Found by running the matcher rather than written down, so that tests keep working
+    while the matcher's scoring is tuned; each lookup fails loudly if none is found.
+    """
+
+    answered: str
+    entry_id: str
+    suggested: str
+    unknown: str = "Quelle est la meilleure recette de tarte tatin aux pommes ?"
+
+
+def find_samples(kb: KnowledgeBase) -> Samples:
+    """Pick one question per matcher status (see `Samples`)."""
+    matcher = Matcher(kb)
+    answered = next(
+        (e.question, e.id)
+        for e in kb.entries
+        if (d := matcher.match(e.question)).status is Status.ANSWER
+        and d.entry is not None
+        and d.entry.id == e.id
+    )
+    devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    pool = [e for entry in kb.entries for e in entry.phrasings]
+    pool += [item["q"] for item in devset["answerable"]] + list(devset["unanswerable"])
+    pool += sorted({word for entry in kb.entries for p in entry.phrasings for word in p.split()})
+    suggested = next(
+        q
+        for q in pool
+        if (d := matcher.match(q)).status is Status.SUGGEST and len(d.suggestions) >= 2
+    )
+    samples = Samples(answered[0], answered[1], suggested)
+    assert matcher.match(samples.unknown).status is Status.UNKNOWN
+    return samples
+
+
+@pytest.fixture(scope="session")
+def samples(kb: KnowledgeBase) -> Samples:
+    """Questions per matcher status for the end-to-end FAQ."""
+    return find_samples(kb)
