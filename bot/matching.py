@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -14,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase
-from bot.normalize import Analysis
+from bot.normalize import Analysis, fold, stem
 
 __all__ = ["Candidate", "Decision", "Matcher", "Status", "Weights"]
 
@@ -58,11 +59,37 @@ MAX_INPUT_CHARS = 1000
 MAX_TOKENS = 40
 """Only the first content words of a question are considered."""
 _KINDS_THAT_MATTER = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
+MIN_WORD_COUNT = 100
+"""A word seen this often in the dictionaries' corpora is a real word, not a typo."""
+
+
+@functools.cache
+def dictionary_words() -> frozenset[str]:
+    """Stems of common French and English words (pyspellchecker's frequency lists).
+
+    Used to tell a typo ("poutinne") from a real word the FAQ does not use ("coûte"):
+    only typos are corrected. Loaded once per process, on the first unknown word.
+    """
+    from spellchecker import SpellChecker
+
+    words: set[str] = set()
+    for language in ("fr", "en"):
+        frequencies = SpellChecker(language=language, distance=1).word_frequency.dictionary
+        words.update(w for w, count in frequencies.items() if count >= MIN_WORD_COUNT)
+    return frozenset(stem(fold(w)) for w in words)
+
+
+def _with_kind(analysis: Analysis) -> frozenset[str]:
+    """The content words, plus the question word as a pseudo-word ("?combien")."""
+    tokens: Iterable[str] = analysis.tokens
+    if analysis.kind in _KINDS_THAT_MATTER:
+        tokens = (*analysis.tokens, f"?{analysis.kind}")
+    return frozenset(tokens)
 
 
 @dataclass(frozen=True)
 class Weights:
-    """The knobs of the scoring formula, chosen on tests/devset.yaml (see matching docs)."""
+    """The knobs of the scoring formula, chosen on tests/devset.yaml."""
 
     unknown_word: float = 0.55
     """Weight of a word the FAQ does not know, relative to the rarest known word."""
@@ -72,8 +99,8 @@ class Weights:
     """Share of the score given to the entry's whole vocabulary (keyword questions)."""
     chars: float = 0.15
     """Share of the score given to character similarity (rapidfuzz)."""
-    kind_penalty: float = 0.12
-    """Score lost when the question word (quand, combien…) never appears in the entry."""
+    kind: float = 1.0
+    """Weight of the question word (quand, combien…) relative to its rarity weight."""
 
 
 @dataclass(frozen=True)
@@ -89,17 +116,19 @@ class Matcher:
     """An index of the FAQ, built once; `match()` decides for one question.
 
     Scoring, for each entry (0-100):
-    1. words: the question's content words (typos corrected against the FAQ's vocabulary
-       with rapidfuzz) are weighted by rarity (IDF over entries). Words the FAQ never uses
-       weigh heavily, so a question about something else ("traité") cannot borrow a
-       confident answer from an entry that merely shares "visite". Each phrasing gets an
-       F-beta of question coverage and phrasing coverage; the entry keeps its best one.
+    1. words: the question's content words are weighted by rarity (IDF over entries).
+       Typos are corrected against the FAQ's vocabulary with rapidfuzz, but a real French
+       or English word is never "corrected" into another one: a word the FAQ does not
+       use ("traité", "coûte") weighs against every entry, so a question about something
+       else cannot borrow a confident answer from an entry that shares "visite". The
+       question word (quand, combien, qui, où, pourquoi) counts as one more word, so
+       "combien de missiles ?" does not match an entry that never answers a "combien".
+       Each phrasing gets an F-beta of question coverage and phrasing coverage; the
+       entry keeps its best phrasing.
     2. bag: coverage of the question by all the entry's words together, for keyword
        questions that mix the words of several variants.
     3. chars: rapidfuzz token-set similarity of the normalised strings, from one batch
-       `process.extract` call over all phrasings.
-    4. kind: a small penalty when the question word (quand, combien, qui, où, pourquoi)
-       appears in none of the entry's phrasings.
+       `process.extract` call over all phrasings (normalised once, `processor=None`).
     Decision: `answer` if the best score reaches `answer_threshold` and leads the second
     entry by `margin`; `suggest` if it reaches `suggest_threshold`; `unknown` otherwise.
     """
@@ -119,37 +148,36 @@ class Matcher:
         self.suggest_threshold = suggest_threshold
         self.weights = weights or Weights()
         self.normalizer = kb.normalizer()
-        entries = kb.entries
-        analyses = [[(p, self.normalizer.analyse(p)) for p in e.phrasings] for e in entries]
+        analysed = [[(p, self.normalizer.analyse(p)) for p in e.phrasings] for e in kb.entries]
         df: dict[str, int] = {}
-        for entry_analyses in analyses:
-            for token in {t for _, a in entry_analyses for t in a.tokens}:
+        for entry_analyses in analysed:
+            for token in {t for _, a in entry_analyses for t in _with_kind(a)}:
                 df[token] = df.get(token, 0) + 1
-        n = len(entries)
+        n = len(kb.entries)
         self._idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
-        self._max_idf = math.log((n + 1) / 1.5)
-        self._unknown_weight = self.weights.unknown_word * self._max_idf
-        self._vocabulary = sorted(set(df) | self.normalizer.alias_words)
+        for token in self._idf:
+            if token.startswith("?"):
+                self._idf[token] *= self.weights.kind
+        self._unknown_weight = self.weights.unknown_word * math.log((n + 1) / 1.5)
+        words = {t for t in df if not t.startswith("?")}
+        self._vocabulary = sorted(words | self.normalizer.alias_words)
         self._known = frozenset(self._vocabulary)
         self._phrasings: list[_Phrasing] = []
         self._postings: dict[str, list[int]] = {}
         self._entry_tokens: list[frozenset[str]] = []
-        self._entry_weight: list[float] = []
-        self._entry_kinds: list[frozenset[str]] = []
-        for index, entry_analyses in enumerate(analyses):
+        for index, entry_analyses in enumerate(analysed):
             for original, analysis in entry_analyses:
-                tokens = frozenset(analysis.tokens)
-                if not tokens:
+                tokens = _with_kind(analysis)
+                if not analysis.tokens:
                     continue
                 pid = len(self._phrasings)
                 weight = sum(self._idf[t] for t in tokens)
                 self._phrasings.append(_Phrasing(index, original, analysis.text, tokens, weight))
                 for token in tokens:
                     self._postings.setdefault(token, []).append(pid)
-            all_tokens = frozenset(t for _, a in entry_analyses for t in a.tokens)
-            self._entry_tokens.append(all_tokens)
-            self._entry_weight.append(sum(self._idf[t] for t in all_tokens))
-            self._entry_kinds.append(frozenset(a.kind for _, a in entry_analyses if a.kind))
+            self._entry_tokens.append(
+                frozenset(t for _, a in entry_analyses for t in _with_kind(a))
+            )
         self._texts = [p.text for p in self._phrasings]
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -164,10 +192,10 @@ class Matcher:
         )
 
     def _correct_uncached(self, token: str) -> str | None:
-        """The FAQ word closest to an unknown word (a typo), or None."""
+        """The FAQ word that an unknown word is a typo of, or None."""
         if token in self._known:
             return token
-        if len(token) < 4 or token.isdigit():
+        if len(token) < 4 or token.isdigit() or token in dictionary_words():
             return None
         cutoff = 75 if len(token) < 6 else 80
         best = process.extractOne(
@@ -182,8 +210,8 @@ class Matcher:
     def scores(self, analysis: Analysis) -> list[Candidate]:
         """Every entry that shares something with the question, best first."""
         w = self.weights
-        tokens = list(dict.fromkeys(analysis.tokens))[:MAX_TOKENS]
-        if not tokens:
+        tokens = list(_with_kind(analysis))[: MAX_TOKENS + 1]
+        if not analysis.tokens:
             return []
         weights = {t: self._idf.get(t, self._unknown_weight) for t in tokens}
         total = sum(weights.values())
@@ -213,13 +241,10 @@ class Matcher:
             chars[index] = max(chars.get(index, 0.0), score / 100)
             best.setdefault(index, (0.0, pid))
         candidates: list[Candidate] = []
-        for entry_index, (f, pid) in best.items():
-            bag = sum(weights[t] for t in tokens if t in self._entry_tokens[entry_index]) / total
-            score = (1 - w.bag - w.chars) * f + w.bag * bag + w.chars * chars.get(entry_index, 0.0)
-            kinds = self._entry_kinds[entry_index]
-            if analysis.kind in _KINDS_THAT_MATTER and kinds and analysis.kind not in kinds:
-                score -= w.kind_penalty
-            entry = self.kb.entries[entry_index]
+        for index, (f, pid) in best.items():
+            bag = sum(weights[t] for t in tokens if t in self._entry_tokens[index]) / total
+            score = (1 - w.bag - w.chars) * f + w.bag * bag + w.chars * chars.get(index, 0.0)
+            entry = self.kb.entries[index]
             matched_text = self._phrasings[pid].original
             candidates.append(Candidate(entry, round(max(score, 0.0) * 100, 1), matched_text))
         candidates.sort(key=lambda c: -c.score)

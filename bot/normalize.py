@@ -77,6 +77,8 @@ _QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("which", "countries"), "ou"),
     (("which", "country"), "ou"),
     (("pour", "quelle", "raison"), "pourquoi"),
+    (("pour", "quoi"), "pourquoi"),
+    (("what", "for"), "pourquoi"),
 )
 
 _STOP_WORDS = frozenset(
@@ -236,5 +238,11 @@ class Normalizer:
         return Analysis(tuple(tokens), kind, tuple(t for t in tokens if t in unknown_set))
 
     def key(self, text: str) -> str:
-        """A comparison key: two phrasings with the same key are the same question."""
-        return self.analyse(text).text
+        """A comparison key: two phrasings with the same key are the same question.
+
+        The question word counts: "quand X ?" and "pourquoi X ?" are different questions.
+        """
+        analysis = self.analyse(text)
+        if not analysis.tokens:
+            return ""
+        return f"{analysis.kind}: {analysis.text}" if analysis.kind else analysis.text
