@@ -4,16 +4,24 @@
 these" choices), grouped by similarity, largest groups first. Each group shows how
 many times it was asked, a few phrasings, and what the *current* FAQ (the config's, or
 `--knowledge PATH`) makes of it: already answered, close to an entry (a missing
-variant), or far from everything (a missing entry). `--format yaml` prints skeleton
-entries to paste into knowledge/faq/*.yaml.
+variant), or far from everything (a missing entry).
+
+`--format yaml` prints skeleton entries to paste into knowledge/faq/*.yaml, for the
+groups the FAQ still does not answer: the most frequent question, one variant per
+other set of content words (spellings with the same words would add nothing to the
+matcher, and `faqbot check` would say so: they are listed as comments), an empty
+answer and empty sources, each with a TODO comment. The output is valid YAML.
 
 Grouping (`cluster`): each question becomes the matcher's content words (stemmed,
 synonyms applied, typos corrected against the FAQ's vocabulary); identical keys are
 merged at once. Then greedy leader clustering: the most frequent key not yet grouped
 leads a new group, one batch `process.extract` call (rapidfuzz token-set ratio)
 finds the candidates close to it, and `similar()` keeps those whose content words
-really overlap (Dice coefficient on words, a typo counting as the same word), which
-keeps "Poutine en Corée du Sud ?" apart from "Poutine en Corée du Nord ?".
+really overlap: a Dice coefficient on words, a typo counting as the same word, each
+word weighted by its rarity in the FAQ (`word_weights`). Words found in most entries
+(Poutine, Corée du Nord) weigh little, so "Poutine va-t-il aller au Vietnam après
+Pyongyang ?" does not join "Poutine est allé à Pyongyang ?", while "traité signé" and
+"Poutine a signé quel traité" share a group.
 
 `--since DATE` counts from midnight UTC (the log's clock). Grouping costs about a
 second per thousand distinct questions, more beyond: `--since` narrows a big log.
@@ -480,17 +488,31 @@ def _slug(question: str, taken: set[str]) -> str:
     return slug
 
 
+_NOT_YAML = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What a YAML file may not hold, even in a comment (PyYAML's reader refuses it)."""
+
+
+def _comment(text: str) -> str:
+    return _NOT_YAML.sub("?", _one_line(text))
+
+
 def _as_yaml(shown: list[Group], kb: KnowledgeBase, where: str, since: datetime | None) -> str:
+    todo = [g for g in shown if g.verdict is None or g.verdict.answered < g.count]
     lines = [
-        f"# Skeleton FAQ entries from {len(shown)} group(s) of unanswered questions in {where}",
+        f"# Skeleton FAQ entries from {len(todo)} group(s) of unanswered questions in {where}",
         f"# ({_since_text(since)}). Keep the useful ones, paste them into knowledge/faq/*.yaml,",
         "# write each answer from the article, cite its sources, add variants (at least "
         f"{MIN_VARIANTS}),",
         "# then run `faqbot check` and `faqbot test`. When a group is close to an existing",
         "# entry, adding its questions to that entry's variants may be all it needs.",
     ]
+    if len(todo) < len(shown):
+        lines.append(
+            f"# Left out: {len(shown) - len(todo)} group(s) that {display_path(kb.path)} "
+            "now answers."
+        )
     taken = set(kb.by_id)
-    for group in shown:
+    for group in todo:
         verdict = group.verdict
         lines.append("")
         about = f"# asked {_times(group.count)}"
@@ -502,13 +524,18 @@ def _as_yaml(shown: list[Group], kb: KnowledgeBase, where: str, since: datetime 
         lines.append(about)
         lines.append(f"- id: {_slug(group.question, taken)}")
         lines.append(f"  question: {_quote(group.question)}")
-        # One variant per other key: the same words again would add nothing.
+        # One variant per other key (the same content words again would add nothing to
+        # the matcher, and `faqbot check` would say so); the rest as comments.
         own = fold(group.question)
-        variants = [
-            p.text
-            for p in group.phrasings
-            if all(fold(_one_line(r.question)) != own for r in p.rows)
-        ][:YAML_VARIANTS]
+        variants: list[str] = []
+        same: list[str] = []
+        for phrasing in group.phrasings:
+            spellings = [text for text, _ in _spellings(phrasing.rows)]
+            if any(fold(text) == own for text in spellings):
+                same.extend(t for t in spellings if fold(t) != own)
+            elif len(variants) < YAML_VARIANTS:
+                variants.append(spellings[0])
+                same.extend(spellings[1:])
         if variants:
             lines.append("  variants:")
             lines.extend(f"    - {_quote(v)}" for v in variants)
@@ -516,6 +543,9 @@ def _as_yaml(shown: list[Group], kb: KnowledgeBase, where: str, since: datetime 
                 lines.append(f"    # TODO: at least {MIN_VARIANTS} variants")
         else:
             lines.append(f"  variants: []  # TODO: at least {MIN_VARIANTS} other phrasings")
+        if same:
+            lines.append("  # also asked, with the same content words as a phrasing above:")
+            lines.extend(f"  #   {_comment(text)}" for text in same[:TEXT_EXAMPLES])
         lines.append('  answer: ""  # TODO: à rédiger à partir de l’article')
         lines.append('  sources: []  # TODO: the keys of article.yaml it relies on, like ["§1"]')
     return "\n".join(lines) + "\n"

@@ -248,7 +248,8 @@ def test_yaml_skeletons_parse_and_hold_the_group(
     home: Path, kb: KnowledgeBase, matcher: Matcher, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write_config(home, kb)
-    log_questions(home / "var" / "q.sqlite3", matcher, [*TREATY, *SINGLES, *KIM, 'a "b": # c'])
+    nasty = ["âge de Kim Jong-un\u2028\ufffe ?", 'a "b": # c\x85- d: [e']
+    log_questions(home / "var" / "q.sqlite3", matcher, [*TREATY, *SINGLES, *KIM, *nasty])
     status, out, err = run(capsys, "--config", config, "unanswered", "--format", "yaml")
     assert status == 0, err
     entries = yaml.safe_load(out)
@@ -269,9 +270,12 @@ def test_yaml_skeletons_parse_and_hold_the_group(
     assert treaty["question"] == "pk poutine a signé un traité"
     # "poutine a signe quel traite ?" has the same words as the question: not repeated.
     assert treaty["variants"] == ["quel traité ont-ils signé ?"]
-    assert entries[1]["question"] == KIM[0]
-    assert entries[1]["variants"] == [KIM[1]]
-    assert {'a "b": # c'} <= {e["question"] for e in entries}
+    assert "  #   poutine a signe quel traite ?\n" in out  # kept as a comment
+    kim = entries[1]
+    assert kim["question"] == KIM[0]
+    assert kim["variants"] == [KIM[1]]
+    assert "  #   âge de Kim Jong-un ? ?\n" in out  # same words as the question
+    assert 'a "b": # c - d: [e' in {e["question"] for e in entries}  # on one line
     assert "# TODO: à rédiger à partir de l’article" in out
 
 
@@ -344,6 +348,12 @@ def test_knowledge_option_judges_with_an_edited_faq(
     status, out, err = run(capsys, "--config", config, "unanswered", "--knowledge", str(edited))
     assert status == 0, err
     assert "now answered by the FAQ: age-de-kim" in out
+    status, out, err = run(
+        capsys, "--config", config, "unanswered", "--knowledge", str(edited), "--format", "yaml"
+    )
+    assert status == 0, err
+    assert yaml.safe_load(out) is None  # nothing left to write
+    assert "Left out: 1 group(s)" in out
 
     broken = home / "broken"
     broken.mkdir()
