@@ -418,7 +418,9 @@ def _verdict_text(group: Group, matcher: Matcher) -> str:
         return f"closest entry now: {closest}: perhaps a missing variant of it"
     if verdict.score >= matcher.suggest_threshold:
         return f"closest entry now: {closest}: a missing variant of it, or a missing entry?"
-    return f"closest entry now: {closest}: probably a missing entry"
+    if verdict.score >= matcher.suggest_threshold / 2:
+        return f"closest entry now: {closest}: probably a missing entry"
+    return f"no FAQ entry comes close (best: {closest}): probably a missing entry"
 
 
 def _as_text(
