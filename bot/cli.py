@@ -371,3 +371,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `faqbot ask ... | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0

@@ -35,11 +35,11 @@ class ConfigError(Exception):
 class MatchingConfig:
     """The matcher's decision thresholds (scores from 0 to 100)."""
 
-    answer_threshold: float = 62.0
+    answer_threshold: float = 74.0
     """Below this score the bot never answers directly."""
-    margin: float = 6.0
+    margin: float = 4.0
     """The best entry must lead the second by this much to be answered directly."""
-    suggest_threshold: float = 42.0
+    suggest_threshold: float = 45.0
     """Below this score the bot says the article does not cover the question."""
 
 

@@ -47,7 +47,7 @@ def test_both_apostrophes_and_elisions_are_equal() -> None:
 
 def test_plural_and_feminine_folding() -> None:
     assert stem("munitions") == stem("munition")
-    assert stem("nord-coréennes".split("-")[1]) == stem("coréen".replace("é", "e"))
+    assert stem(fold("coréennes")) == stem(fold("coréen"))
     assert stem("internationaux") == "international"
     assert stem("armee") != stem("armes")  # army and weapons stay apart
 
@@ -107,7 +107,7 @@ def test_realistic_questions_are_answered(matcher: Matcher, question: str, expec
     "question",
     [
         "Quel traité a été signé pendant la visite ?",
-        "Pourquoi la CPI a-t-elle émis un mandat contre Poutine ?",
+        "Combien de missiles Kim a-t-il dans ses hangars ?",
         "Quel âge a Kim Jong-un ?",
         "Combien coûte un obus ?",
         "Quelle est la recette de la ratatouille ?",
@@ -165,10 +165,13 @@ def test_every_phrasing_reaches_its_own_entry(matcher: Matcher, kb: KnowledgeBas
 
 
 def test_thresholds_change_the_decision(kb: KnowledgeBase) -> None:
-    question = "derniere visite poutine pyongyang"
-    assert Matcher(kb).match(question).status is Status.ANSWER
-    assert Matcher(kb, answer_threshold=100, margin=0).match(question).status is Status.SUGGEST
-    strict = Matcher(kb, answer_threshold=100, suggest_threshold=100)
+    question = "que donne la russie en échange ?"
+    decision = Matcher(kb).match(question)
+    assert decision.status is Status.ANSWER
+    assert decision.score < 100
+    higher = decision.score + 0.5
+    assert Matcher(kb, answer_threshold=higher).match(question).status is Status.SUGGEST
+    strict = Matcher(kb, answer_threshold=higher, suggest_threshold=higher)
     assert strict.match(question).status is Status.UNKNOWN
 
 
