@@ -25,6 +25,7 @@ __all__ = [
     "PAGE_SIZE",
     "Button",
     "Reply",
+    "admin_only",
     "answer",
     "apology",
     "callback",
@@ -41,6 +42,8 @@ __all__ = [
     "none_of_these",
     "not_text",
     "questions_page",
+    "reload_done",
+    "reload_failed",
     "source_line",
     "sources",
     "split_message",
@@ -49,6 +52,8 @@ __all__ = [
     "unknown",
     "unknown_command",
     "welcome",
+    "why_report",
+    "why_usage",
 ]
 
 MAX_MESSAGE = 4096
@@ -393,3 +398,95 @@ def inline_examples(kb: KnowledgeBase, count: int = 5) -> list[Entry]:
 def inline_no_match() -> str:
     """The button above inline results when none matches (opens a private chat)."""
     return "Aucune question trouvée : me la poser en privé".replace(" :", f"{NBSP}:")
+
+
+# --- maintainers (issue 5): /reload, /pourquoi, reload notices ------------------------------
+
+MAX_PROBLEMS_SHOWN = 15
+"""A failed reload lists at most this many problems in a message (the log has them all)."""
+
+
+def admin_only() -> Reply:
+    """A maintainer command tried by someone who is not an admin: polite refusal."""
+    return Reply(
+        f"Désolé, cette commande est réservée aux personnes qui entretiennent la FAQ. "
+        f"Vous pouvez me poser votre question directement{NBSP}! 🙂"
+    )
+
+
+def reload_done(entries: int) -> Reply:
+    """The FAQ was reloaded: how many entries are now served."""
+    plural = "s" if entries != 1 else ""
+    return Reply(f"✅ FAQ rechargée{NBSP}: {entries}{NBSP}question{plural} en service.")
+
+
+def reload_failed(problems: Sequence[str]) -> Reply:
+    """The edited FAQ has errors: it was not loaded, the previous one is still served."""
+    shown = [f"• <code>{_e(p[:300])}</code>" for p in problems[:MAX_PROBLEMS_SHOWN]]
+    more = len(problems) - len(shown)
+    if more > 0:
+        shown.append(f"… et {more}{NBSP}autre{'s' if more > 1 else ''} (voir le journal).")
+    return Reply(
+        f"⚠️ La FAQ modifiée contient des erreurs{NBSP}: elle n’a pas été chargée. "
+        f"Je continue de répondre avec la version précédente.\n\n"
+        + "\n".join(shown)
+        + f"\n\nCorrigez le fichier (<code>faqbot check</code> liste les erreurs){NBSP}: "
+        "je recharge automatiquement, ou envoyez /reload."
+    )
+
+
+def why_usage() -> Reply:
+    """/pourquoi without a question: how to use it."""
+    return Reply(
+        f"Utilisation{NBSP}: répondez au message d’une personne avec /pourquoi, ou écrivez "
+        f"<code>/pourquoi votre question</code>."
+    )
+
+
+def why_report(
+    decision: Decision, *, answer_threshold: float, margin: float, suggest_threshold: float
+) -> Reply:
+    """/pourquoi: how a question was normalised and matched, for tuning the FAQ."""
+    analysis = decision.analysis
+    none = "<i>(aucun)</i>"
+    lines = [
+        f"🔎 <b>Question</b>{NBSP}: {_quote(decision.question, 200)}",
+        f"<b>Texte normalisé</b>{NBSP}: <code>{_e(analysis.text) or '∅'}</code>",
+        f"<b>Type de question</b>{NBSP}: {_e(analysis.kind) if analysis.kind else none}",
+        f"<b>Mots inconnus</b>{NBSP}: "
+        + (_e(", ".join(analysis.unknown)) if analysis.unknown else none),
+        "",
+        f"<b>Décision</b>{NBSP}: {_e(_STATUS_FR.get(str(decision.status), str(decision.status)))}"
+        f" (score {decision.score:.1f})",
+    ]
+    if decision.entry is not None:
+        lines.append(
+            f"<b>Entrée</b>{NBSP}: <code>{_e(decision.entry.id)}</code> — "
+            f"{_e(decision.entry.question)}"
+        )
+    lines.append(
+        f"<b>Formulation reconnue</b>{NBSP}: "
+        + (_quote(decision.matched, 200) if decision.matched else none)
+    )
+    runner_up = decision.suggestions[1] if len(decision.suggestions) > 1 else None
+    if runner_up is not None:
+        lines.append(
+            f"<b>Deuxième</b>{NBSP}: <code>{_e(runner_up.entry.id)}</code> "
+            f"(score {runner_up.score:.1f}, écart {decision.score - runner_up.score:.1f}) — "
+            f"{_quote(runner_up.phrasing, 200)}"
+        )
+    else:
+        lines.append(f"<b>Deuxième</b>{NBSP}: {none}")
+    lines += [
+        "",
+        f"<b>Seuils</b>{NBSP}: réponse ≥{NBSP}{answer_threshold:g} avec un écart "
+        f"≥{NBSP}{margin:g}{NBSP}; suggestions ≥{NBSP}{suggest_threshold:g}.",
+    ]
+    return Reply("\n".join(lines))
+
+
+_STATUS_FR = {
+    "answer": "réponse directe",
+    "suggest": "suggestions",
+    "unknown": "hors sujet (inconnue)",
+}
