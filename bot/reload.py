@@ -1,0 +1,181 @@
+"""Hot reload of the FAQ while the bot runs (issue 5).
+
+A JobQueue job checks every `config.reload_interval` seconds whether the knowledge files
+changed (article.yaml, synonyms.yaml, thresholds.yaml and every faq/*.yaml, files added
+or removed included: their names, sizes and modification times form a fingerprint). On a
+change it loads the folder in a worker thread and, if the FAQ is valid, installs it with
+`set_knowledge`: handlers read the knowledge once per update, so an answer in progress
+finishes with the FAQ it started with and the next one uses the new FAQ.
+
+A FAQ with errors is not installed: the last good one keeps answering, every problem is
+logged with its file and line, and each admin gets one private message listing them. The
+same broken state is reported once; a new edit that is still broken is reported again.
+
+`/reload` (bot.admin) calls the same `reload_now`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot import replies
+from bot import telegram_io as io
+from bot.config import Config
+from bot.knowledge import KnowledgeError, faq_files, load_knowledge
+from bot.state import Knowledge, get_knowledge, set_knowledge
+
+__all__ = [
+    "JOB_NAME",
+    "Fingerprint",
+    "ReloadResult",
+    "check_for_changes",
+    "fingerprint",
+    "get_config",
+    "install",
+    "reload_now",
+]
+
+logger = logging.getLogger(__name__)
+
+JOB_NAME = "faqbot.reload"
+_KEY = "faqbot.reload"
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+Fingerprint = tuple[tuple[str, int, int], ...]
+"""(file name, size, modification time in ns) of every knowledge file, sorted."""
+
+
+def fingerprint(root: Path) -> Fingerprint:
+    """What identifies the current state of a knowledge folder's files (never raises)."""
+    candidates = [root / "article.yaml", root / "synonyms.yaml", root / "thresholds.yaml"]
+    with contextlib.suppress(OSError):
+        candidates += faq_files(root)
+    found: list[tuple[str, int, int]] = []
+    for path in candidates:
+        try:
+            stat = path.stat()
+        except OSError:  # missing or unreadable: its absence is part of the state
+            continue
+        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did."""
+
+    ok: bool
+    """True if the FAQ loaded and is now served."""
+    entries: int
+    """How many entries are served now (the old count when the reload failed)."""
+    problems: tuple[str, ...] = ()
+    """Every error and warning of a failed load, as `file:line: message`."""
+
+
+@dataclass
+class _ReloadState:
+    config: Config
+    loaded: Fingerprint | None = None
+    """The files' state when they were last read (loaded or not)."""
+    notified: Fingerprint | None = None
+    """The broken state the admins were last told about."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def _state(bot_data: MutableMapping[Any, Any]) -> _ReloadState:
+    value = bot_data.get(_KEY)
+    if not isinstance(value, _ReloadState):
+        raise RuntimeError("reload is not installed: call bot.reload.install(app, config)")
+    return value
+
+
+def get_config(bot_data: MutableMapping[Any, Any]) -> Config | None:
+    """The config given to `install`, or None if it was not called."""
+    value = bot_data.get(_KEY)
+    return value.config if isinstance(value, _ReloadState) else None
+
+
+def install(application: AnyApp, config: Config) -> None:
+    """Remember the config (admins, knowledge folder) and schedule the reload job.
+
+    Call it once the FAQ in `application.bot_data` was loaded from `config.knowledge`
+    (in post_init). With `config.reload_interval` 0, or no JobQueue, only /reload works.
+    """
+    state = _ReloadState(config, loaded=fingerprint(config.knowledge))
+    application.bot_data[_KEY] = state
+    if config.reload_interval <= 0:
+        return
+    if application.job_queue is None:
+        logger.warning("no JobQueue (python-telegram-bot[job-queue]): FAQ files not watched")
+        return
+    for job in application.job_queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    application.job_queue.run_repeating(
+        _job,
+        interval=config.reload_interval,
+        first=config.reload_interval,
+        name=JOB_NAME,
+    )
+
+
+async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The repeating job: reload if the files changed."""
+    await check_for_changes(context.application)
+
+
+async def check_for_changes(application: AnyApp) -> ReloadResult | None:
+    """Reload (and tell the admins about errors) if the files changed; None if unchanged."""
+    state = _state(application.bot_data)
+    if fingerprint(state.config.knowledge) == state.loaded:
+        return None
+    return await reload_now(application, notify=True)
+
+
+async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResult:
+    """Load the FAQ again now; install it if valid, else keep the old one and report.
+
+    With `notify`, admins get a private message about errors, once per broken state.
+    """
+    state = _state(application.bot_data)
+    root = state.config.knowledge
+    async with state.lock:
+        before = fingerprint(root)  # taken first: an edit during the load is seen next time
+        state.loaded = before
+        try:
+            kb = await asyncio.to_thread(load_knowledge, root)
+            current = await asyncio.to_thread(Knowledge.build, kb, state.config.matching)
+        except KnowledgeError as exc:
+            problems = tuple(str(p) for p in exc.problems)
+            for problem in problems:
+                logger.error("FAQ reload failed: %s", problem)
+            logger.error("still serving the previous FAQ (%s)", root)
+            result = ReloadResult(
+                False, len(get_knowledge(application.bot_data).kb.entries), problems
+            )
+            if notify and state.notified != before:
+                state.notified = before
+                await _tell_admins(application, state.config, result)
+            return result
+        set_knowledge(application.bot_data, current)
+        state.notified = None
+        logger.info("FAQ reloaded from %s: %d entries", root, len(kb.entries))
+        return ReloadResult(True, len(kb.entries))
+
+
+async def _tell_admins(application: AnyApp, config: Config, result: ReloadResult) -> None:
+    """A private message to each admin; one who cannot be reached is logged and skipped."""
+    reply = replies.reload_failed(result.problems)
+    for admin in sorted(config.admins):
+        try:
+            await io.send(application.bot, admin, reply)
+        except TelegramError as exc:  # e.g. the admin never started a chat with the bot
+            logger.warning("could not tell admin %s about the reload errors: %s", admin, exc)
