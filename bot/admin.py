@@ -1,0 +1,97 @@
+"""Maintainers' commands (issue 5): `/reload` and `/pourquoi`, for admins only.
+
+Admins are the Telegram user ids of `config.admins` (the config given to
+`bot.reload.install`). Anyone else gets a polite refusal and nothing is done: no reload,
+no analysis. `handlers()` lists the command handlers; `register_handlers` must put them
+before the catch-all handler of unknown commands.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+
+from bot import replies
+from bot import telegram_io as io
+from bot.reload import get_config, reload_now
+from bot.replies import Reply
+from bot.state import knowledge
+
+__all__ = ["handlers", "is_admin", "reload_command", "why_command"]
+
+logger = logging.getLogger(__name__)
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True if the update comes from a user listed in `config.admins`."""
+    config = get_config(context.bot_data)
+    user = update.effective_user
+    return config is not None and user is not None and user.id in config.admins
+
+
+async def _respond(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> None:
+    """Reply in the message's chat, quoting it in groups."""
+    private = message.chat.type == ChatType.PRIVATE
+    await io.send(
+        context.bot,
+        message.chat_id,
+        reply,
+        reply_to=None if private else message.message_id,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
+
+
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins): load the FAQ files again now; reply with the count or the errors."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_admin(update, context):
+        logger.info("/reload refused to a non-admin")
+        await _respond(context, message, replies.admin_only())
+        return
+    result = await reload_now(context.application)
+    reply = (
+        replies.reload_done(result.entries) if result.ok else replies.reload_failed(result.problems)
+    )
+    await _respond(context, message, reply)
+
+
+async def why_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/pourquoi (admins): how the replied-to message, or the text after it, was matched."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_admin(update, context):
+        logger.info("/pourquoi refused to a non-admin")
+        await _respond(context, message, replies.admin_only())
+        return
+    replied = message.reply_to_message
+    question = " ".join(context.args or [])
+    if not question and replied is not None:
+        question = replied.text or replied.caption or ""
+    question = question.strip()[: replies.MAX_QUESTION_CHARS]
+    if not question:
+        await _respond(context, message, replies.why_usage())
+        return
+    matcher = knowledge(context).matcher
+    decision = matcher.match(question)
+    reply = replies.why_report(
+        decision,
+        answer_threshold=matcher.answer_threshold,
+        margin=matcher.margin,
+        suggest_threshold=matcher.suggest_threshold,
+    )
+    await _respond(context, message, reply)
+
+
+def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    """The maintainers' command handlers (new messages only, not edits)."""
+    fresh = filters.UpdateType.MESSAGE
+    return [
+        CommandHandler("reload", reload_command, filters=fresh),
+        CommandHandler("pourquoi", why_command, filters=fresh),
+    ]
