@@ -58,6 +58,10 @@ MAX_INPUT_CHARS = 1000
 """Longer texts are not questions: they get `unknown` at once."""
 MAX_TOKENS = 40
 """Only the first content words of a question are considered."""
+MAX_CANDIDATES = 600
+"""Phrasings scored per question, at most (plus those of the rarest word)."""
+MAX_RANKED = 30
+"""Entries given a full score (the best by phrasing score; the rest cannot win)."""
 _KINDS_THAT_MATTER = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
 MIN_WORD_COUNT = 100
 """A word seen this often in the dictionaries' corpora is a real word, not a typo."""
@@ -234,19 +238,26 @@ class Matcher:
             t: self._idf[t] if t in self._idf else self._unknown_weight * rarity(t) for t in tokens
         }
         total = sum(weights.values())
-        matched: dict[int, float] = {}
-        for token in tokens:
-            for pid in self._postings.get(token, ()):
-                matched[pid] = matched.get(pid, 0.0) + weights[token]
+        query = frozenset(tokens)
+        # Candidates come from the rarest words first; common words only add to their
+        # scores once enough candidates exist (exact on small FAQs, fast on big ones).
+        candidates_ids: set[int] = set()
+        for token in sorted(tokens, key=lambda t: -weights[t]):
+            if len(candidates_ids) >= MAX_CANDIDATES:
+                break
+            candidates_ids.update(self._postings.get(token, ()))
         best: dict[int, tuple[float, int]] = {}
         beta2 = w.recall_bias**2
-        for pid, m in matched.items():
+        for pid in candidates_ids:
             phrasing = self._phrasings[pid]
+            m = sum(weights[t] for t in phrasing.tokens & query)
             recall, precision = m / total, m / phrasing.weight
             f = (1 + beta2) * recall * precision / (beta2 * precision + recall)
             current = best.get(phrasing.entry)
             if current is None or f > current[0]:
                 best[phrasing.entry] = (f, pid)
+        if len(best) > MAX_RANKED:
+            best = dict(sorted(best.items(), key=lambda item: -item[1][0])[:MAX_RANKED])
         chars: dict[int, float] = {}
         similar = (
             process.extract(

@@ -20,6 +20,7 @@ Decisions (documented here because they shape matching):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -116,14 +117,15 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     text = text.translate(_LIGATURES)
     text = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    if not text.isascii():
+        # Decompose accents, then drop what is not ASCII (accents, other alphabets, emoji).
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     # Keep apostrophes (for elisions) and letters/digits; everything else is a space.
     text = re.sub(r"[^a-z0-9']+", " ", text)
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Light French plural and feminine folding (see the module docstring)."""
     if len(word) <= 3 or word.isdigit() or word in _STEM_EXCEPTIONS:
@@ -145,6 +147,10 @@ def _words(text: str) -> list[str]:
     folded = _ELISION.sub("", fold(text))
     return [w for w in _NON_WORD.split(folded) if w]
 
+
+_PHRASES_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _kind in _QUESTION_PHRASES:
+    _PHRASES_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, _kind))
 
 _IGNORED = _STOP_WORDS | {*_QUESTION_WORDS, "ou", "how", "many", "much"}
 
@@ -182,22 +188,28 @@ class Normalizer:
                 key = _content(alias)
                 if key and key != target:
                     self._aliases[key] = target
-        self._longest = max((len(k) for k in self._aliases), default=0)
+        self._sizes: dict[str, list[int]] = {}
+        """For each first word of an alias, the alias lengths to try, longest first."""
+        for key in self._aliases:
+            self._sizes.setdefault(key[0], []).append(len(key))
+        for sizes in self._sizes.values():
+            sizes.sort(reverse=True)
         self.alias_words = frozenset(w for key in self._aliases for w in key)
         """Every stemmed word that takes part in an alias (the corrector knows them)."""
 
     @staticmethod
-    def kind(text: str) -> str | None:
-        """The question word of a text, if it has one."""
-        if "où" in text.lower().split() or text.lower().startswith("où"):
+    def kind(text: str, words: list[str] | None = None) -> str | None:
+        """The question word of a text, if it has one (`words`: its `_words`, if known)."""
+        lowered = text.lower()
+        if "où" in lowered and ("où" in lowered.split() or lowered.startswith("où")):
             return "ou"
-        words = _words(text)
-        for i in range(len(words)):
-            for phrase, kind in _QUESTION_PHRASES:
+        words = _words(text) if words is None else words
+        for i, word in enumerate(words):
+            for phrase, kind in _PHRASES_BY_FIRST_WORD.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     return kind
-            if words[i] in _QUESTION_WORDS:
-                return _QUESTION_WORDS[words[i]]
+            if word in _QUESTION_WORDS:
+                return _QUESTION_WORDS[word]
         if words and words[0] == "ou":
             return "ou"
         return None
@@ -206,7 +218,7 @@ class Normalizer:
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
+            for size in self._sizes.get(words[i], ()):
                 target = self._aliases.get(tuple(words[i : i + size]))
                 if target is not None:
                     out.extend(target)
@@ -223,10 +235,11 @@ class Normalizer:
         `correct` is called on stemmed words that are neither stop words nor known
         aliases; it returns the corrected word, or None when nothing is close enough.
         """
-        kind = self.kind(text)
+        words = _words(text)
+        kind = self.kind(text, words)
         stemmed: list[str] = []
         unknown: list[str] = []
-        for word in _content(text):
+        for word in (stem(w) for w in words if w not in _IGNORED):
             token: str | None = word
             if correct is not None and word not in self.alias_words:
                 token = correct(word)
