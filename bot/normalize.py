@@ -90,9 +90,9 @@ _STOP_WORDS = frozenset(
     quel quelle quels quelles lequel laquelle lesquels dont ou où par pour sur dans sont
     ete été etait était etaient étaient sera seront serait fut a ai as avons avez ont
     avait avaient aura auraient eu fait faire fais font faut peut peux pouvez pourrait
-    pourrais pourriez sait sais savez savoir dis dit dire dites donc alors bien tres très
+    pourrais pourriez sait sais savez savoir dis dites donc alors bien tres très
     tout tous toute toutes si oui non ok okay bonjour bonsoir salut coucou hello hi hey
-    merci stp svp plait plaît sil s'il aussi encore deja déjà vraiment exactement genre
+    merci stp svp plait plaît sil s'il aussi encore vraiment exactement genre
     truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
     hein bref question questions explique expliquer expliquez raconte racontez
     the an of to in on at for by with from and or is are was were be been being do does
