@@ -16,7 +16,7 @@ from pathlib import Path
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
 from bot.evaluation import evaluate, load_question_set
-from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_path, load_knowledge
+from bot.knowledge import KnowledgeBase, default_knowledge_path, load_or_explain
 from bot.matching import Decision, Matcher, Status
 from bot.yamlsource import display_path
 
@@ -32,18 +32,7 @@ def default_devset_path() -> Path:
 
 def _load(config: Config) -> KnowledgeBase | None:
     """Load the FAQ or print its errors to stderr (None)."""
-    try:
-        return load_knowledge(config.knowledge)
-    except KnowledgeError as exc:
-        errors = [p for p in exc.problems if not p.warning]
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"{len(errors)} error(s) in {display_path(config.knowledge)}: the FAQ was not loaded. "
-            "Fix them and run `faqbot check` again.",
-            file=sys.stderr,
-        )
-        return None
+    return load_or_explain(config.knowledge, advice="Fix them and run `faqbot check` again.")
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:

@@ -8,6 +8,7 @@ its file, line and what to do. Nothing else is ever raised for a bad file.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "Thresholds",
     "default_knowledge_path",
     "load_knowledge",
+    "load_or_explain",
 ]
 
 MAX_ANSWER_CHARS = 3500
@@ -527,3 +529,22 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
         files=tuple(p for p in all_files if p.exists()),
         warnings=tuple(report.warnings),
     )
+
+
+def load_or_explain(path: Path, *, advice: str) -> KnowledgeBase | None:
+    """Load the FAQ for a command, or print every problem and `advice` to stderr (None).
+
+    Commands share this so that a broken FAQ reads the same everywhere: each problem on
+    its own line with file and line, then one sentence saying what to do.
+    """
+    try:
+        return load_knowledge(path)
+    except KnowledgeError as exc:
+        errors = [p for p in exc.problems if not p.warning]
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{len(errors)} error(s) in {display_path(path)}: the FAQ was not loaded. {advice}",
+            file=sys.stderr,
+        )
+        return None

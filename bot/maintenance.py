@@ -51,7 +51,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.config import Config
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, load_or_explain
 from bot.matching import Matcher, Status
 from bot.normalize import fold
 from bot.questionlog import QuestionLog, QuestionLogError, UnansweredQuestion
@@ -340,19 +340,11 @@ def _times(n: int) -> str:
 
 
 def _load_faq(config: Config) -> KnowledgeBase | None:
-    try:
-        return load_knowledge(config.knowledge)
-    except KnowledgeError as exc:
-        errors = [p for p in exc.problems if not p.warning]
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"{len(errors)} error(s) in {display_path(config.knowledge)}: the FAQ was not "
-            "loaded, and `unanswered` needs it to group questions. Fix them (see "
-            "`faqbot check`) or pass another folder with --knowledge.",
-            file=sys.stderr,
-        )
-        return None
+    return load_or_explain(
+        config.knowledge,
+        advice="`unanswered` needs it to group questions: fix them (see `faqbot check`) "
+        "or pass another folder with --knowledge.",
+    )
 
 
 # --- faqbot unanswered --------------------------------------------------------------
