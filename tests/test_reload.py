@@ -35,8 +35,8 @@ async def _ask(bench: Harness, question: str = QUESTION) -> str:
 async def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
     """Wait until `condition()` holds, checking often; fail after `timeout` seconds."""
     async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)  # noqa: ASYNC110 - state set by a JobQueue job
+        while not condition():  # noqa: ASYNC110 - the state is set by a JobQueue job
+            await asyncio.sleep(0.02)
 
 
 def _break(path: Path) -> int:
