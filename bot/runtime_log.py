@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
+from telegram import Message
 from telegram.ext import CallbackContext
 
 from bot.questionlog import QuestionLog
 
-__all__ = ["CHANNEL", "get_log", "set_log"]
+__all__ = ["CHANNEL", "get_log", "remember_question", "set_log", "suggested_question"]
 
 _KEY = "faqbot.questionlog"
+_SUGGESTED = "faqbot.suggested"
+REMEMBERED = 20
+"""Suggestion messages remembered per chat (for logging which one was picked)."""
 CHANNEL = "telegram"
 """The `channel` recorded for questions asked on Telegram."""
 _DISABLED = QuestionLog(None)
@@ -30,3 +34,28 @@ def get_log(context: CallbackContext[Any, Any, Any, Any]) -> QuestionLog:
     """The question log, or a disabled one if none was installed."""
     value = context.bot_data.get(_KEY)
     return value if isinstance(value, QuestionLog) else _DISABLED
+
+
+def remember_question(
+    context: CallbackContext[Any, Any, Any, Any], sent: list[Message], question: str
+) -> None:
+    """Note that the last of `sent` (the message with the buttons) suggests for `question`."""
+    if not sent or context.chat_data is None:
+        return
+    memory = context.chat_data.setdefault(_SUGGESTED, {})
+    memory[sent[-1].message_id] = question
+    while len(memory) > REMEMBERED:
+        del memory[next(iter(memory))]
+
+
+def suggested_question(
+    context: CallbackContext[Any, Any, Any, Any], message: Message | None
+) -> str | None:
+    """The question that `message` suggested answers for, once (None if unknown)."""
+    if message is None or context.chat_data is None:
+        return None
+    memory = context.chat_data.get(_SUGGESTED)
+    if not isinstance(memory, dict):
+        return None
+    question = memory.pop(message.message_id, None)
+    return question if isinstance(question, str) else None
