@@ -30,8 +30,10 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot import telegram_io as io
+from bot.knowledge import KnowledgeBase
 from bot.matching import Status
 from bot.replies import Reply
+from bot.runtime_log import CHANNEL, get_log, remember_question, suggested_question
 from bot.state import knowledge
 
 __all__ = [
@@ -60,10 +62,12 @@ INLINE_CACHE_SECONDS = 60
 # --- helpers ---------------------------------------------------------------------------
 
 
-async def _respond(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> None:
+async def _respond(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply
+) -> list[Message]:
     """Reply in the message's chat; in a group, quote the message so people see who asked."""
     private = message.chat.type == ChatType.PRIVATE
-    await io.send(
+    return await io.send(
         context.bot,
         message.chat_id,
         reply,
@@ -85,7 +89,10 @@ async def _answer_question(
         return
     current = knowledge(context)
     decision = current.matcher.match(question)
-    await _respond(context, message, replies.decision_reply(decision, current.kb))
+    get_log(context).record_question(decision, channel=CHANNEL)
+    sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
+    if decision.status is Status.SUGGEST:
+        remember_question(context, sent, question)
 
 
 def _strip_entities(text: str, entities: list[MessageEntity]) -> str:
@@ -196,6 +203,29 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- buttons and inline mode -------------------------------------------------------------
 
 
+def _log_button(
+    context: ContextTypes.DEFAULT_TYPE,
+    kind: str,
+    arg: str,
+    message: Message | None,
+    kb: KnowledgeBase,
+) -> None:
+    """Log a picked suggestion, "none of these" or a 👍/👎 (known entry ids only)."""
+    log = get_log(context)
+    if kind == "a" and arg in kb.by_id:
+        asked = suggested_question(context, message)  # None unless it was a suggestion
+        if asked is not None:
+            log.record_choice(asked, arg, channel=CHANNEL)
+    elif kind == "n":
+        asked = suggested_question(context, message)
+        if asked is not None:
+            log.record_choice(asked, None, channel=CHANNEL)
+    elif kind == "f":
+        vote, _, entry_id = arg.partition(":")
+        if vote in ("+", "-") and entry_id in kb.by_id:
+            log.record_feedback(entry_id, vote == "+", channel=CHANNEL)
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press (callback data scheme in bot.replies): answer, page, none, feedback."""
     query = update.callback_query
@@ -213,6 +243,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     current = knowledge(context)
     private = origin.chat.type == ChatType.PRIVATE
     reply_to = None if private or message is None else message.message_id
+    _log_button(context, kind, arg, message, current.kb)
 
     if kind == "a":
         entry = current.kb.by_id.get(arg)
@@ -229,7 +260,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             await io.send(context.bot, origin.chat.id, reply)
     elif kind == "f" and message is not None:
-        # f:+:<id> or f:-:<id>; issue 5 records the vote, here the buttons say thanks.
+        # f:+:<id> or f:-:<id>: the vote is logged above, here the buttons say thanks.
         await io.thank_for_feedback(context.bot, message, good=arg.startswith("+"))
     # "x" (the thank-you button) and unknown data: nothing more to do.
 
