@@ -4,23 +4,32 @@ Admins are the Telegram user ids of `config.admins` (the config given to
 `bot.reload.install`). Anyone else gets a polite refusal and nothing is done: no reload,
 no analysis. `handlers()` lists the command handlers; `register_handlers` must put them
 before the catch-all handler of unknown commands.
+
+`setup(application, config)` is the rest of the maintainers' wiring, called once by
+`build_application` after the FAQ is installed: it remembers the config (admins), schedules
+the hot-reload job and installs the question log; `teardown(application)` closes the log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot import replies
 from bot import telegram_io as io
-from bot.reload import get_config, reload_now
+from bot.config import Config
+from bot.questionlog import QuestionLog
+from bot.reload import get_config, install, reload_now
 from bot.replies import Reply
+from bot.runtime_log import get_log_of, set_log
 from bot.state import knowledge
 
-__all__ = ["handlers", "is_admin", "reload_command", "why_command"]
+__all__ = ["handlers", "is_admin", "reload_command", "setup", "teardown", "why_command"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +104,14 @@ def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
         CommandHandler("reload", reload_command, filters=fresh),
         CommandHandler("pourquoi", why_command, filters=fresh),
     ]
+
+
+def setup(application: Application[Any, Any, Any, Any, Any, Any], config: Config) -> None:
+    """Remember `config`, watch the FAQ files (hot reload) and open the question log."""
+    install(application, config)
+    set_log(application.bot_data, QuestionLog(config.log_database))
+
+
+async def teardown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Write what the question log still holds and close it (in a thread: it may wait)."""
+    await asyncio.to_thread(get_log_of(application.bot_data).close)

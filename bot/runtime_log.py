@@ -14,7 +14,7 @@ from telegram.ext import CallbackContext
 
 from bot.questionlog import QuestionLog
 
-__all__ = ["CHANNEL", "get_log", "remember_question", "set_log", "suggested_question"]
+__all__ = ["CHANNEL", "get_log", "get_log_of", "remember_question", "set_log", "suggested_question"]
 
 _KEY = "faqbot.questionlog"
 _SUGGESTED = "faqbot.suggested"
@@ -32,7 +32,12 @@ def set_log(bot_data: MutableMapping[Any, Any], log: QuestionLog) -> None:
 
 def get_log(context: CallbackContext[Any, Any, Any, Any]) -> QuestionLog:
     """The question log, or a disabled one if none was installed."""
-    value = context.bot_data.get(_KEY)
+    return get_log_of(context.bot_data)
+
+
+def get_log_of(bot_data: MutableMapping[Any, Any]) -> QuestionLog:
+    """The question log installed in `bot_data`, or a disabled one."""
+    value = bot_data.get(_KEY)
     return value if isinstance(value, QuestionLog) else _DISABLED
 
 

@@ -1,8 +1,9 @@
 """The bot with the maintainers' features (hot reload, /reload, /pourquoi) against the fake API.
 
-`maintained_bot` starts the usual test harness on a copy of a knowledge folder and makes
-sure the admin commands and the reload job are in place, whether or not
-`bot.telegram_app` already wires them (it then does nothing twice).
+`maintained_bot` builds the bot as `build_application` does, on a copy of a knowledge
+folder, and adds what `bot.telegram_app` must wire for them (the admin commands before
+the catch-all of unknown commands, and `bot.admin.setup` before the bot starts) unless
+it is already wired, so the same tests cover the production wiring once it is in place.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, Harness, harness, make_config
-from telegram.ext import Application, CommandHandler
+from conftest import ROOT, Harness, make_config
+from fake_bot_api import FakeBotAPI
+from telegram import Update
+from telegram.ext import Application, CommandHandler, TypeHandler
 
 from bot import admin, reload
 from bot.knowledge import load_knowledge
+from bot.telegram_app import build_application, running
 
 ADMIN_ID = 4242
 """The admin of these tests (a user id different from fake_bot_api.USER_ID)."""
@@ -41,11 +45,17 @@ def _has_admin_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
 async def maintained_bot(root: Path, **config: Any) -> AsyncIterator[Harness]:
     """The bot serving the FAQ of `root`, admins and reload settings from `config`."""
     settings: dict[str, Any] = {"admins": frozenset({ADMIN_ID}), "knowledge": root, **config}
-    async with harness(load_knowledge(root), **settings) as bench:
-        app = bench.app
+    async with FakeBotAPI() as api:
+        full_config = make_config(api, **settings)
+        app = build_application(full_config, kb=load_knowledge(root))
         if not _has_admin_commands(app):
-            # Before the catch-all of unknown commands, as register_handlers must do.
             app.handlers[0][0:0] = admin.handlers()
         if reload.get_config(app.bot_data) is None:
-            reload.install(app, make_config(bench.api, **settings))
-        yield bench
+            admin.setup(app, full_config)
+        bench = Harness(api, app)
+        app.add_handler(TypeHandler(Update, bench._mark_done), group=1_000)
+        try:
+            async with running(app, poll_interval=0, poll_timeout=1):
+                yield bench
+        finally:
+            await admin.teardown(app)

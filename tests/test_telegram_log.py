@@ -9,6 +9,7 @@ from typing import Any
 
 from conftest import Samples, button_data, harness, sent_messages
 from fake_bot_api import callback_query, text_message
+from maintainer_bot import copy_knowledge, maintained_bot
 
 from bot.knowledge import KnowledgeBase
 from bot.questionlog import Counts, QuestionLog
@@ -56,3 +57,18 @@ async def test_questions_choices_and_feedback_are_logged_without_identities(
         dump = "\n".join(db.iterdump())
     for secret in (str(USER), "Zéphyrine", "zephyrine_x"):
         assert secret not in dump
+
+
+async def test_admin_setup_opens_the_configured_log_and_teardown_closes_it(
+    tmp_path: Path, samples: Samples
+) -> None:
+    database = tmp_path / "var" / "log.sqlite3"
+    root = copy_knowledge(tmp_path / "knowledge")
+    async with maintained_bot(root, reload_interval=0, log_database=database) as bench:
+        [answer] = sent_messages(await bench.process(text_message(samples.answered)))
+        await bench.process(callback_query(f"f:-:{samples.entry_id}", message=answer))
+    # teardown closed the log, so everything queued is on disk.
+    log = QuestionLog(database)
+    assert log.counts().answered == 1
+    [vote] = log.feedback()
+    assert (vote.entry_id, vote.good, vote.bad) == (samples.entry_id, 0, 1)
