@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -33,7 +34,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import handlers, replies
+from bot import admin, handlers, replies
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.state import Knowledge, set_knowledge
@@ -223,6 +224,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handlers(
         [
             # Commands first. In groups PTB skips `/cmd@other_bot`, which is for another bot.
+            *admin.handlers(),  # /reload and /pourquoi (admins only)
             CommandHandler("start", handlers.start, filters=fresh_or_private_edit),
             CommandHandler(["aide", "help"], handlers.help_command, filters=fresh_or_private_edit),
             CommandHandler("questions", handlers.questions, filters=fresh_or_private_edit),
@@ -293,6 +295,8 @@ def build_application(
     application = builder.build()
     set_knowledge(application.bot_data, Knowledge.build(kb, config.matching))
     register_handlers(application)
+    # Admins, hot reload (of the folder the FAQ came from) and the question log.
+    admin.setup(application, replace(config, knowledge=kb.path))
     return application
 
 
@@ -326,6 +330,7 @@ async def running(
                 await application.updater.stop()
             if application.running:
                 await application.stop()
+            await admin.teardown(application)  # the question log writes what it holds
 
 
 async def _poll_until_stopped(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

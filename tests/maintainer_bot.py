@@ -50,7 +50,8 @@ async def maintained_bot(root: Path, **config: Any) -> AsyncIterator[Harness]:
         app = build_application(full_config, kb=load_knowledge(root))
         if not _has_admin_commands(app):
             app.handlers[0][0:0] = admin.handlers()
-        if reload.get_config(app.bot_data) is None:
+        wired = reload.get_config(app.bot_data) is not None
+        if not wired:
             admin.setup(app, full_config)
         bench = Harness(api, app)
         app.add_handler(TypeHandler(Update, bench._mark_done), group=1_000)
@@ -58,4 +59,5 @@ async def maintained_bot(root: Path, **config: Any) -> AsyncIterator[Harness]:
             async with running(app, poll_interval=0, poll_timeout=1):
                 yield bench
         finally:
-            await admin.teardown(app)
+            if not wired:
+                await admin.teardown(app)
