@@ -186,8 +186,13 @@ def button_data(message: JSON) -> list[str]:
 
 
 def make_config(api: FakeBotAPI, **changes: Any) -> Config:
-    """A config pointing at the fake server, with the rate limiter on as in production."""
-    return replace(Config(token=api.token, base_url=api.base_url, log_database=None), **changes)
+    """A config pointing at the fake server, with the rate limiter on as in production.
+
+    No question log and no hot reload unless asked for: the knowledge folder may be
+    edited while the tests run, and a reload in the middle of a test would be noise.
+    """
+    base = Config(token=api.token, base_url=api.base_url, log_database=None, reload_interval=0)
+    return replace(base, **changes)
 
 
 @asynccontextmanager
