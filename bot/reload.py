@@ -153,8 +153,12 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
         try:
             kb = await asyncio.to_thread(load_knowledge, root)
             current = await asyncio.to_thread(Knowledge.build, kb, state.config.matching)
-        except KnowledgeError as exc:
-            problems = tuple(str(p) for p in exc.problems)
+        except (KnowledgeError, OSError) as exc:
+            problems = (
+                tuple(str(p) for p in exc.problems)
+                if isinstance(exc, KnowledgeError)
+                else (f"{root}: {exc}",)
+            )
             for problem in problems:
                 logger.error("FAQ reload failed: %s", problem)
             logger.error("still serving the previous FAQ (%s)", root)
