@@ -40,3 +40,20 @@ def test_help_exits_zero(name: str, capsys: pytest.CaptureFixture[str]) -> None:
         main([name, "--help"])
     assert info.value.code == 0
     assert f"usage: faqbot {name}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["run", "chat", "check", "ask", "test", "unanswered"])
+def test_every_command_that_reads_the_faq_takes_knowledge(name: str, tmp_path: Path) -> None:
+    args = build_parser().parse_args([name, "--knowledge", str(tmp_path)])
+    assert args.knowledge == str(tmp_path)
+
+
+# `unanswered` reads the FAQ only when something was logged: tests/test_maintenance.py
+# covers its --knowledge with a populated log.
+@pytest.mark.parametrize("name", ["chat", "check", "ask", "test"])
+def test_knowledge_option_is_really_used(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = ["une question"] if name == "ask" else []
+    assert main([name, "--knowledge", str(tmp_path / "missing"), *extra]) == 1
+    assert "missing: not a folder" in capsys.readouterr().err
