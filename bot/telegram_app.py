@@ -36,10 +36,9 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import admin, handlers, replies
 from bot.config import Config
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
-from bot.yamlsource import display_path
 
 __all__ = [
     "ALLOWED_UPDATES",
@@ -355,16 +354,8 @@ def run(config: Config) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
     redact_in_logs(config.token)
-    try:
-        kb = load_knowledge(config.knowledge)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"faqbot run: {display_path(config.knowledge)} has errors; fix them "
-            "(`faqbot check` lists them) and start again.",
-            file=sys.stderr,
-        )
+    kb = load_or_explain(config.knowledge, advice="Fix them (`faqbot check`), then start again.")
+    if kb is None:
         return 1
     application = build_application(config, kb=kb)
     try:

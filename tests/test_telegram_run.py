@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Samples, harness, make_config, sent_messages
 from fake_bot_api import TOKEN, FakeBotAPI, text_message
+from test_knowledge_errors import ENTRY_A, make_knowledge
 
 from bot.cli import main
 from bot.config import Config
@@ -208,3 +209,27 @@ def test_make_config_points_at_the_fake() -> None:
     config = make_config(api, rate_limiter=False)
     assert config.token == TOKEN
     assert config.rate_limiter is False
+
+
+async def test_broken_faq_exits_1_with_its_problems(tmp_path: Path) -> None:
+    broken = make_knowledge(tmp_path / "kb", ENTRY_A.replace('sources: ["§1"]', 'sources: ["§9"]'))
+    env = clean_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, FAQBOT_KNOWLEDGE=str(broken))
+    code, err = await finish(await faqbot(tmp_path, "run", env=env))
+    assert code == 1
+    assert "10-test.yaml:" in err
+    assert 'unknown source "§9"' in err
+    assert "Traceback" not in err
+
+
+async def test_unreachable_api_exits_1_after_retrying(tmp_path: Path, kb: KnowledgeBase) -> None:
+    async with FakeBotAPI() as api:
+        base_url = api.base_url  # a port that no longer answers once the server stops
+    env = clean_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url)
+    env["FAQBOT_KNOWLEDGE"] = str(kb.path)
+    code, err = await finish(await faqbot(tmp_path, "run", env=env))
+    assert code == 1
+    assert "cannot reach the Telegram Bot API" in err
+    assert "TELEGRAM_API_BASE_URL" in err
+    assert "retry 5/5" in err  # network errors were retried before giving up
+    assert "Traceback" not in err
+    assert TOKEN.split(":")[1] not in err
