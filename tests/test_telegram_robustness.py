@@ -50,9 +50,9 @@ async def test_dropped_connection_is_retried(app_and_api: Harness, samples: Samp
 
 
 async def test_timeout_is_retried(kb: KnowledgeBase, samples: Samples) -> None:
-    request = HTTPXRequest(read_timeout=0.3, connect_timeout=1.0)
+    request = HTTPXRequest(read_timeout=1.0, connect_timeout=2.0)  # a hang of 3 s times out
     async with harness(kb, request=request) as bot:
-        bot.api.hang_next("sendMessage", seconds=2.0)
+        bot.api.hang_next("sendMessage", seconds=3.0)
         calls = await bot.process(text_message(samples.answered))
         assert statuses(calls, "sendMessage") == [DROPPED, 200]
         assert len(sent_messages(calls)) == 1
