@@ -202,6 +202,8 @@ async def test_rate_limiter_off_still_retries(kb: KnowledgeBase, samples: Sample
         bot.api.fail_next("sendMessage", 500)
         calls = await bot.process(text_message(samples.answered))
         assert [c.status for c in calls if c.method == "sendMessage"] == [500, 200]
+        [answer] = sent_messages(calls)
+        assert answer["text"].startswith(bot.kb.by_id[samples.entry_id].question)
 
 
 def test_make_config_points_at_the_fake() -> None:
