@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -21,7 +19,7 @@ from telegram.request import BaseRequest
 from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
 from bot.config import Config
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, Status
 from bot.state import Knowledge, get_knowledge
 from bot.telegram_app import build_application, running
@@ -58,27 +56,6 @@ sources:
 """
 
 
-def _bundled_committed() -> bool:
-    result = subprocess.run(
-        ["git", "ls-files", "knowledge/faq"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    return bool(result.stdout.strip())
-
-
-@functools.cache
-def bundled_or_none() -> KnowledgeBase | None:
-    """The bundled FAQ; None while it is being written (not committed and not loadable).
-
-    Once knowledge/faq/ files are committed, a FAQ that fails to load is an error.
-    """
-    if _bundled_committed():
-        return load_knowledge()
-    try:
-        return load_knowledge()
-    except KnowledgeError:
-        return None
-
-
 @pytest.fixture(scope="session")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     """The two-entry FAQ of tests/test_knowledge_errors.py."""
@@ -95,19 +72,21 @@ def nasty_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def bundled_kb() -> KnowledgeBase:
-    """The real FAQ in knowledge/ (skips until it has been committed)."""
-    value = bundled_or_none()
-    if value is None:
-        pytest.skip("the bundled FAQ (knowledge/) is not written yet")
-    return value
+def kb() -> KnowledgeBase:
+    """The real FAQ in knowledge/, loaded once per test run."""
+    return load_knowledge()
 
 
 @pytest.fixture(scope="session")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The FAQ end-to-end tests run on: the bundled one, or the small one until it exists."""
-    value = bundled_or_none()
-    return value or load_knowledge(make_knowledge(tmp_path_factory.mktemp("kb")))
+def bundled_kb(kb: KnowledgeBase) -> KnowledgeBase:
+    """The real FAQ (an explicit name where a test contrasts it with the small one)."""
+    return kb
+
+
+@pytest.fixture(scope="session")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    """The matcher over the real FAQ, with the default thresholds."""
+    return Matcher(kb)
 
 
 @pytest.fixture(params=["bundled", "small", "nasty"])

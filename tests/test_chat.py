@@ -9,17 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.chat import Chat, run_chat
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
 from bot.questionlog import QuestionLog
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
 
 
 def faqbot(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

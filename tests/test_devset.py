@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
 
 HERE = Path(__file__).resolve().parent
@@ -21,9 +19,6 @@ HOLDOUT_MINIMUM = (0.74, 0.90)
 """Answered correctly / declined, on the held-out set: looser than the dev set's."""
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
 
 
 def run(kb: KnowledgeBase, name: str) -> tuple[QuestionSet, Evaluation]:

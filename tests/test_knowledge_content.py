@@ -7,12 +7,7 @@ import re
 import pytest
 
 from bot import replies
-from bot.knowledge import KnowledgeBase, load_knowledge
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
+from bot.knowledge import KnowledgeBase
 
 
 def test_shipped_faq_loads_without_warnings(kb: KnowledgeBase) -> None:

@@ -7,7 +7,6 @@ each test points `log: database:` into tmp_path.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
 from collections import Counter
@@ -22,10 +21,6 @@ from test_knowledge_errors import make_knowledge
 from bot.cli import main
 from bot.knowledge import (
     KnowledgeBase,
-    KnowledgeError,
-    default_knowledge_path,
-    faq_files,
-    load_knowledge,
 )
 from bot.maintenance import SIMILARITY, cluster, group_questions, similar, word_weights
 from bot.matching import Decision, Matcher, Status
@@ -42,22 +37,8 @@ SINGLES = ["recette de la tartiflette", "horoscope balance"]
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The bundled FAQ; the small test FAQ while the bundled one is missing or broken.
-
-    These tests do not depend on what the FAQ says (test_knowledge_errors, the dev set
-    and `faqbot check` catch a broken FAQ), only on the real matcher deciding.
-    """
-    if faq_files(default_knowledge_path()):
-        with contextlib.suppress(KnowledgeError):
-            return load_knowledge()
-    return load_knowledge(make_knowledge(tmp_path_factory.mktemp("kb")))
 
 
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
 
 
 @pytest.fixture

@@ -10,21 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher, Status
 from bot.normalize import Normalizer, fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
 
 
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
 
 
 # --- normalisation ---------------------------------------------------------------------

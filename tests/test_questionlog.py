@@ -7,7 +7,6 @@ SQLite files in tmp_path; the writer thread is real too, and `flush()` waits for
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import threading
@@ -17,14 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_knowledge_errors import make_knowledge
 
 from bot.knowledge import (
     KnowledgeBase,
-    KnowledgeError,
-    default_knowledge_path,
-    faq_files,
-    load_knowledge,
 )
 from bot.matching import Decision, Matcher, Status
 from bot.questionlog import (
@@ -39,22 +33,8 @@ from bot.questionlog import (
 OFF_TOPIC = "recette de la tartiflette"
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The bundled FAQ; the small test FAQ while the bundled one is missing or broken.
-
-    These tests do not depend on what the FAQ says (test_knowledge_errors, the dev set
-    and `faqbot check` catch a broken FAQ), only on the real matcher deciding.
-    """
-    if faq_files(default_knowledge_path()):
-        with contextlib.suppress(KnowledgeError):
-            return load_knowledge()
-    return load_knowledge(make_knowledge(tmp_path_factory.mktemp("kb")))
 
 
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
 
 
 @pytest.fixture
