@@ -34,7 +34,7 @@ from telegram.ext import ApplicationBuilder
 
 JSON = dict[str, Any]
 
-TOKEN = "123456789:AAFakeTokenUsedOnlyByTheTestSuite_0123"
+TOKEN = "123456789:fake-token-for-tests"
 BOT_ID = 123456789
 BOT_USERNAME = "faq_test_bot"
 USER_ID = 1001

@@ -83,7 +83,7 @@ async def test_faqbot_run_without_token_in_a_subprocess(tmp_path: Path) -> None:
 
 
 async def test_refused_token_exits_2_without_traceback(tmp_path: Path, kb: KnowledgeBase) -> None:
-    wrong = "987654321:AAWrongTokenWrongTokenWrongToken_000"
+    wrong = "987654321:wrong-token-for-tests"
     async with FakeBotAPI() as api:
         env = clean_env(
             tmp_path,
