@@ -35,22 +35,23 @@ class Chat:
 
     def _button(self, data: str) -> Reply | None:
         """What pressing a button does (same callback data as on Telegram)."""
-        kind, _, arg = data.partition(":")
-        if kind == "a" and arg in self.kb.by_id:
+        press = replies.parse_callback(data)
+        entry = self.kb.by_id.get(press.entry_id)
+        if press.kind == "a" and entry is not None:
             if self._last_question:
-                self.log.record_choice(self._last_question, arg, channel=_CHANNEL)
+                self.log.record_choice(self._last_question, entry.id, channel=_CHANNEL)
                 self._last_question = ""
-            return replies.answer(self.kb.by_id[arg], self.kb)
-        if kind == "p" and arg.isdigit():
-            return replies.questions_page(self.kb, int(arg))
-        if kind == "n":
-            self.log.record_choice(self._last_question, None, channel=_CHANNEL)
-            self._last_question = ""
+            return replies.answer(entry, self.kb)
+        if press.kind == "p":
+            return replies.questions_page(self.kb, press.page)
+        if press.kind == "n":
+            if self._last_question:
+                self.log.record_choice(self._last_question, None, channel=_CHANNEL)
+                self._last_question = ""
             return replies.none_of_these()
-        if kind == "f":
-            good, _, entry_id = arg.partition(":")
-            self.log.record_feedback(entry_id, good == "+", channel=_CHANNEL)
-            return Reply(replies.feedback_thanks(good == "+").text)
+        if press.kind == "f" and entry is not None:
+            self.log.record_feedback(entry.id, press.good, channel=_CHANNEL)
+            return Reply(replies.feedback_thanks(press.good).text)
         return None
 
     def respond(self, line: str) -> Reply | None:

@@ -205,25 +205,19 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _log_button(
     context: ContextTypes.DEFAULT_TYPE,
-    kind: str,
-    arg: str,
+    press: replies.Press,
     message: Message | None,
     kb: KnowledgeBase,
 ) -> None:
     """Log a picked suggestion, "none of these" or a 👍/👎 (known entry ids only)."""
     log = get_log(context)
-    if kind == "a" and arg in kb.by_id:
+    known = press.entry_id in kb.by_id
+    if press.kind in ("a", "n") and (known or press.kind == "n"):
         asked = suggested_question(context, message)  # None unless it was a suggestion
         if asked is not None:
-            log.record_choice(asked, arg, channel=CHANNEL)
-    elif kind == "n":
-        asked = suggested_question(context, message)
-        if asked is not None:
-            log.record_choice(asked, None, channel=CHANNEL)
-    elif kind == "f":
-        vote, _, entry_id = arg.partition(":")
-        if vote in ("+", "-") and entry_id in kb.by_id:
-            log.record_feedback(entry_id, vote == "+", channel=CHANNEL)
+            log.record_choice(asked, press.entry_id or None, channel=CHANNEL)
+    elif press.kind == "f" and known:
+        log.record_feedback(press.entry_id, press.good, channel=CHANNEL)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -235,7 +229,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()  # stops the button's spinner; first, whatever happens next
     except BadRequest as exc:  # too old to answer: still do what the button says
         logger.info("could not answer callback query: %s", exc)
-    kind, _, arg = (query.data or "").partition(":")
+    press = replies.parse_callback(query.data or "")
     origin = query.message
     if origin is None:  # a button on an inline-mode message: ours have none
         return
@@ -243,25 +237,24 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     current = knowledge(context)
     private = origin.chat.type == ChatType.PRIVATE
     reply_to = None if private or message is None else message.message_id
-    _log_button(context, kind, arg, message, current.kb)
+    _log_button(context, press, message, current.kb)
 
-    if kind == "a":
-        entry = current.kb.by_id.get(arg)
+    if press.kind == "a":
+        entry = current.kb.by_id.get(press.entry_id)
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
         await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
-    elif kind in ("p", "n"):
-        if kind == "p":
-            page = int(arg) if arg.isdigit() and len(arg) <= 4 else 1
-            reply = replies.questions_page(current.kb, page)
+    elif press.kind in ("p", "n"):
+        if press.kind == "p":
+            reply = replies.questions_page(current.kb, press.page)
         else:
             reply = replies.none_of_these()
         if message is not None:
             await io.edit(context.bot, message, reply)
         else:
             await io.send(context.bot, origin.chat.id, reply)
-    elif kind == "f" and message is not None:
-        # f:+:<id> or f:-:<id>: the vote is logged above, here the buttons say thanks.
-        await io.thank_for_feedback(context.bot, message, good=arg.startswith("+"))
+    elif press.kind == "f" and message is not None:
+        # The vote is logged above; here the buttons say thanks.
+        await io.thank_for_feedback(context.bot, message, good=press.good)
     # "x" (the thank-you button) and unknown data: nothing more to do.
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_QUESTION_CHARS",
     "PAGE_SIZE",
     "Button",
+    "Press",
     "Reply",
     "admin_only",
     "answer",
@@ -41,6 +42,7 @@ __all__ = [
     "inline_preview",
     "none_of_these",
     "not_text",
+    "parse_callback",
     "questions_page",
     "reload_done",
     "reload_failed",
@@ -94,6 +96,35 @@ def callback(kind: str, *args: str) -> str:
     if len(data.encode("utf-8")) > 64:
         raise ValueError(f"callback data longer than 64 bytes: {data!r}")
     return data
+
+
+@dataclass(frozen=True)
+class Press:
+    """What a button's callback data asks for (the scheme in the module docstring)."""
+
+    kind: str
+    """"a" answer, "p" page, "n" none of these, "f" feedback; "" for anything else."""
+    entry_id: str = ""
+    """For "a" and "f": the entry (not checked against the FAQ here)."""
+    page: int = 1
+    """For "p": the page asked for (1 when the number is missing or absurd)."""
+    good: bool = False
+    """For "f": 👍 (True) or 👎."""
+
+
+def parse_callback(data: str) -> Press:
+    """Read callback data built by `callback()`; unknown or forged data gives kind ""."""
+    kind, _, arg = data.partition(":")
+    if kind == "a" and arg:
+        return Press("a", entry_id=arg)
+    if kind == "p":
+        return Press("p", page=int(arg) if arg.isdigit() and len(arg) <= 4 else 1)
+    if kind == "n" and not arg:
+        return Press("n")
+    vote, _, entry_id = arg.partition(":")
+    if kind == "f" and vote in ("+", "-") and entry_id:
+        return Press("f", entry_id=entry_id, good=vote == "+")
+    return Press("")
 
 
 def _e(text: str) -> str:

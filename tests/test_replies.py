@@ -193,3 +193,29 @@ def test_word_longer_than_the_limit_is_cut_anywhere_but_inside_markup() -> None:
     for part in parts:
         check_html(part)
     assert "".join(parts) == text
+
+
+def test_parse_callback_reads_every_button_the_bot_builds(kb: KnowledgeBase) -> None:
+    entry = kb.entries[0]
+    assert replies.parse_callback(replies.callback("a", entry.id)) == replies.Press(
+        "a", entry_id=entry.id
+    )
+    assert replies.parse_callback(replies.callback("p", "3")).page == 3
+    assert replies.parse_callback(replies.callback("n")).kind == "n"
+    vote = replies.parse_callback(replies.callback("f", "-", entry.id))
+    assert (vote.kind, vote.entry_id, vote.good) == ("f", entry.id, False)
+    for reply in (replies.answer(entry, kb), replies.questions_page(kb, 2), replies.welcome(kb)):
+        for row in reply.buttons:
+            for button in row:
+                assert button.data is not None
+                assert replies.parse_callback(button.data).kind in {"a", "p", "n", "f"}
+
+
+@pytest.mark.parametrize("data", ["", "x", "zz:1", "a:", "f:?:id", "f:+:", "n:extra", "a"])
+def test_parse_callback_ignores_unknown_or_forged_data(data: str) -> None:
+    assert replies.parse_callback(data).kind == ""
+
+
+def test_parse_callback_page_number_is_bounded() -> None:
+    assert replies.parse_callback("p:99999999").page == 1
+    assert replies.parse_callback("p:abc").page == 1
