@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
@@ -231,7 +231,9 @@ class Matcher:
     def scores(self, analysis: Analysis) -> list[Candidate]:
         """Every entry that shares something with the question, best first."""
         w = self.weights
-        tokens = list(_with_kind(analysis))[: MAX_TOKENS + 1]
+        # Truncate in word order before making a set: which words count must not depend
+        # on the string hash seed.
+        tokens = sorted(_with_kind(replace(analysis, tokens=analysis.tokens[:MAX_TOKENS])))
         if not analysis.tokens:
             return []
         weights = {
@@ -242,7 +244,7 @@ class Matcher:
         # Candidates come from the rarest words first; common words only add to their
         # scores once enough candidates exist (exact on small FAQs, fast on big ones).
         candidates_ids: set[int] = set()
-        for token in sorted(tokens, key=lambda t: -weights[t]):
+        for token in sorted(tokens, key=lambda t: (-weights[t], t)):
             if len(candidates_ids) >= MAX_CANDIDATES:
                 break
             candidates_ids.update(self._postings.get(token, ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,26 @@ def test_ask_knowledge_option_reads_another_folder(
 ) -> None:
     assert main(["ask", "--knowledge", str(tmp_path / "nope"), "obus"]) == 1
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_decisions_do_not_depend_on_the_hash_seed() -> None:
+    # A long question (more content words than MAX_TOKENS) must be decided the same way
+    # whatever PYTHONHASHSEED is: sets of strings iterate in a seed-dependent order.
+    code = (
+        "from bot.knowledge import load_knowledge; from bot.matching import Matcher; "
+        "kb = load_knowledge(); m = Matcher(kb); "
+        "q = ' '.join(e.question for e in kb.entries[:14]); "
+        "a = m.analyse(q); assert len(q) <= 1000 and len(set(a.tokens)) > 40; "
+        "d = m.match(q); print(d.score, [(c.entry.id, c.score) for c in d.suggestions])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1, outputs
