@@ -37,6 +37,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import admin, handlers, replies
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
+from bot.matching import dictionary_words
 from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
 
@@ -357,6 +358,9 @@ def run(config: Config) -> int:
     kb = load_or_explain(config.knowledge, advice="Fix them (`faqbot check`), then start again.")
     if kb is None:
         return 1
+    # Load the typo dictionaries now: lazily, the first unknown word of the first user
+    # would load them inside a handler and stall the event loop for everyone (~0.5 s).
+    dictionary_words()
     application = build_application(config, kb=kb)
     try:
         asyncio.run(_poll_until_stopped(application))
