@@ -196,7 +196,8 @@ def help_text() -> Reply:
         "/sources : l’article et la façon dont je le cite\n"
         "/aide : ce message\n\n"
         "Dans un groupe, mentionnez-moi ou répondez à l’un de mes messages. "
-        "Ailleurs, tapez mon nom d’utilisateur suivi de votre question pour me citer."
+        "Dans n’importe quelle autre conversation, tapez @ suivi de mon nom puis votre "
+        "question : je vous propose des réponses à partager."
     )
     return Reply(text.replace(" :", f"{NBSP}:").replace(" ?", f"{NBSP}?"))
 
@@ -428,7 +429,7 @@ def inline_examples(kb: KnowledgeBase, count: int = 5) -> list[Entry]:
 
 def inline_no_match() -> str:
     """The button above inline results when none matches (opens a private chat)."""
-    return "Aucune question trouvée : me la poser en privé".replace(" :", f"{NBSP}:")
+    return "Rien trouvé : posez-moi la question en privé".replace(" :", f"{NBSP}:")
 
 
 # --- maintainers (issue 5): /reload, /pourquoi, reload notices ------------------------------
