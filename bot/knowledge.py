@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
-from bot.normalize import Normalizer
+from bot.normalize import Normalizer, surface
 from bot.yamlsource import Node, Problem, Report, display_path, parse_file, suggest
 
 __all__ = [
@@ -448,12 +448,14 @@ def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalize
         seen: set[str] = set()
         for phrasing in entry.phrasings:
             key = normalizer.key(phrasing)
+            if not key and surface(phrasing):
+                # Only stop words ("t'es qui ?"): matched near-verbatim, see Matcher.
+                key = f"= {surface(phrasing)}"
             if not key:
                 report.warn(
                     entry.file,
                     entry.line,
-                    f'entry "{entry.id}": phrasing "{phrasing}" has no content word; '
-                    "it cannot be matched",
+                    f'entry "{entry.id}": phrasing "{phrasing}" has no words; it cannot be matched',
                 )
                 continue
             other = owners.get(key)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase
-from bot.normalize import Analysis, fold, stem
+from bot.normalize import Analysis, fold, stem, surface
 
 __all__ = ["Candidate", "Decision", "Matcher", "Status", "Weights"]
 
@@ -63,6 +63,9 @@ MAX_CANDIDATES = 600
 MAX_RANKED = 30
 """Entries given a full score (the best by phrasing score; the rest cannot win)."""
 _KINDS_THAT_MATTER = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
+BARE_CUTOFF = 90
+"""Similarity (rapidfuzz ratio) a question without content words needs to a phrasing
+made only of stop words ("t'es qui ?", "what can you do?") to be answered with it."""
 MIN_WORD_COUNT = 100
 """A word seen this often in the dictionaries' corpora is a real word, not a typo."""
 
@@ -122,6 +125,9 @@ class Weights:
     """Share of the score given to character similarity (rapidfuzz)."""
     kind: float = 1.5
     """Weight of the question word (quand, combien…) relative to its rarity weight."""
+    kind_mismatch: float = 0.1
+    """Taken off the score of an entry none of whose phrasings asks the question's kind
+    ("combien de villages ?" against an entry that never answers a "combien")."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,13 @@ class Matcher:
                 frozenset(t for _, a in entry_analyses for t in _with_kind(a))
             )
         self._texts = [p.text for p in self._phrasings]
+        self._bare: list[tuple[str, int]] = [
+            (surface(p), index)
+            for index, entry_analyses in enumerate(analysed)
+            for p, a in entry_analyses
+            if not a.tokens
+        ]
+        """Phrasings made only of stop words ("t'es qui ?"): matched near-verbatim."""
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
 
     @classmethod
@@ -279,13 +292,37 @@ class Matcher:
             best.setdefault(index, (0.0, pid))
         candidates: list[Candidate] = []
         for index, (f, pid) in best.items():
-            bag = sum(weights[t] for t in tokens if t in self._entry_tokens[index]) / total
+            entry_tokens = self._entry_tokens[index]
+            bag = sum(weights[t] for t in tokens if t in entry_tokens) / total
             score = (1 - w.bag - w.chars) * f + w.bag * bag + w.chars * chars.get(index, 0.0)
+            if analysis.kind in _KINDS_THAT_MATTER and f"?{analysis.kind}" not in entry_tokens:
+                score -= w.kind_mismatch
             entry = self.kb.entries[index]
             matched_text = self._phrasings[pid].original
             candidates.append(Candidate(entry, round(max(score, 0.0) * 100, 1), matched_text))
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _match_bare(self, question: str, analysis: Analysis) -> Decision:
+        """A question with no content word: only a near-verbatim stop-word phrasing."""
+        unknown = Decision(question, Status.UNKNOWN, None, 0.0, (), analysis)
+        if not self._bare or analysis.tokens:
+            return unknown
+        best = process.extractOne(
+            surface(question),
+            [text for text, _ in self._bare],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=BARE_CUTOFF,
+        )
+        if best is None:
+            return unknown
+        text, score, position = best
+        entry = self.kb.entries[self._bare[position][1]]
+        candidate = Candidate(entry, round(score, 1), text)
+        return Decision(
+            question, Status.ANSWER, entry, candidate.score, (candidate,), analysis, text
+        )
 
     def match(self, question: str) -> Decision:
         """Decide what to do with a question (see the class docstring)."""
@@ -294,7 +331,7 @@ class Matcher:
         analysis = self.analyse(question)
         ranked = self.scores(analysis)
         if not ranked:
-            return Decision(question, Status.UNKNOWN, None, 0.0, (), analysis)
+            return self._match_bare(question, analysis)
         top = ranked[0]
         second = ranked[1].score if len(ranked) > 1 else 0.0
         floor = self.suggest_threshold

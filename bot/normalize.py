@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Analysis", "Normalizer", "fold", "stem"]
+__all__ = ["Analysis", "Normalizer", "fold", "stem", "surface"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‛": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
@@ -148,9 +148,27 @@ def _words(text: str) -> list[str]:
     return [w for w in _NON_WORD.split(folded) if w]
 
 
+def surface(text: str) -> str:
+    """The folded words of a text, stop words included ("T’es qui ?" -> "es qui")."""
+    return " ".join(_words(text))
+
+
 _PHRASES_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _phrase, _kind in _QUESTION_PHRASES:
     _PHRASES_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, _kind))
+
+# "qui" after these words asks "who" ("c'est qui", "par qui", "à qui"); after a noun
+# it is a relative pronoun ("les munitions qui ont explosé"), and after "ce" it means
+# "what" ("qu'est-ce qui pousse…").
+_QUI_ASKS_AFTER = frozenset({"est", "c", "a", "par", "pour", "de", "avec", "sont", "etait", "and"})
+
+
+def _is_relative(words: list[str], i: int) -> bool:
+    """Whether words[i] is "qui" used as a relative pronoun, not as a question word."""
+    if words[i] not in ("qui", "ki") or i == 0 or i == len(words) - 1:
+        return False
+    return words[i - 1] not in _QUI_ASKS_AFTER
+
 
 _IGNORED = _STOP_WORDS | {*_QUESTION_WORDS, "ou", "how", "many", "much"}
 
@@ -208,7 +226,7 @@ class Normalizer:
             for phrase, kind in _PHRASES_BY_FIRST_WORD.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     return kind
-            if word in _QUESTION_WORDS:
+            if word in _QUESTION_WORDS and not _is_relative(words, i):
                 return _QUESTION_WORDS[word]
         if words and words[0] == "ou":
             return "ou"

@@ -19,8 +19,6 @@ HOLDOUT_MINIMUM = (0.74, 0.90)
 """Answered correctly / declined, on the held-out set: looser than the dev set's."""
 
 
-
-
 def run(kb: KnowledgeBase, name: str) -> tuple[QuestionSet, Evaluation]:
     questions = load_question_set(HERE / name, kb)
     result = evaluate(Matcher(kb), questions)

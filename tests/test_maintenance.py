@@ -37,10 +37,6 @@ SINGLES = ["recette de la tartiflette", "horoscope balance"]
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-
-
-
-
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clean working directory and environment: no config or log but the test's."""

@@ -9,17 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
 from bot.cli import main
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, Status
 from bot.normalize import Normalizer, fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-
-
 
 
 # --- normalisation ---------------------------------------------------------------------
@@ -58,6 +55,14 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("obus ou missiles") is None
     assert n.kind("pk il y va") == "pourquoi"
     assert n.kind("Why did he go?") == "pourquoi"
+
+
+def test_relative_qui_is_not_a_who_question() -> None:
+    assert Normalizer.kind("qu'est-ce qui pousse l'armée à acheter ?") is None
+    assert Normalizer.kind("les munitions qui ont explosé") is None
+    assert Normalizer.kind("c'est qui Kim ?") == "qui"
+    assert Normalizer.kind("par qui a été faite l'estimation") == "qui"
+    assert Normalizer.kind("qui est Kim ?") == "qui"
 
 
 def test_synonyms_apply_to_multi_word_aliases(kb: KnowledgeBase) -> None:
@@ -168,6 +173,41 @@ def test_thresholds_change_the_decision(kb: KnowledgeBase) -> None:
     assert Matcher(kb, answer_threshold=higher).match(question).status is Status.SUGGEST
     strict = Matcher(kb, answer_threshold=higher, suggest_threshold=higher)
     assert strict.match(question).status is Status.UNKNOWN
+
+
+def test_a_how_many_question_does_not_take_an_entry_that_never_counts(matcher: Matcher) -> None:
+    plain = matcher.match("villages ukrainiens rasés")
+    assert plain.entry is not None
+    assert plain.entry.id == "usage-munitions"
+    counting = matcher.match("combien de villages ukrainiens ont été rasés ?")
+    assert counting.status is not Status.ANSWER
+    assert counting.score <= plain.score - 100 * matcher.weights.kind_mismatch
+
+
+STOP_WORD_ENTRY = """\
+- id: presentation
+  question: Qui es-tu ?
+  variants:
+    - t'es qui ?
+    - What can you do?
+    - tu sers à quoi ?
+    - présentation du bot
+    - c'est quoi ce bot
+  answer: Un bot.
+  sources: [article]
+"""
+
+
+def test_stop_word_phrasings_match_near_verbatim_only(tmp_path: Path) -> None:
+    kb = load_knowledge(make_knowledge(tmp_path, ENTRY_A + ENTRY_B + STOP_WORD_ENTRY))
+    matcher = Matcher(kb)
+    for question in ("T’es qui ?", "tes qui", "what can you do", "Tu sers à quoi"):
+        decision = matcher.match(question)
+        assert decision.status is Status.ANSWER, question
+        assert decision.entry is not None
+        assert decision.entry.id == "presentation"
+    for question in ("qui ?", "et toi ?", "what do you know", "!!!"):
+        assert matcher.match(question).status is Status.UNKNOWN, question
 
 
 # --- the CLI ---------------------------------------------------------------------------

@@ -33,10 +33,6 @@ from bot.questionlog import (
 OFF_TOPIC = "recette de la tartiflette"
 
 
-
-
-
-
 @pytest.fixture
 def logs() -> Iterator[list[QuestionLog]]:
     """Logs to close at the end of a test (stops their writer threads)."""
