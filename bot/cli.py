@@ -92,6 +92,11 @@ def _print_decision(decision: Decision, kb: KnowledgeBase, matcher: Matcher, exp
             print(f"words the FAQ does not know: {', '.join(a.unknown)}")
         if decision.matched:
             print(f"matched phrasing: {decision.matched}")
+        if decision.near_miss is not None:
+            print(
+                f"not answered: it resembles the out-of-scope question "
+                f'"{decision.near_miss.question}" (score {decision.near_miss.score:g})'
+            )
         print(
             f"thresholds: answer >= {matcher.answer_threshold:g} with a lead of "
             f"{matcher.margin:g}; suggest >= {matcher.suggest_threshold:g}"

@@ -35,9 +35,9 @@ class ConfigError(Exception):
 class MatchingConfig:
     """The matcher's decision thresholds (scores from 0 to 100)."""
 
-    answer_threshold: float = 75.0
+    answer_threshold: float = 60.0
     """Below this score the bot never answers directly."""
-    margin: float = 4.0
+    margin: float = 2.0
     """The best entry must lead the second by this much to be answered directly."""
     suggest_threshold: float = 45.0
     """Below this score the bot says the article does not cover the question."""

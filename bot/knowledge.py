@@ -21,6 +21,7 @@ from bot.yamlsource import Node, Problem, Report, display_path, parse_file, sugg
 
 __all__ = [
     "MAX_ANSWER_CHARS",
+    "SINGLE_FILES",
     "Article",
     "Entry",
     "KnowledgeBase",
@@ -34,6 +35,9 @@ __all__ = [
 MAX_ANSWER_CHARS = 3500
 """Telegram allows 4096 characters a message; the rest is kept for the source line."""
 MIN_VARIANTS = 5
+OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
+SINGLE_FILES = ("article.yaml", "synonyms.yaml", "thresholds.yaml", OUT_OF_SCOPE_FILE)
+"""The knowledge folder's files besides faq/*.yaml (all but article.yaml optional)."""
 CONFUSABLE_SCORE = 92
 """Phrasings of two entries at least this similar (rapidfuzz ratio) are reported."""
 
@@ -106,6 +110,8 @@ class KnowledgeBase:
     thresholds: Thresholds
     files: tuple[Path, ...]
     warnings: tuple[Problem, ...] = ()
+    out_of_scope: tuple[str, ...] = ()
+    """Questions on the article's theme that it does not answer (out-of-scope.yaml)."""
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -495,6 +501,47 @@ def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalize
                 )
 
 
+def _load_out_of_scope(
+    path: Path, report: Report, entries: list[Entry], normalizer: Normalizer
+) -> tuple[str, ...]:
+    """The negative examples: near misses that must not take an entry's answer."""
+    if not path.exists():
+        return ()
+    root = parse_file(path, report)
+    if root is None or root.value is None:
+        return ()
+    if not isinstance(root.value, list):
+        report.error(
+            root.file,
+            root.line,
+            f"{path.name} must be a list of questions the article does not answer "
+            '(one "- question" per line)',
+        )
+        return ()
+    owners = {normalizer.key(p): e for e in entries for p in e.phrasings}
+    seen: set[str] = set()
+    out: list[str] = []
+    for text, node in _texts(root, report, "the out-of-scope questions"):
+        key = normalizer.key(text)
+        if not key:
+            report.warn(node.file, node.line, f'"{text}" has no content word; it cannot match')
+        elif key in owners:
+            entry = owners[key]
+            report.error(
+                node.file,
+                node.line,
+                f'"{text}" is, once normalised, a phrasing of entry "{entry.id}" '
+                f"({entry.file}:{entry.line}): if the article answers it, remove it from "
+                f"{path.name}; if not, remove the variant from the entry",
+            )
+        elif key in seen:
+            report.warn(node.file, node.line, f'"{text}" repeats another out-of-scope question')
+        else:
+            seen.add(key)
+            out.append(text)
+    return tuple(out)
+
+
 def faq_files(path: Path) -> list[Path]:
     """The entry files of a knowledge folder, in name order."""
     return sorted((path / "faq").glob("*.yaml")) + sorted((path / "faq").glob("*.yml"))
@@ -518,10 +565,11 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
     _check_cross_references(entries, report, set(id_nodes))
     normalizer = Normalizer(synonyms)
     _check_phrasings(entries, report, normalizer)
+    out_of_scope = _load_out_of_scope(root / OUT_OF_SCOPE_FILE, report, entries, normalizer)
     if report.errors:
         raise KnowledgeError(report.errors + report.warnings)
     assert article is not None
-    all_files = [root / "article.yaml", root / "synonyms.yaml", root / "thresholds.yaml", *files]
+    all_files = [*(root / name for name in SINGLE_FILES), *files]
     return KnowledgeBase(
         path=root,
         article=article,
@@ -530,6 +578,7 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
         thresholds=thresholds,
         files=tuple(p for p in all_files if p.exists()),
         warnings=tuple(report.warnings),
+        out_of_scope=out_of_scope,
     )
 
 

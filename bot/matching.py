@@ -17,7 +17,7 @@ from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase
 from bot.normalize import Analysis, fold, stem, surface
 
-__all__ = ["Candidate", "Decision", "Matcher", "Status", "Weights"]
+__all__ = ["Candidate", "Decision", "Matcher", "NearMiss", "Status", "Weights"]
 
 
 class Status(StrEnum):
@@ -38,6 +38,14 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    """An out-of-scope question (knowledge/out-of-scope.yaml) a question resembles."""
+
+    score: float
+    question: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """The matcher's verdict on one question."""
 
@@ -52,6 +60,8 @@ class Decision:
     """How the question was normalised (for --explain and /pourquoi)."""
     matched: str | None = None
     """The phrasing of `entry` that matched best."""
+    near_miss: NearMiss | None = None
+    """The out-of-scope question that kept `entry` from being answered, if one did."""
 
 
 MAX_INPUT_CHARS = 1000
@@ -63,6 +73,10 @@ MAX_CANDIDATES = 600
 MAX_RANKED = 30
 """Entries given a full score (the best by phrasing score; the rest cannot win)."""
 _KINDS_THAT_MATTER = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
+MIN_INFORMATION = 1.8
+"""An answer needs the shared words to weigh this much (`Matcher.information`): two
+common words, or one found in at most about five entries (the IDF of a word in k of n
+entries is ln((n+1)/(k+0.5))). A lone broad keyword gets suggestions instead."""
 BARE_CUTOFF = 90
 """Similarity (rapidfuzz ratio) a question without content words needs to a phrasing
 made only of stop words ("t'es qui ?", "what can you do?") to be answered with it."""
@@ -109,23 +123,31 @@ def _with_kind(analysis: Analysis) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Weights:
-    """The knobs of the scoring formula, chosen by a grid search on tests/devset.yaml.
+    """The knobs of the scoring formula, chosen by a grid search on tests/devset.yaml
+    (together with the default thresholds in `MatchingConfig`).
 
     `chars` is 0 by default: on the development set, character similarity added nothing
     once typos are corrected word by word; it stays available for other FAQs.
     """
 
-    unknown_word: float = 1.5
+    unknown_word: float = 2.5
     """Weight of a word the FAQ does not know, relative to the rarest known word."""
-    recall_bias: float = 1.5
-    """F-beta's beta: how much more covering the question counts than covering the phrasing."""
-    bag: float = 0.35
+    recall_bias: float = 0.5
+    """F-beta's beta: how much more covering the question counts than covering the
+    phrasing (below 1: a phrasing with many words the question lacks loses more)."""
+    bag: float = 0.65
     """Share of the score given to the entry's whole vocabulary (keyword questions)."""
     chars: float = 0.0
     """Share of the score given to character similarity (rapidfuzz)."""
-    kind: float = 1.5
+    kind: float = 1.0
     """Weight of the question word (quand, combien…) relative to its rarity weight."""
-    kind_mismatch: float = 0.1
+    order: float = 0.1
+    """How much of a phrasing's score is lost when the shared words come in reverse order
+    ("la Russie donne à la Corée" against "la Corée donne à la Russie")."""
+    near_miss: float = 30.0
+    """An answer is withheld when an out-of-scope question scores at least the entry's
+    score minus this (in points out of 100)."""
+    kind_mismatch: float = 0.2
     """Taken off the score of an entry none of whose phrasings asks the question's kind
     ("combien de villages ?" against an entry that never answers a "combien")."""
 
@@ -137,6 +159,45 @@ class _Phrasing:
     text: str
     tokens: frozenset[str]
     weight: float
+    order: dict[str, int]
+    """Position of each content word's first occurrence."""
+
+
+def _first_positions(tokens: Iterable[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for i, token in enumerate(tokens):
+        positions.setdefault(token, i)
+    return positions
+
+
+def _discordance(question: dict[str, int], phrasing: dict[str, int], shared: list[str]) -> float:
+    """Share of pairs of shared words that come in the opposite order (0 to 1).
+
+    "la Russie donne quoi à la Corée" against "que donne la Corée à la Russie": 2 of
+    the 3 pairs (russie/corée, russie/donne… ) are reversed. Only words present in both.
+    """
+    words = [t for t in shared if t in question and t in phrasing]
+    if len(words) < 2:
+        return 0.0
+    words.sort(key=question.__getitem__)
+    pairs = reversed_pairs = 0
+    for i, a in enumerate(words):
+        for b in words[i + 1 :]:
+            pairs += 1
+            reversed_pairs += phrasing[a] > phrasing[b]
+    return reversed_pairs / pairs
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A question ready for scoring: its words and what each weighs."""
+
+    analysis: Analysis
+    tokens: list[str]
+    set: frozenset[str]
+    weights: dict[str, float]
+    total: float
+    positions: dict[str, int]
 
 
 class Matcher:
@@ -186,6 +247,7 @@ class Matcher:
             if token.startswith("?"):
                 self._idf[token] *= self.weights.kind
         self._unknown_weight = self.weights.unknown_word * math.log((n + 1) / 1.5)
+        negatives = [(t, self.normalizer.analyse(t)) for t in kb.out_of_scope]
         words = {t for t in df if not t.startswith("?")}
         self._vocabulary = sorted(words | self.normalizer.alias_words)
         self._known = frozenset(self._vocabulary)
@@ -199,13 +261,23 @@ class Matcher:
                     continue
                 pid = len(self._phrasings)
                 weight = sum(self._idf[t] for t in tokens)
-                self._phrasings.append(_Phrasing(index, original, analysis.text, tokens, weight))
+                self._phrasings.append(
+                    _Phrasing(
+                        index,
+                        original,
+                        analysis.text,
+                        tokens,
+                        weight,
+                        _first_positions(analysis.tokens),
+                    )
+                )
                 for token in tokens:
                     self._postings.setdefault(token, []).append(pid)
             self._entry_tokens.append(
                 frozenset(t for _, a in entry_analyses for t in _with_kind(a))
             )
         self._texts = [p.text for p in self._phrasings]
+        self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._bare: list[tuple[str, int]] = [
             (surface(p), index)
             for index, entry_analyses in enumerate(analysed)
@@ -213,6 +285,12 @@ class Matcher:
             if not a.tokens
         ]
         """Phrasings made only of stop words ("t'es qui ?"): matched near-verbatim."""
+        self._negatives: list[_Phrasing] = []
+        for text, analysis in negatives:
+            tokens = _with_kind(analysis)
+            weight = sum(self._weight(t) for t in tokens)
+            positions = _first_positions(analysis.tokens)
+            self._negatives.append(_Phrasing(-1, text, analysis.text, tokens, weight, positions))
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
 
     @classmethod
@@ -241,19 +319,73 @@ class Matcher:
         """The question's normalised content, typos corrected."""
         return self.normalizer.analyse(question[:MAX_INPUT_CHARS], correct=self._correct)
 
-    def scores(self, analysis: Analysis) -> list[Candidate]:
-        """Every entry that shares something with the question, best first."""
-        w = self.weights
+    def _query(self, analysis: Analysis) -> _Query:
         # Truncate in word order before making a set: which words count must not depend
         # on the string hash seed.
-        tokens = sorted(_with_kind(replace(analysis, tokens=analysis.tokens[:MAX_TOKENS])))
+        words = analysis.tokens[:MAX_TOKENS]
+        tokens = sorted(_with_kind(replace(analysis, tokens=words)))
+        weights = {t: self._weight(t) for t in tokens}
+        positions = _first_positions(words) if self.weights.order else {}
+        return _Query(
+            analysis, tokens, frozenset(tokens), weights, sum(weights.values()), positions
+        )
+
+    def _weight(self, token: str) -> float:
+        """How much a word says: IDF over entries, or for a word no entry uses, rarity."""
+        idf = self._idf.get(token)
+        return idf if idf is not None else self._unknown_weight * rarity(token)
+
+    def _fit(self, phrasing: _Phrasing, q: _Query) -> tuple[float, float]:
+        """F-beta of question coverage and phrasing coverage, and the coverage alone."""
+        shared = phrasing.tokens & q.set
+        m = sum(q.weights[t] for t in shared)
+        if m == 0:
+            return 0.0, 0.0
+        beta2 = self.weights.recall_bias**2
+        recall, precision = m / q.total, m / phrasing.weight
+        f = (1 + beta2) * recall * precision / (beta2 * precision + recall)
+        if q.positions and len(shared) > 1:
+            f *= 1 - self.weights.order * _discordance(q.positions, phrasing.order, sorted(shared))
+        return f, recall
+
+    def information(self, analysis: Analysis, entry: Entry) -> float:
+        """How much the question says that the entry answers: the IDF of the words
+        (question word included) they share. "obus" alone shares one word found in
+        many entries: too little to pick one of them without asking."""
+        q = self._query(analysis)
+        known = self._entry_tokens[self._entry_index[entry.id]]
+        return sum(self._idf[t] for t in q.tokens if t in known)
+
+    def near_miss(self, analysis: Analysis, entry: Entry) -> NearMiss | None:
+        """The out-of-scope question (out-of-scope.yaml) that explains this one better.
+
+        Only out-of-scope questions that share with the question a word the entry does
+        not know count ("cadeau" in "quel cadeau lors de la dernière visite ?"): a
+        question the entry covers word for word is never withheld. The score is computed
+        like an entry's whose only phrasing it would be.
+        """
+        if not self._negatives or not analysis.tokens:
+            return None
+        q = self._query(analysis)
+        known = self._entry_tokens[self._entry_index[entry.id]]
+        w = self.weights
+        best: NearMiss | None = None
+        for phrasing in self._negatives:
+            if not (phrasing.tokens & q.set) - known:
+                continue
+            f, recall = self._fit(phrasing, q)
+            score = round(((1 - w.bag - w.chars) * f + w.bag * recall) * 100, 1)
+            if best is None or score > best.score:
+                best = NearMiss(score, phrasing.original)
+        return best
+
+    def scores(self, analysis: Analysis) -> list[Candidate]:
+        """Every entry that shares something with the question, best first."""
         if not analysis.tokens:
             return []
-        weights = {
-            t: self._idf[t] if t in self._idf else self._unknown_weight * rarity(t) for t in tokens
-        }
-        total = sum(weights.values())
-        query = frozenset(tokens)
+        w = self.weights
+        q = self._query(analysis)
+        tokens, weights, total = q.tokens, q.weights, q.total
         # Candidates come from the rarest words first; common words only add to their
         # scores once enough candidates exist (exact on small FAQs, fast on big ones).
         candidates_ids: set[int] = set()
@@ -262,12 +394,9 @@ class Matcher:
                 break
             candidates_ids.update(self._postings.get(token, ()))
         best: dict[int, tuple[float, int]] = {}
-        beta2 = w.recall_bias**2
         for pid in candidates_ids:
             phrasing = self._phrasings[pid]
-            m = sum(weights[t] for t in phrasing.tokens & query)
-            recall, precision = m / total, m / phrasing.weight
-            f = (1 + beta2) * recall * precision / (beta2 * precision + recall)
+            f, _ = self._fit(phrasing, q)
             current = best.get(phrasing.entry)
             if current is None or f > current[0]:
                 best[phrasing.entry] = (f, pid)
@@ -336,10 +465,20 @@ class Matcher:
         second = ranked[1].score if len(ranked) > 1 else 0.0
         floor = self.suggest_threshold
         suggestions = tuple(c for c in ranked[:3] if c.score >= floor * 0.75)
-        if top.score >= self.answer_threshold and top.score - second >= self.margin:
-            status = Status.ANSWER
+        near_miss = None
+        if (
+            top.score >= self.answer_threshold
+            and top.score - second >= self.margin
+            and (top.score >= 100 or self.information(analysis, top.entry) >= MIN_INFORMATION)
+        ):
+            near_miss = self.near_miss(analysis, top.entry)
+            if near_miss is not None and near_miss.score < top.score - self.weights.near_miss:
+                near_miss = None
+            status = Status.ANSWER if near_miss is None else Status.SUGGEST
         elif top.score >= floor:
             status = Status.SUGGEST
         else:
             status = Status.UNKNOWN
-        return Decision(question, status, top.entry, top.score, suggestions, analysis, top.phrasing)
+        return Decision(
+            question, status, top.entry, top.score, suggestions, analysis, top.phrasing, near_miss
+        )

@@ -1,9 +1,10 @@
 """Hot reload of the FAQ while the bot runs (issue 5).
 
 A JobQueue job checks every `config.reload_interval` seconds whether the knowledge files
-changed (article.yaml, synonyms.yaml, thresholds.yaml and every faq/*.yaml, files added
-or removed included: their names, sizes and modification times form a fingerprint). On a
-change it loads the folder in a worker thread and, if the FAQ is valid, installs it with
+changed (article.yaml, synonyms.yaml, thresholds.yaml, out-of-scope.yaml and every
+faq/*.yaml, files added or removed included: their names, sizes and modification times
+form a fingerprint). On a change it loads the folder in a worker thread and, if the FAQ
+is valid, installs it with
 `set_knowledge`: handlers read the knowledge once per update, so an answer in progress
 finishes with the FAQ it started with and the next one uses the new FAQ.
 
@@ -30,7 +31,7 @@ from telegram.ext import Application, ContextTypes
 from bot import replies
 from bot import telegram_io as io
 from bot.config import Config
-from bot.knowledge import KnowledgeError, faq_files, load_knowledge
+from bot.knowledge import SINGLE_FILES, KnowledgeError, faq_files, load_knowledge
 from bot.state import Knowledge, get_knowledge, set_knowledge
 
 __all__ = [
@@ -56,7 +57,7 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 
 def fingerprint(root: Path) -> Fingerprint:
     """What identifies the current state of a knowledge folder's files (never raises)."""
-    candidates = [root / "article.yaml", root / "synonyms.yaml", root / "thresholds.yaml"]
+    candidates = [root / name for name in SINGLE_FILES]
     with contextlib.suppress(OSError):
         candidates += faq_files(root)
     found: list[tuple[str, int, int]] = []

@@ -509,6 +509,11 @@ def why_report(
         )
     else:
         lines.append(f"<b>Deuxième</b>{NBSP}: {none}")
+    if decision.near_miss is not None:
+        lines.append(
+            f"<b>Retenue par une question hors article</b>{NBSP}: "
+            f"{_quote(decision.near_miss.question, 200)} (score {decision.near_miss.score:.1f})"
+        )
     lines += [
         "",
         f"<b>Seuils</b>{NBSP}: réponse ≥{NBSP}{answer_threshold:g} avec un écart "

@@ -64,6 +64,8 @@ def make_knowledge(root: Path, faq: str = ENTRY_A + ENTRY_B, **files: str) -> Pa
     (root / "faq" / "10-test.yaml").write_text(faq, encoding="utf-8")
     if "thresholds" in files:
         (root / "thresholds.yaml").write_text(files["thresholds"], encoding="utf-8")
+    if "out_of_scope" in files:
+        (root / "out-of-scope.yaml").write_text(files["out_of_scope"], encoding="utf-8")
     return root
 
 
@@ -243,6 +245,25 @@ def test_not_utf8_and_not_a_list(tmp_path: Path) -> None:
     errors = errors_of(root)
     assert any("20-latin1.yaml: not valid UTF-8" in e for e in errors), errors
     assert any("30-map.yaml:1: a FAQ file must be a list of entries" in e for e in errors), errors
+
+
+def test_out_of_scope_questions_load_and_are_checked(tmp_path: Path) -> None:
+    good = "- Quel cadeau Poutine a-t-il offert lors de sa visite ?\n- Quel âge a Kim ?\n"
+    kb = load_knowledge(make_knowledge(tmp_path / "good", out_of_scope=good))
+    assert kb.out_of_scope == (
+        "Quel cadeau Poutine a-t-il offert lors de sa visite ?",
+        "Quel âge a Kim ?",
+    )
+    # An FAQ phrasing listed as out of scope: the maintainer must pick one.
+    clash = good + "- Russie État paria\n"
+    (message,) = errors_of(make_knowledge(tmp_path / "clash", out_of_scope=clash))
+    assert message.startswith(f"{tmp_path / 'clash' / 'out-of-scope.yaml'}:3: ")
+    assert 'entry "etat-paria"' in message
+    assert "10-test.yaml:" in message
+    assert "remove" in message
+    (message,) = errors_of(make_knowledge(tmp_path / "map", out_of_scope="prix: obus\n"))
+    assert "out-of-scope.yaml:1: " in message
+    assert "must be a list of questions" in message
 
 
 def test_confusable_phrasings_are_warned(tmp_path: Path) -> None:

@@ -184,6 +184,53 @@ def test_a_how_many_question_does_not_take_an_entry_that_never_counts(matcher: M
     assert counting.score <= plain.score - 100 * matcher.weights.kind_mismatch
 
 
+def test_a_lone_broad_keyword_gets_suggestions_not_an_answer(matcher: Matcher) -> None:
+    for keyword in ("poutine", "visite", "coree du nord"):
+        decision = matcher.match(keyword)
+        assert decision.status is Status.SUGGEST, keyword
+        assert len(decision.suggestions) >= 2
+    # A rare word, or a phrasing the maintainers wrote word for word, is answered.
+    assert matcher.match("brics").status is Status.ANSWER
+    assert matcher.match("kim jong-un").status is Status.ANSWER
+
+
+OUT_OF_SCOPE = """\
+- Quel cadeau Poutine a-t-il offert lors de sa dernière visite en Corée du Nord ?
+- Combien de temps a duré la visite ?
+"""
+
+
+def test_out_of_scope_questions_withhold_an_answer(tmp_path: Path) -> None:
+    plain = Matcher(load_knowledge(make_knowledge(tmp_path / "plain")))
+    guarded = Matcher(
+        load_knowledge(make_knowledge(tmp_path / "guarded", out_of_scope=OUT_OF_SCOPE))
+    )
+    question = "quel cadeau a fait poutine pendant sa derniere visite en coree"
+    assert plain.match(question).status is Status.ANSWER  # the classic false positive
+    decision = guarded.match(question)
+    assert decision.status is Status.SUGGEST
+    assert decision.entry is not None
+    assert decision.entry.id == "derniere-visite"  # still offered as a choice
+    assert decision.near_miss is not None
+    assert decision.near_miss.question.startswith("Quel cadeau")
+    # Questions the entry covers word for word are not withheld, even if an
+    # out-of-scope question shares all their words.
+    for ok in ("derniere visite de poutine en coree du nord", "c'était quand sa dernière visite"):
+        assert guarded.match(ok).status is Status.ANSWER, ok
+        assert guarded.match(ok).near_miss is None
+
+
+def test_ask_explain_names_the_out_of_scope_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_knowledge(tmp_path, out_of_scope=OUT_OF_SCOPE)
+    question = "quel cadeau a fait poutine pendant sa derniere visite en coree"
+    assert main(["ask", "--explain", "--knowledge", str(root), question]) == 0
+    out = capsys.readouterr().out
+    assert "status: suggest" in out
+    assert 'out-of-scope question "Quel cadeau Poutine' in out
+
+
 STOP_WORD_ENTRY = """\
 - id: presentation
   question: Qui es-tu ?

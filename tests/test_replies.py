@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from telegram_html import check_html
 
 from bot import replies
 from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, Status
+from bot.matching import Matcher, NearMiss, Status
 from bot.replies import Button, Reply
 
 HOSTILE = [
@@ -56,6 +57,20 @@ def every_reply(kb: KnowledgeBase) -> Iterator[tuple[str, Reply]]:
                 text, Status.SUGGEST, None, 50.0, decision.suggestions, decision.analysis
             )
             yield f"suggest({text!r})", replies.suggest(forced)
+        withheld = replace(decision, near_miss=NearMiss(50.0, text))
+        thresholds = {"answer_threshold": 60, "margin": 2, "suggest_threshold": 45}
+        yield f"why_report({text!r})", replies.why_report(withheld, **thresholds)
+
+
+def test_why_report_names_the_out_of_scope_question(kb: KnowledgeBase) -> None:
+    decision = replace(
+        Matcher(kb).match("quel cadeau pendant la visite"),
+        near_miss=NearMiss(71.5, "Quel cadeau Poutine a-t-il offert à Kim ?"),
+    )
+    html = replies.why_report(decision, answer_threshold=60, margin=2, suggest_threshold=45).html
+    assert "hors article" in html
+    assert "Quel cadeau Poutine a-t-il offert à Kim" in html
+    assert "71.5" in html
 
 
 def buttons(reply: Reply) -> list[Button]:
