@@ -47,7 +47,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     print(
         f"OK: {len(kb.entries)} entries, {kb.variant_count} variants, "
         f"{len(sources)} of {len(kb.article.sources)} sources cited, "
-        f"{len(kb.synonyms)} synonym groups in {display_path(kb.path)}{note}"
+        f"{len(kb.synonyms)} synonym groups, {len(kb.out_of_scope)} out-of-scope questions "
+        f"in {display_path(kb.path)}{note}"
     )
     return 0
 
@@ -133,7 +134,10 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
 
 def _describe(decision: Decision) -> str:
     got = decision.entry.id if decision.entry else "-"
-    return f"{decision.status} {got} ({decision.score:g})"
+    withheld = (
+        f", withheld by out-of-scope {decision.near_miss.question!r}" if decision.near_miss else ""
+    )
+    return f"{decision.status} {got} ({decision.score:g}){withheld}"
 
 
 def cmd_test(args: argparse.Namespace, config: Config) -> int:
