@@ -352,7 +352,9 @@ class Matcher:
         """How much the question says that the entry answers: the IDF of the words
         (question word included) they share. "obus" alone shares one word found in
         many entries: too little to pick one of them without asking."""
-        q = self._query(analysis)
+        return self._information(self._query(analysis), entry)
+
+    def _information(self, q: _Query, entry: Entry) -> float:
         known = self._entry_tokens[self._entry_index[entry.id]]
         return sum(self._idf[t] for t in q.tokens if t in known)
 
@@ -366,7 +368,9 @@ class Matcher:
         """
         if not self._negatives or not analysis.tokens:
             return None
-        q = self._query(analysis)
+        return self._near_miss(self._query(analysis), entry)
+
+    def _near_miss(self, q: _Query, entry: Entry) -> NearMiss | None:
         known = self._entry_tokens[self._entry_index[entry.id]]
         w = self.weights
         best: NearMiss | None = None
@@ -379,27 +383,62 @@ class Matcher:
                 best = NearMiss(score, phrasing.original)
         return best
 
+    def _shared_weights(self, q: _Query) -> dict[int, float]:
+        """For each candidate phrasing, the weight of the question words it contains.
+
+        Candidates come from the rarest words first; once there are MAX_CANDIDATES, or
+        for a word found in more phrasings than that, words only add to the scores of the
+        candidates found so far (exact on small FAQs, fast on big ones). Each word walks
+        its postings or the candidates, whichever is shorter.
+        """
+        shared: dict[int, float] = {}
+        for token in sorted(q.tokens, key=lambda t: (-q.weights[t], t)):
+            posting = self._postings.get(token)
+            if not posting:
+                continue
+            weight = q.weights[token]
+            if len(shared) < MAX_CANDIDATES and (not shared or len(posting) <= MAX_CANDIDATES):
+                for pid in posting:
+                    shared[pid] = shared.get(pid, 0.0) + weight
+            elif len(posting) < len(shared):
+                for pid in posting:
+                    if pid in shared:
+                        shared[pid] += weight
+            else:
+                for pid in shared:
+                    if token in self._phrasings[pid].tokens:
+                        shared[pid] += weight
+        return shared
+
     def scores(self, analysis: Analysis) -> list[Candidate]:
         """Every entry that shares something with the question, best first."""
         if not analysis.tokens:
             return []
+        return self._scores(self._query(analysis))
+
+    def _scores(self, q: _Query) -> list[Candidate]:
         w = self.weights
-        q = self._query(analysis)
-        tokens, weights, total = q.tokens, q.weights, q.total
-        # Candidates come from the rarest words first; common words only add to their
-        # scores once enough candidates exist (exact on small FAQs, fast on big ones).
-        candidates_ids: set[int] = set()
-        for token in sorted(tokens, key=lambda t: (-weights[t], t)):
-            if len(candidates_ids) >= MAX_CANDIDATES:
-                break
-            candidates_ids.update(self._postings.get(token, ()))
+        analysis, tokens, weights, total = q.analysis, q.tokens, q.weights, q.total
+        beta2 = w.recall_bias**2
+        fits: list[tuple[float, int]] = []
+        for pid, m in self._shared_weights(q).items():
+            recall, precision = m / total, m / self._phrasings[pid].weight
+            fits.append(((1 + beta2) * recall * precision / (beta2 * precision + recall), pid))
+        # Best first, so the word-order check (which only lowers a fit) is done only for
+        # phrasings that can still beat their entry's best.
+        fits.sort(reverse=True)
         best: dict[int, tuple[float, int]] = {}
-        for pid in candidates_ids:
+        for first_fit, pid in fits:
+            fit = first_fit
             phrasing = self._phrasings[pid]
-            f, _ = self._fit(phrasing, q)
             current = best.get(phrasing.entry)
-            if current is None or f > current[0]:
-                best[phrasing.entry] = (f, pid)
+            if current is not None and current[0] >= fit:
+                continue  # the order check only lowers a fit
+            shared = sorted(phrasing.tokens & q.set) if q.positions else []
+            if len(shared) > 1:
+                fit = fit * (1 - w.order * _discordance(q.positions, phrasing.order, shared))
+            if current is None or fit > current[0]:
+                best[phrasing.entry] = (fit, pid)
         if len(best) > MAX_RANKED:
             best = dict(sorted(best.items(), key=lambda item: -item[1][0])[:MAX_RANKED])
         chars: dict[int, float] = {}
@@ -458,9 +497,12 @@ class Matcher:
         if len(question) > MAX_INPUT_CHARS:
             return Decision(question, Status.UNKNOWN, None, 0.0, (), Analysis((), None))
         analysis = self.analyse(question)
-        ranked = self.scores(analysis)
-        if not ranked:
+        if not analysis.tokens:
             return self._match_bare(question, analysis)
+        q = self._query(analysis)
+        ranked = self._scores(q)
+        if not ranked:
+            return Decision(question, Status.UNKNOWN, None, 0.0, (), analysis)
         top = ranked[0]
         second = ranked[1].score if len(ranked) > 1 else 0.0
         floor = self.suggest_threshold
@@ -469,9 +511,9 @@ class Matcher:
         if (
             top.score >= self.answer_threshold
             and top.score - second >= self.margin
-            and (top.score >= 100 or self.information(analysis, top.entry) >= MIN_INFORMATION)
+            and (top.score >= 100 or self._information(q, top.entry) >= MIN_INFORMATION)
         ):
-            near_miss = self.near_miss(analysis, top.entry)
+            near_miss = self._near_miss(q, top.entry)
             if near_miss is not None and near_miss.score < top.score - self.weights.near_miss:
                 near_miss = None
             status = Status.ANSWER if near_miss is None else Status.SUGGEST
