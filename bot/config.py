@@ -35,7 +35,7 @@ class ConfigError(Exception):
 class MatchingConfig:
     """The matcher's decision thresholds (scores from 0 to 100)."""
 
-    answer_threshold: float = 60.0
+    answer_threshold: float = 58.0
     """Below this score the bot never answers directly."""
     margin: float = 2.0
     """The best entry must lead the second by this much to be answered directly."""
