@@ -15,7 +15,7 @@ from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
 
 HERE = Path(__file__).resolve().parent
-HOLDOUT_MINIMUM = (0.84, 0.92)
+HOLDOUT_MINIMUM = (0.86, 0.92)
 """Answered correctly / declined, on the held-out set: looser than the dev set's."""
 
 
