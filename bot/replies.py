@@ -239,11 +239,21 @@ def answer(entry: Entry, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
 
 
 def suggest(decision: Decision) -> Reply:
-    """Hesitation: 'Vouliez-vous dire… ?' with up to 3 questions and 'none of these'."""
-    text = (
-        f"Je ne suis pas sûr d’avoir compris {_quote(decision.question)}.\n"
-        f"Vouliez-vous dire…{NBSP}?"
-    )
+    """Hesitation: 'Vouliez-vous dire… ?' with up to 3 questions and 'none of these'.
+
+    When an out-of-scope question withheld the answer, the bot says first that the
+    article does not seem to answer that, then offers the close questions it knows.
+    """
+    if decision.near_miss is not None:
+        text = (
+            f"L’article ne semble pas répondre à {_quote(decision.question)}. 🤷\n"
+            f"Il répond peut-être à une question proche{NBSP}: vouliez-vous dire…{NBSP}?"
+        )
+    else:
+        text = (
+            f"Je ne suis pas sûr d’avoir compris {_quote(decision.question)}.\n"
+            f"Vouliez-vous dire…{NBSP}?"
+        )
     rows = tuple((_entry_button(c.entry),) for c in decision.suggestions[:3])
     return Reply(text, (*rows, (Button("❌ Aucune de ces questions", callback("n")),)))
 

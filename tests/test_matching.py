@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
+from bot import replies
 from bot.cli import main
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, Status
@@ -213,6 +214,9 @@ def test_out_of_scope_questions_withhold_an_answer(tmp_path: Path) -> None:
     assert decision.entry.id == "derniere-visite"  # still offered as a choice
     assert decision.near_miss is not None
     assert decision.near_miss.question.startswith("Quel cadeau")
+    reply = replies.decision_reply(decision, guarded.kb)
+    assert "L’article ne semble pas répondre" in reply.plain
+    assert "À l’été 2000" not in reply.plain  # the entry is offered, not answered
     # Questions the entry covers word for word are not withheld, even if an
     # out-of-scope question shares all their words.
     for ok in ("derniere visite de poutine en coree du nord", "c'était quand sa dernière visite"):

@@ -57,6 +57,8 @@ def every_reply(kb: KnowledgeBase) -> Iterator[tuple[str, Reply]]:
                 text, Status.SUGGEST, None, 50.0, decision.suggestions, decision.analysis
             )
             yield f"suggest({text!r})", replies.suggest(forced)
+            near = replace(forced, near_miss=NearMiss(70.0, text))
+            yield f"suggest_out_of_scope({text!r})", replies.suggest(near)
         withheld = replace(decision, near_miss=NearMiss(50.0, text))
         thresholds = {"answer_threshold": 60, "margin": 2, "suggest_threshold": 45}
         yield f"why_report({text!r})", replies.why_report(withheld, **thresholds)
