@@ -74,7 +74,7 @@ MAX_RANKED = 30
 """Entries given a full score (the best by phrasing score; the rest cannot win)."""
 _KINDS_THAT_MATTER = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
 MIN_INFORMATION = 1.8
-"""An answer needs the shared words to weigh this much (`Matcher.information`): two
+"""An answer needs the shared words to weigh this much (`Matcher._information`): two
 common words, or one found in at most about five entries (the IDF of a word in k of n
 entries is ln((n+1)/(k+0.5))). A lone broad keyword gets suggestions instead."""
 BARE_CUTOFF = 90
@@ -211,14 +211,19 @@ class Matcher:
        else cannot borrow a confident answer from an entry that shares "visite". The
        question word (quand, combien, qui, où, pourquoi) counts as one more word, so
        "combien de missiles ?" does not match an entry that never answers a "combien".
-       Each phrasing gets an F-beta of question coverage and phrasing coverage; the
-       entry keeps its best phrasing.
+       An entry none of whose phrasings asks that kind of question loses
+       `Weights.kind_mismatch`. Each phrasing gets an F-beta of question coverage and
+       phrasing coverage, lowered a little when the shared words come in reverse order;
+       the entry keeps its best phrasing.
     2. bag: coverage of the question by all the entry's words together, for keyword
        questions that mix the words of several variants.
     3. chars: rapidfuzz token-set similarity of the normalised strings, from one batch
        `process.extract` call over all phrasings (normalised once, `processor=None`).
-    Decision: `answer` if the best score reaches `answer_threshold` and leads the second
-    entry by `margin`; `suggest` if it reaches `suggest_threshold`; `unknown` otherwise.
+    Decision: `answer` if the best score reaches `answer_threshold`, leads the second
+    entry by `margin`, the question says enough (`MIN_INFORMATION`) and no out-of-scope
+    question explains it better (`_near_miss`); `suggest` if it reaches
+    `suggest_threshold`; `unknown` otherwise. A question made only of stop words can only
+    match a phrasing made only of stop words, near-verbatim (`BARE_CUTOFF`).
     """
 
     def __init__(
@@ -335,30 +340,34 @@ class Matcher:
         idf = self._idf.get(token)
         return idf if idf is not None else self._unknown_weight * rarity(token)
 
+    def _fbeta(self, shared: float, total: float, phrasing: _Phrasing) -> float:
+        """F-beta of question coverage and phrasing coverage, by weight of shared words."""
+        beta2 = self.weights.recall_bias**2
+        recall, precision = shared / total, shared / phrasing.weight
+        return (1 + beta2) * recall * precision / (beta2 * precision + recall)
+
+    def _order(self, q: _Query, phrasing: _Phrasing) -> float:
+        """1, or less when the words the question shares with the phrasing are reversed."""
+        shared = sorted(phrasing.tokens & q.set) if q.positions else []
+        if len(shared) < 2:
+            return 1.0
+        return 1 - self.weights.order * _discordance(q.positions, phrasing.order, shared)
+
     def _fit(self, phrasing: _Phrasing, q: _Query) -> tuple[float, float]:
-        """F-beta of question coverage and phrasing coverage, and the coverage alone."""
-        shared = phrasing.tokens & q.set
-        m = sum(q.weights[t] for t in shared)
+        """The phrasing's F-beta (word order included) and its question coverage."""
+        m = sum(q.weights[t] for t in phrasing.tokens & q.set)
         if m == 0:
             return 0.0, 0.0
-        beta2 = self.weights.recall_bias**2
-        recall, precision = m / q.total, m / phrasing.weight
-        f = (1 + beta2) * recall * precision / (beta2 * precision + recall)
-        if q.positions and len(shared) > 1:
-            f *= 1 - self.weights.order * _discordance(q.positions, phrasing.order, sorted(shared))
-        return f, recall
+        return self._fbeta(m, q.total, phrasing) * self._order(q, phrasing), m / q.total
 
-    def information(self, analysis: Analysis, entry: Entry) -> float:
+    def _information(self, q: _Query, entry: Entry) -> float:
         """How much the question says that the entry answers: the IDF of the words
         (question word included) they share. "obus" alone shares one word found in
         many entries: too little to pick one of them without asking."""
-        return self._information(self._query(analysis), entry)
-
-    def _information(self, q: _Query, entry: Entry) -> float:
         known = self._entry_tokens[self._entry_index[entry.id]]
         return sum(self._idf[t] for t in q.tokens if t in known)
 
-    def near_miss(self, analysis: Analysis, entry: Entry) -> NearMiss | None:
+    def _near_miss(self, q: _Query, entry: Entry) -> NearMiss | None:
         """The out-of-scope question (out-of-scope.yaml) that explains this one better.
 
         Only out-of-scope questions that share with the question a word the entry does
@@ -366,11 +375,6 @@ class Matcher:
         question the entry covers word for word is never withheld. The score is computed
         like an entry's whose only phrasing it would be.
         """
-        if not self._negatives or not analysis.tokens:
-            return None
-        return self._near_miss(self._query(analysis), entry)
-
-    def _near_miss(self, q: _Query, entry: Entry) -> NearMiss | None:
         known = self._entry_tokens[self._entry_index[entry.id]]
         w = self.weights
         best: NearMiss | None = None
@@ -419,24 +423,20 @@ class Matcher:
     def _scores(self, q: _Query) -> list[Candidate]:
         w = self.weights
         analysis, tokens, weights, total = q.analysis, q.tokens, q.weights, q.total
-        beta2 = w.recall_bias**2
-        fits: list[tuple[float, int]] = []
-        for pid, m in self._shared_weights(q).items():
-            recall, precision = m / total, m / self._phrasings[pid].weight
-            fits.append(((1 + beta2) * recall * precision / (beta2 * precision + recall), pid))
+        fits = [
+            (self._fbeta(m, total, self._phrasings[pid]), pid)
+            for pid, m in self._shared_weights(q).items()
+        ]
         # Best first, so the word-order check (which only lowers a fit) is done only for
         # phrasings that can still beat their entry's best.
         fits.sort(reverse=True)
         best: dict[int, tuple[float, int]] = {}
         for first_fit, pid in fits:
-            fit = first_fit
             phrasing = self._phrasings[pid]
             current = best.get(phrasing.entry)
-            if current is not None and current[0] >= fit:
+            if current is not None and current[0] >= first_fit:
                 continue  # the order check only lowers a fit
-            shared = sorted(phrasing.tokens & q.set) if q.positions else []
-            if len(shared) > 1:
-                fit = fit * (1 - w.order * _discordance(q.positions, phrasing.order, shared))
+            fit = first_fit * self._order(q, phrasing)
             if current is None or fit > current[0]:
                 best[phrasing.entry] = (fit, pid)
         if len(best) > MAX_RANKED:
@@ -474,7 +474,7 @@ class Matcher:
     def _match_bare(self, question: str, analysis: Analysis) -> Decision:
         """A question with no content word: only a near-verbatim stop-word phrasing."""
         unknown = Decision(question, Status.UNKNOWN, None, 0.0, (), analysis)
-        if not self._bare or analysis.tokens:
+        if not self._bare:
             return unknown
         best = process.extractOne(
             surface(question),

@@ -521,7 +521,7 @@ def why_report(
         lines.append(f"<b>Deuxième</b>{NBSP}: {none}")
     if decision.near_miss is not None:
         lines.append(
-            f"<b>Retenue par une question hors article</b>{NBSP}: "
+            f"<b>Réponse bloquée par une question hors article</b>{NBSP}: "
             f"{_quote(decision.near_miss.question, 200)} (score {decision.near_miss.score:.1f})"
         )
     lines += [
