@@ -14,7 +14,7 @@ from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 from bot import replies
 from bot.cli import main
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher, Status
+from bot.matching import Matcher, Status, Weights
 from bot.normalize import Normalizer, fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,6 +183,21 @@ def test_a_how_many_question_does_not_take_an_entry_that_never_counts(matcher: M
     counting = matcher.match("combien de villages ukrainiens ont été rasés ?")
     assert counting.status is not Status.ANSWER
     assert counting.score <= plain.score - 100 * matcher.weights.kind_mismatch
+
+
+def test_reversed_word_order_lowers_the_score(kb: KnowledgeBase) -> None:
+    own = "que donne la corée du nord à la russie"  # the order of the entry's question
+    reverse = "que donne la russie à la corée du nord"
+
+    def korea(matcher: Matcher, question: str) -> float:
+        decision = matcher.match(question)
+        return next(c.score for c in decision.suggestions if c.entry.id == "ce-que-donne-la-coree")
+
+    for order in (0.1, 0.5):
+        matcher = Matcher(kb, weights=Weights(order=order))
+        assert korea(matcher, reverse) < korea(matcher, own)
+    unordered = Matcher(kb, weights=Weights(order=0.0))
+    assert korea(unordered, reverse) == korea(unordered, own)
 
 
 def test_a_lone_broad_keyword_gets_suggestions_not_an_answer(matcher: Matcher) -> None:

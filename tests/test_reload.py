@@ -136,3 +136,14 @@ def test_fingerprint_sees_size_time_and_files(tmp_path: Path) -> None:
     (root / "faq" / "99-new.yaml").unlink()
     assert reload.fingerprint(root) == first
     assert reload.fingerprint(tmp_path / "missing") == ()
+
+
+async def test_an_edit_to_out_of_scope_questions_is_reloaded(tmp_path: Path) -> None:
+    root = copy_knowledge(tmp_path / "knowledge")
+    added = "Quelle est la couleur du train de Kim Jong-un ?"
+    async with maintained_bot(root, reload_interval=0.2) as bench:
+        assert added not in bench.kb.out_of_scope
+        path = root / "out-of-scope.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"- {added}\n", encoding="utf-8")
+        await _until(lambda: added in bench.kb.out_of_scope)
+        assert bench.api.sent(ADMIN_ID) == []  # a valid edit: nothing to report
