@@ -18,6 +18,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.evaluation import evaluate, load_question_set
 from bot.knowledge import KnowledgeBase, default_knowledge_path, load_or_explain
 from bot.matching import Decision, Matcher, Status
+from bot.normalize import describe_roles
 from bot.yamlsource import display_path
 
 __all__ = ["main"]
@@ -89,6 +90,8 @@ def _print_decision(decision: Decision, kb: KnowledgeBase, matcher: Matcher, exp
         a = decision.analysis
         print(f"normalised: {a.text or '(no content word)'}")
         print(f"question word: {a.kind or '-'}")
+        if a.roles:
+            print(f"direction: {describe_roles(a.roles, to='to', by='by')}")
         if a.unknown:
             print(f"words the FAQ does not know: {', '.join(a.unknown)}")
         if decision.matched:

@@ -114,11 +114,17 @@ def rarity(token: str) -> float:
 
 
 def _with_kind(analysis: Analysis) -> frozenset[str]:
-    """The content words, plus the question word as a pseudo-word ("?combien")."""
-    tokens: Iterable[str] = analysis.tokens
+    """The content words, plus the question word as a pseudo-word ("?combien") and the
+    direction pseudo-words (">russie": to Russia; "<coree": by Korea)."""
+    tokens: Iterable[str] = (*analysis.tokens, *analysis.roles)
     if analysis.kind in _KINDS_THAT_MATTER:
-        tokens = (*analysis.tokens, f"?{analysis.kind}")
+        tokens = (*tokens, f"?{analysis.kind}")
     return frozenset(tokens)
+
+
+def _is_pseudo(token: str) -> bool:
+    """Whether a token is a question word ("?quand") or a direction ("<x", ">x")."""
+    return token[0] in "?<>"
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,8 @@ class Weights:
     kind_mismatch: float = 0.2
     """Taken off the score of an entry none of whose phrasings asks the question's kind
     ("combien de villages ?" against an entry that never answers a "combien")."""
+    direction: float = 0.6
+    """Weight of a direction pseudo-word (">russie": "à la Russie") relative to its IDF."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,10 @@ class Matcher:
        question word (quand, combien, qui, où, pourquoi) counts as one more word, so
        "combien de missiles ?" does not match an entry that never answers a "combien".
        An entry none of whose phrasings asks that kind of question loses
-       `Weights.kind_mismatch`. Each phrasing gets an F-beta of question coverage and
+       `Weights.kind_mismatch`. Directions count as words too ("à la Russie" gives
+       ">russie", "par Pyongyang" gives "<coree"; see bot/normalize.py), so "la Russie
+       donne quoi à la Corée ?" does not take the answer about what Korea gives Russia.
+       Each phrasing gets an F-beta of question coverage and
        phrasing coverage, lowered a little when the shared words come in reverse order;
        the entry keeps its best phrasing.
     2. bag: coverage of the question by all the entry's words together, for keyword
@@ -251,9 +262,11 @@ class Matcher:
         for token in self._idf:
             if token.startswith("?"):
                 self._idf[token] *= self.weights.kind
+            elif token[0] in "<>":
+                self._idf[token] *= self.weights.direction
         self._unknown_weight = self.weights.unknown_word * math.log((n + 1) / 1.5)
         negatives = [(t, self.normalizer.analyse(t)) for t in kb.out_of_scope]
-        words = {t for t in df if not t.startswith("?")}
+        words = {t for t in df if not _is_pseudo(t)}
         self._vocabulary = sorted(words | self.normalizer.alias_words)
         self._known = frozenset(self._vocabulary)
         self._phrasings: list[_Phrasing] = []
@@ -292,7 +305,7 @@ class Matcher:
         """Phrasings made only of stop words ("t'es qui ?"): matched near-verbatim."""
         self._negatives: list[_Phrasing] = []
         for text, analysis in negatives:
-            tokens = _with_kind(analysis)
+            tokens = self._known_roles(_with_kind(analysis))
             weight = sum(self._weight(t) for t in tokens)
             positions = _first_positions(analysis.tokens)
             self._negatives.append(_Phrasing(-1, text, analysis.text, tokens, weight, positions))
@@ -328,12 +341,17 @@ class Matcher:
         # Truncate in word order before making a set: which words count must not depend
         # on the string hash seed.
         words = analysis.tokens[:MAX_TOKENS]
-        tokens = sorted(_with_kind(replace(analysis, tokens=words)))
+        tokens = sorted(self._known_roles(_with_kind(replace(analysis, tokens=words))))
         weights = {t: self._weight(t) for t in tokens}
         positions = _first_positions(words) if self.weights.order else {}
         return _Query(
             analysis, tokens, frozenset(tokens), weights, sum(weights.values()), positions
         )
+
+    def _known_roles(self, tokens: frozenset[str]) -> frozenset[str]:
+        """The tokens without the directions no phrasing has: those say nothing (they
+        would weigh as unknown words)."""
+        return frozenset(t for t in tokens if t in self._idf or t[0] not in "<>")
 
     def _weight(self, token: str) -> float:
         """How much a word says: IDF over entries, or for a word no entry uses, rarity."""

@@ -16,6 +16,11 @@ Decisions (documented here because they shape matching):
   removed, in French and English. Question words are removed from the content too, but
   kept aside as the question's *kind*.
 - Synonyms are applied after stemming, longest alias first, on whole words.
+- Direction: the first content word after "à la/au/aux/chez/vers/to" is also kept as
+  a *destination* role (">russie"), and the one after "par/by" as an *agent* role
+  ("<coree"), so that "la Russie donne quoi à la Corée ?" and "la Corée donne quoi à
+  la Russie ?" differ. A bare "a" counts only before an article ("a la coree"):
+  without accents it is also "has" ("il a donné").
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Analysis", "Normalizer", "fold", "stem", "surface"]
+__all__ = ["Analysis", "Normalizer", "describe_roles", "fold", "stem", "surface"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‛": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
@@ -170,6 +175,12 @@ def _is_relative(words: list[str], i: int) -> bool:
     return words[i - 1] not in _QUI_ASKS_AFTER
 
 
+_DESTINATION_MARKERS = frozenset({"au", "aux", "chez", "vers", "to"})
+_AGENT_MARKERS = frozenset({"par", "by"})
+_ARTICLES = frozenset({"la", "le", "les", "l", "un", "une"})
+_ROLE_SPAN = 5
+"""Words after a marker searched for the content word it introduces."""
+
 _IGNORED = _STOP_WORDS | {*_QUESTION_WORDS, "ou", "how", "many", "much"}
 
 
@@ -188,11 +199,18 @@ class Analysis:
     """The question word: quand, combien, qui, ou, pourquoi, comment; None if none."""
     unknown: tuple[str, ...] = ()
     """Content words that the corrector could not relate to the FAQ's vocabulary."""
+    roles: tuple[str, ...] = ()
+    """Direction pseudo-words: ">x" for a destination or recipient, "<x" for an agent."""
 
     @property
     def text(self) -> str:
         """The content words joined by spaces (what string scorers compare)."""
         return " ".join(self.tokens)
+
+
+def describe_roles(roles: Sequence[str], *, to: str, by: str) -> str:
+    """Direction pseudo-words for people: (">russie", "<coree") -> "to russie; by coree"."""
+    return "; ".join(f"{to if r[0] == '>' else by} {r[1:]}" for r in roles)
 
 
 class Normalizer:
@@ -247,6 +265,39 @@ class Normalizer:
                 i += 1
         return out
 
+    def _content_tokens(
+        self, words: list[str], correct: Callable[[str], str | None] | None
+    ) -> tuple[list[str], set[str]]:
+        """Stemmed, corrected content words with synonyms applied; and the unknown ones."""
+        stemmed: list[str] = []
+        unknown: set[str] = set()
+        for word in (stem(w) for w in words if w not in _IGNORED):
+            token: str | None = word
+            if correct is not None and word not in self.alias_words:
+                token = correct(word)
+                if token is None:
+                    unknown.add(word)
+            stemmed.append(token or word)
+        return [t for t in self._apply_synonyms(stemmed) if t not in _IGNORED], unknown
+
+    def _roles(
+        self, words: list[str], correct: Callable[[str], str | None] | None
+    ) -> tuple[str, ...]:
+        """The direction pseudo-words of a text (see the module docstring)."""
+        roles: list[str] = []
+        for i, word in enumerate(words):
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if word in _DESTINATION_MARKERS or (word == "a" and following in _ARTICLES):
+                prefix = ">"
+            elif word in _AGENT_MARKERS:
+                prefix = "<"
+            else:
+                continue
+            tokens, _ = self._content_tokens(words[i + 1 : i + 1 + _ROLE_SPAN], correct)
+            if tokens:
+                roles.append(prefix + tokens[0])
+        return tuple(roles)
+
     def analyse(self, text: str, *, correct: Callable[[str], str | None] | None = None) -> Analysis:
         """Analyse a text; `correct` maps a word the FAQ does not know to one it knows.
 
@@ -254,19 +305,13 @@ class Normalizer:
         aliases; it returns the corrected word, or None when nothing is close enough.
         """
         words = _words(text)
-        kind = self.kind(text, words)
-        stemmed: list[str] = []
-        unknown: list[str] = []
-        for word in (stem(w) for w in words if w not in _IGNORED):
-            token: str | None = word
-            if correct is not None and word not in self.alias_words:
-                token = correct(word)
-                if token is None:
-                    unknown.append(word)
-            stemmed.append(token or word)
-        tokens = [t for t in self._apply_synonyms(stemmed) if t not in _IGNORED]
-        unknown_set = set(unknown)
-        return Analysis(tuple(tokens), kind, tuple(t for t in tokens if t in unknown_set))
+        tokens, unknown = self._content_tokens(words, correct)
+        return Analysis(
+            tuple(tokens),
+            self.kind(text, words),
+            tuple(t for t in tokens if t in unknown),
+            self._roles(words, correct),
+        )
 
     def key(self, text: str) -> str:
         """A comparison key: two phrasings with the same key are the same question.

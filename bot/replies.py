@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.knowledge import Article, Entry, KnowledgeBase
 from bot.matching import Decision, Status
+from bot.normalize import describe_roles
 
 __all__ = [
     "MAX_MESSAGE",
@@ -497,6 +498,8 @@ def why_report(
         f"<b>Type de question</b>{NBSP}: {_e(analysis.kind) if analysis.kind else none}",
         f"<b>Mots inconnus</b>{NBSP}: "
         + (_e(", ".join(analysis.unknown)) if analysis.unknown else none),
+        f"<b>Sens</b>{NBSP}: "
+        + (_e(describe_roles(analysis.roles, to="vers", by="par")) if analysis.roles else none),
         "",
         f"<b>Décision</b>{NBSP}: {_e(_STATUS_FR.get(str(decision.status), str(decision.status)))}"
         f" (score {decision.score:.1f})",

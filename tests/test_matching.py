@@ -193,11 +193,51 @@ def test_reversed_word_order_lowers_the_score(kb: KnowledgeBase) -> None:
         decision = matcher.match(question)
         return next(c.score for c in decision.suggestions if c.entry.id == "ce-que-donne-la-coree")
 
+    # Directions ("à la Russie") are switched off: only word order tells these apart.
     for order in (0.1, 0.5):
-        matcher = Matcher(kb, weights=Weights(order=order))
+        matcher = Matcher(kb, weights=Weights(order=order, direction=0.0))
         assert korea(matcher, reverse) < korea(matcher, own)
-    unordered = Matcher(kb, weights=Weights(order=0.0))
+    unordered = Matcher(kb, weights=Weights(order=0.0, direction=0.0))
     assert korea(unordered, reverse) == korea(unordered, own)
+
+
+def test_direction_words_mark_destination_and_agent(kb: KnowledgeBase) -> None:
+    normalizer = kb.normalizer()
+    assert normalizer.analyse("la Russie donne quoi à la Corée du Nord ?").roles == (">coree",)
+    assert normalizer.analyse("et kim il est allé chez poutine ?").roles == (">poutine",)
+    assert normalizer.analyse("obus envoyés par Pyongyang").roles == ("<coree",)
+    # Without accents "a" is also "has": it marks a destination only before an article.
+    assert normalizer.analyse("Poutine a donné des chars").roles == ()
+    assert normalizer.analyse("il a envoye quoi a la russie").roles == (">russie",)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("la russie donne quoi a la coree du nord", "ce-que-donne-la-russie"),
+        ("la coree du nord donne quoi a la russie", "ce-que-donne-la-coree"),
+        ("c qd que kim est allé chez poutine ?", "kim-en-russie"),
+    ],
+)
+def test_direction_tells_giver_from_receiver(
+    kb: KnowledgeBase, question: str, expected: str
+) -> None:
+    decision = Matcher(kb).match(question)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == expected
+    # With directions switched off, the reverse entry comes closer.
+    reverse = {
+        "ce-que-donne-la-russie": "ce-que-donne-la-coree",
+        "ce-que-donne-la-coree": "ce-que-donne-la-russie",
+    }.get(expected)
+    if reverse is not None:
+
+        def lead(matcher: Matcher) -> float:
+            scores = {c.entry.id: c.score for c in matcher.scores(matcher.analyse(question))}
+            return scores[expected] - scores[reverse]
+
+        assert lead(Matcher(kb)) > lead(Matcher(kb, weights=Weights(direction=0.0)))
 
 
 def test_a_lone_broad_keyword_gets_suggestions_not_an_answer(matcher: Matcher) -> None:
@@ -297,6 +337,8 @@ def test_ask_explain_shows_normalisation(capsys: pytest.CaptureFixture[str]) -> 
     assert "normalised: traite signe" in out
     assert "words the FAQ does not know: traite" in out
     assert "thresholds: answer >=" in out
+    assert main(["ask", "--explain", "que donne la russie à la corée ?"]) == 0
+    assert "direction: to coree" in capsys.readouterr().out
 
 
 def test_ask_batch_keeps_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

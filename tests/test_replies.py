@@ -73,6 +73,10 @@ def test_why_report_names_the_out_of_scope_question(kb: KnowledgeBase) -> None:
     assert "hors article" in html
     assert "Quel cadeau Poutine a-t-il offert à Kim" in html
     assert "71.5" in html
+    assert "<b>Sens</b>\u00a0: <i>(aucun)</i>" in html
+    directed = Matcher(kb).match("que donne la russie à la corée du nord ?")
+    report = replies.why_report(directed, answer_threshold=60, margin=2, suggest_threshold=45)
+    assert "<b>Sens</b>\u00a0: vers coree" in report.html
 
 
 def buttons(reply: Reply) -> list[Button]:
