@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase
+from bot.names import PROPER_NOUNS
 from bot.normalize import Analysis, fold, stem, surface
 
 __all__ = ["Candidate", "Decision", "Matcher", "NearMiss", "Status", "Weights"]
@@ -95,7 +96,7 @@ def dictionary_words() -> dict[str, int]:
     """
     from spellchecker import SpellChecker
 
-    words: dict[str, int] = {}
+    words: dict[str, int] = {stem(name): MIN_WORD_COUNT for name in PROPER_NOUNS}
     for language in ("fr", "en"):
         frequencies = SpellChecker(language=language, distance=1).word_frequency.dictionary
         for word, count in frequencies.items():

@@ -58,6 +58,13 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("Why did he go?") == "pourquoi"
 
 
+def test_proper_nouns_are_never_corrected_into_faq_words(matcher: Matcher) -> None:
+    for name, faq_word in (("OTAN", "obtenir"), ("Asie", "aide"), ("Japon", "jon")):
+        analysis = matcher.analyse(name)
+        assert analysis.tokens == (fold(name),), faq_word
+        assert analysis.unknown == (fold(name),)
+
+
 def test_relative_qui_is_not_a_who_question() -> None:
     assert Normalizer.kind("qu'est-ce qui pousse l'armée à acheter ?") is None
     assert Normalizer.kind("les munitions qui ont explosé") is None
@@ -113,6 +120,9 @@ def test_realistic_questions_are_answered(matcher: Matcher, question: str, expec
         "Combien coûte un obus ?",
         "Quelle est la recette de la ratatouille ?",
         "Qui a gagné la coupe du monde 2018 ?",
+        # Names of other countries and organisations are not typos of FAQ words.
+        "Poutine va-t-il rencontrer l'OTAN ?",
+        "Kim a-t-il parlé de l'OTAN avec Poutine ?",
     ],
 )
 def test_near_misses_and_off_topic_are_not_answered(matcher: Matcher, question: str) -> None:
