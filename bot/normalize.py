@@ -109,7 +109,20 @@ _STOP_WORDS = frozenset(
 
 # Words whose feminine/plural folding would merge two different meanings.
 _STEM_EXCEPTIONS = frozenset(
-    {"armee", "armees", "coree", "coreee", "obus", "pays", "paris", "brics", "fois", "kiev"}
+    {
+        "armee",
+        "armees",
+        "coree",
+        "coreee",
+        "obus",
+        "pays",
+        "paris",
+        "brics",
+        "fois",
+        "kiev",
+        "portee",
+        "portees",
+    }
 )
 
 

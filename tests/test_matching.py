@@ -43,6 +43,7 @@ def test_plural_and_feminine_folding() -> None:
     assert stem(fold("coréennes")) == stem(fold("coréen"))
     assert stem("internationaux") == "international"
     assert stem("armee") != stem("armes")  # army and weapons stay apart
+    assert stem(fold("portée")) != stem("portes")  # range and doors too
 
 
 def test_question_words_french_english_and_sms() -> None:
