@@ -5,6 +5,8 @@ pyspellchecker's lists miss many of them or count them as rare as typos ("Asie",
 "asie" into "aide". A question about another country, organisation or leader is
 usually a near miss: the name must stay an unknown word that weighs against every
 entry. Folded (no accents, lower case); the FAQ's own names win over this list.
+The normaliser also uses it to read "à Poutine" as a direction (bot/normalize.py), so
+the article's own actors are listed too (russie, coree, poutine, kim…).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ __all__ = ["PROPER_NOUNS"]
 
 PROPER_NOUNS = frozenset(
     """
+    russie coree poutine putin kim jong moscou pyongyang kremlin seoul kiev
     afghanistan africa afrique aiea albania albanie algeria algerie allemagne america
     amerique andorre angleterre angola ankara antarctique antigua arctique argentina
     argentine armenia armenie asean asia asie australia australie austria autriche

@@ -19,8 +19,8 @@ Decisions (documented here because they shape matching):
 - Direction: the first content word after "à la/au/aux/chez/vers/to" is also kept as
   a *destination* role (">russie"), and the one after "par/by" as an *agent* role
   ("<coree"), so that "la Russie donne quoi à la Corée ?" and "la Corée donne quoi à
-  la Russie ?" differ. A bare "a" counts only before an article ("a la coree"):
-  without accents it is also "has" ("il a donné").
+  la Russie ?" differ. A bare "a" counts only before an article or a name ("a la
+  coree", "à Poutine", bot/names.py): without accents it is also "has" ("il a donné").
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+from bot.names import PROPER_NOUNS
 
 __all__ = ["Analysis", "Normalizer", "describe_roles", "fold", "stem", "surface"]
 
@@ -73,6 +75,9 @@ _QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("what", "year"), "quand"),
     (("quelle", "date"), "quand"),
     (("quel", "jour"), "quand"),
+    (("quel", "mois"), "quand"),
+    (("what", "month"), "quand"),
+    (("what", "date"), "quand"),
     (("quelle", "annee"), "quand"),
     (("en", "quelle", "annee"), "quand"),
     (("a", "quelle", "date"), "quand"),
@@ -96,7 +101,7 @@ _STOP_WORDS = frozenset(
     ete été etait était etaient étaient sera seront serait fut a ai as avons avez ont
     avait avaient aura auraient eu fait faire fais font faut peut peux pouvez pourrait
     pourrais pourriez sait sais savez savoir dis dites donc alors bien tres très
-    tout tous toute toutes si oui non ok okay bonjour bonsoir salut coucou hello hi hey
+    mais tout tous toute toutes si oui non ok okay bonjour bonsoir salut coucou hello hi hey
     merci stp svp plait plaît sil s'il aussi encore vraiment exactement genre
     truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
     hein bref question questions explique expliquer expliquez raconte racontez
@@ -300,7 +305,9 @@ class Normalizer:
         roles: list[str] = []
         for i, word in enumerate(words):
             following = words[i + 1] if i + 1 < len(words) else ""
-            if word in _DESTINATION_MARKERS or (word == "a" and following in _ARTICLES):
+            if word in _DESTINATION_MARKERS or (
+                word == "a" and (following in _ARTICLES or following in PROPER_NOUNS)
+            ):
                 prefix = ">"
             elif word in _AGENT_MARKERS:
                 prefix = "<"

@@ -57,6 +57,9 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("obus ou missiles") is None
     assert n.kind("pk il y va") == "pourquoi"
     assert n.kind("Why did he go?") == "pourquoi"
+    assert n.kind("quel mois est-il allé à Pyongyang ?") == "quand"
+    # "mais" (but) is a stop word, not the month of May.
+    assert n.analyse("mais pourquoi Pyongyang ?").tokens == ("pyongyang",)
 
 
 def test_proper_nouns_are_never_corrected_into_faq_words(matcher: Matcher) -> None:
@@ -220,6 +223,7 @@ def test_direction_words_mark_destination_and_agent(kb: KnowledgeBase) -> None:
     # Without accents "a" is also "has": it marks a destination only before an article.
     assert normalizer.analyse("Poutine a donné des chars").roles == ()
     assert normalizer.analyse("il a envoye quoi a la russie").roles == (">russie",)
+    assert normalizer.analyse("qd kim a rendu visite a poutine").roles == (">poutine",)
 
 
 @pytest.mark.parametrize(
