@@ -296,6 +296,7 @@ class Matcher:
                 frozenset(t for _, a in entry_analyses for t in _with_kind(a))
             )
         self._texts = [p.text for p in self._phrasings]
+        self._phrasing_weights = [p.weight for p in self._phrasings]
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._bare: list[tuple[str, int]] = [
             (surface(p), index)
@@ -360,10 +361,13 @@ class Matcher:
         return idf if idf is not None else self._unknown_weight * rarity(token)
 
     def _fbeta(self, shared: float, total: float, phrasing: _Phrasing) -> float:
-        """F-beta of question coverage and phrasing coverage, by weight of shared words."""
+        """F-beta of question coverage and phrasing coverage, by weight of shared words.
+
+        With recall = shared/total and precision = shared/weight, F-beta simplifies to
+        (1 + b²)·shared / (b²·total + weight): one division (`_scores` inlines it).
+        """
         beta2 = self.weights.recall_bias**2
-        recall, precision = shared / total, shared / phrasing.weight
-        return (1 + beta2) * recall * precision / (beta2 * precision + recall)
+        return (1 + beta2) * shared / (beta2 * total + phrasing.weight)
 
     def _order(self, q: _Query, phrasing: _Phrasing) -> float:
         """1, or less when the words the question shares with the phrasing are reversed."""
@@ -442,10 +446,12 @@ class Matcher:
     def _scores(self, q: _Query) -> list[Candidate]:
         w = self.weights
         analysis, tokens, weights, total = q.analysis, q.tokens, q.weights, q.total
+        beta2 = w.recall_bias**2
+        scale, offset, weight_of = 1 + beta2, beta2 * total, self._phrasing_weights
         fits = [
-            (self._fbeta(m, total, self._phrasings[pid]), pid)
+            (scale * m / (offset + weight_of[pid]), pid)
             for pid, m in self._shared_weights(q).items()
-        ]
+        ]  # `_fbeta`, inlined: this runs for hundreds of phrasings per question
         # Best first, so the word-order check (which only lowers a fit) is done only for
         # phrasings that can still beat their entry's best.
         fits.sort(reverse=True)
