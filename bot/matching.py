@@ -297,6 +297,7 @@ class Matcher:
             )
         self._texts = [p.text for p in self._phrasings]
         self._phrasing_weights = [p.weight for p in self._phrasings]
+        self._phrasing_entries = [p.entry for p in self._phrasings]
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._bare: list[tuple[str, int]] = [
             (surface(p), index)
@@ -448,22 +449,29 @@ class Matcher:
         analysis, tokens, weights, total = q.analysis, q.tokens, q.weights, q.total
         beta2 = w.recall_bias**2
         scale, offset, weight_of = 1 + beta2, beta2 * total, self._phrasing_weights
+        entry_of, phrasings = self._phrasing_entries, self._phrasings
         fits = [
             (scale * m / (offset + weight_of[pid]), pid)
             for pid, m in self._shared_weights(q).items()
         ]  # `_fbeta`, inlined: this runs for hundreds of phrasings per question
-        # Best first, so the word-order check (which only lowers a fit) is done only for
-        # phrasings that can still beat their entry's best.
-        fits.sort(reverse=True)
+        # Each entry keeps its best phrasing, word order included. The order check only
+        # lowers a fit, by at most `w.order`: phrasings that fall below that much of
+        # their entry's best fit cannot win and are not checked.
+        top: dict[int, float] = {}
+        for fit, pid in fits:
+            owner = entry_of[pid]
+            if fit > top.get(owner, 0.0):
+                top[owner] = fit
+        keep = 1 - w.order
         best: dict[int, tuple[float, int]] = {}
+        no_best = (-1.0, -1)
         for first_fit, pid in fits:
-            phrasing = self._phrasings[pid]
-            current = best.get(phrasing.entry)
-            if current is not None and current[0] >= first_fit:
-                continue  # the order check only lowers a fit
-            fit = first_fit * self._order(q, phrasing)
-            if current is None or fit > current[0]:
-                best[phrasing.entry] = (fit, pid)
+            owner = entry_of[pid]
+            if first_fit < keep * top[owner]:
+                continue
+            fit = first_fit * self._order(q, phrasings[pid])
+            if fit > best.get(owner, no_best)[0]:
+                best[owner] = (fit, pid)
         if len(best) > MAX_RANKED:
             best = dict(sorted(best.items(), key=lambda item: -item[1][0])[:MAX_RANKED])
         chars: dict[int, float] = {}
