@@ -69,7 +69,7 @@ MAX_INPUT_CHARS = 1000
 """Longer texts are not questions: they get `unknown` at once."""
 MAX_TOKENS = 40
 """Only the first content words of a question are considered."""
-MAX_CANDIDATES = 600
+MAX_CANDIDATES = 300
 """Phrasings scored per question, at most (plus those of the rarest word)."""
 MAX_RANKED = 30
 """Entries given a full score (the best by phrasing score; the rest cannot win)."""
@@ -460,7 +460,7 @@ class Matcher:
         top: dict[int, float] = {}
         for fit, pid in fits:
             owner = entry_of[pid]
-            if fit > top.get(owner, 0.0):
+            if fit > top.get(owner, -1.0):
                 top[owner] = fit
         keep = 1 - w.order
         best: dict[int, tuple[float, int]] = {}
