@@ -225,7 +225,9 @@ def find_samples(kb: KnowledgeBase) -> Samples:
     suggested = next(
         q
         for q in pool
-        if (d := matcher.match(q)).status is Status.SUGGEST and len(d.suggestions) >= 2
+        if (d := matcher.match(q)).status is Status.SUGGEST
+        and len(d.suggestions) >= 2
+        and d.near_miss is None  # a plain hesitation, not a withheld near miss
     )
     samples = Samples(answered[0], answered[1], suggested)
     assert matcher.match(samples.unknown).status is Status.UNKNOWN
