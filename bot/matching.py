@@ -128,6 +128,11 @@ def _is_pseudo(token: str) -> bool:
     return token[0] in "?<>"
 
 
+def _is_direction(token: str) -> bool:
+    """Whether a token is a direction pseudo-word (">russie", "<coree")."""
+    return token[0] in "<>"
+
+
 @dataclass(frozen=True)
 class Weights:
     """The knobs of the scoring formula, chosen by a grid search on tests/devset.yaml
@@ -263,7 +268,7 @@ class Matcher:
         for token in self._idf:
             if token.startswith("?"):
                 self._idf[token] *= self.weights.kind
-            elif token[0] in "<>":
+            elif _is_direction(token):
                 self._idf[token] *= self.weights.direction
         self._unknown_weight = self.weights.unknown_word * math.log((n + 1) / 1.5)
         negatives = [(t, self.normalizer.analyse(t)) for t in kb.out_of_scope]
@@ -354,7 +359,7 @@ class Matcher:
     def _known_roles(self, tokens: frozenset[str]) -> frozenset[str]:
         """The tokens without the directions no phrasing has: those say nothing (they
         would weigh as unknown words)."""
-        return frozenset(t for t in tokens if t in self._idf or t[0] not in "<>")
+        return frozenset(t for t in tokens if t in self._idf or not _is_direction(t))
 
     def _weight(self, token: str) -> float:
         """How much a word says: IDF over entries, or for a word no entry uses, rarity."""

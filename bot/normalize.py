@@ -195,7 +195,7 @@ def _is_relative(words: list[str], i: int) -> bool:
 
 _DESTINATION_MARKERS = frozenset({"au", "aux", "chez", "vers", "to"})
 _AGENT_MARKERS = frozenset({"par", "by"})
-_ARTICLES = frozenset({"la", "le", "les", "l", "un", "une"})
+_ARTICLES = frozenset({"la", "le", "les", "un", "une"})  # "l'" is gone with the elisions
 _ROLE_SPAN = 5
 """Words after a marker searched for the content word it introduces."""
 
