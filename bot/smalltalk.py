@@ -210,6 +210,9 @@ class SmallTalkRecogniser:
 
         words = {t for p in phrases for t in p.tokens if not _EMOJI.match(t)}
         self._vocabulary = frozenset(words)
+        self._fillers = frozenset(
+            p.tokens[0] for p in phrases if p.kind is None and len(p.tokens) == 1
+        )
         squeezed: dict[str, str] = {}
         for word in sorted(words):
             short = _squeeze(word)
@@ -274,6 +277,18 @@ class SmallTalkRecogniser:
 
     # --- the kinds ------------------------------------------------------------------
 
+    def _match_phrase(self, tokens: list[str], start: int, phrase: tuple[str, ...]) -> int | None:
+        """Where `phrase` ends if it starts at `start`; one-word fillers may come between
+        its words ("t'es VRAIMENT nul")."""
+        j = start
+        for k, word in enumerate(phrase):
+            while j < len(tokens) and tokens[j] != word and k > 0 and tokens[j] in self._fillers:
+                j += 1
+            if j >= len(tokens) or tokens[j] != word:
+                return None
+            j += 1
+        return j
+
     def _cover(self, tokens: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
         """The winning kind and the phrases that cover all the tokens, if they can."""
         if not tokens or sum(1 for t in tokens if not _EMOJI.match(t)) > self._max_words:
@@ -296,8 +311,8 @@ class SmallTalkRecogniser:
             steps: list[tuple[int, int, str]] = []  # (end, priority, label)
             token = canonical[i]
             for phrase in self._by_first.get(token, ()):
-                end = i + len(phrase.tokens)
-                if tuple(canonical[i:end]) == phrase.tokens:
+                end = self._match_phrase(canonical, i, phrase.tokens)
+                if end is not None:
                     label = " ".join(phrase.tokens)
                     if phrase.kind is None:
                         steps.append((end, none, "+ " + label))
