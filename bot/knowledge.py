@@ -633,8 +633,7 @@ def _typography_problem(reply: str) -> str | None:
     match = _PLAIN_SPACE_BEFORE.search(reply)
     if match:
         return (
-            f'a plain space before "{match.group(1)}": use a narrow no-break space '
-            "(U+202F) instead"
+            f'a plain space before "{match.group(1)}": use a narrow no-break space (U+202F) instead'
         )
     for match in re.finditer(r"(?<=\S)([;:!?»])", reply):
         mark = match.group(1)
@@ -647,24 +646,18 @@ def _typography_problem(reply: str) -> str | None:
     return None
 
 
-def _smalltalk_kind(
-    name: str, node: Node, report: Report, root: Node
-) -> SmallTalkKind | None:
+def _smalltalk_kind(name: str, node: Node, report: Report, root: Node) -> SmallTalkKind | None:
     where = f'small-talk kind "{name}": '
     line = root.key_lines.get(name, node.line)
     if not isinstance(node.value, dict):
-        report.error(
-            node.file, line, f"{where}must be a mapping with examples: and replies: lists"
-        )
+        report.error(node.file, line, f"{where}must be a mapping with examples: and replies: lists")
         return None
     _check_keys(node, _SMALLTALK_KIND_KEYS, report, where)
     fields = node.value
     for key in ("examples", "replies"):
         if key not in fields or fields[key].value in (None, []):
             at = fields[key].line if key in fields else line
-            report.error(
-                node.file, at, f'{where}no "{key}": add `{key}:` with at least one item'
-            )
+            report.error(node.file, at, f'{where}no "{key}": add `{key}:` with at least one item')
     examples = _texts(fields.get("examples"), report, f"{where}examples")
     replies = _texts(fields.get("replies"), report, f"{where}replies")
     for reply, reply_node in replies:

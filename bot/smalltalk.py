@@ -80,8 +80,8 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     emoji = _EMOJI.findall(text)
     folded = fold(_A_PLUS.sub(r"\1 plus", text)).replace("'", "")
     tokens: list[str] = []
-    for word in folded.split():
-        word = _TRIPLES.sub(r"\1\1", word)
+    for raw in folded.split():
+        word = _TRIPLES.sub(r"\1\1", raw)
         if tokens and tokens[-1] in _ELIDABLE and word[0] in _VOWELS:
             tokens[-1] += word
         else:
@@ -128,6 +128,24 @@ class _Phrase:
     tokens: tuple[str, ...]
     kind: str | None
     """None for a filler."""
+
+
+def _phrases(smalltalk: SmallTalk) -> list[_Phrase]:
+    """The examples (but other languages', matched by script, function words and
+    exactly) and the fillers, as token sequences."""
+    phrases: list[_Phrase] = []
+    for kind in smalltalk.kinds:
+        if kind.name == "other-language":
+            continue
+        for example in kind.examples:
+            tokens = phrase_tokens(example)
+            if tokens:
+                phrases.append(_Phrase(tokens, kind.name))
+    for filler in smalltalk.fillers:
+        tokens = phrase_tokens(filler)
+        if tokens:
+            phrases.append(_Phrase(tokens, None))
+    return phrases
 
 
 class SmallTalkRecogniser:
@@ -180,32 +198,15 @@ class SmallTalkRecogniser:
         self._kinds = smalltalk.by_kind
         self._priority = {kind: i for i, kind in enumerate(SMALLTALK_KINDS)}
 
-        phrases: list[_Phrase] = []
-        for kind in smalltalk.kinds:
-            if kind.name == "other-language":
-                continue  # matched by script and function words, and exactly below
-            for example in kind.examples:
-                tokens = phrase_tokens(example)
-                if tokens:
-                    phrases.append(_Phrase(tokens, kind.name))
-        for filler in smalltalk.fillers:
-            tokens = phrase_tokens(filler)
-            if tokens:
-                phrases.append(_Phrase(tokens, None))
+        phrases = _phrases(smalltalk)
         self._by_first: dict[str, list[_Phrase]] = {}
         for phrase in sorted(phrases, key=lambda p: -len(p.tokens)):
             self._by_first.setdefault(phrase.tokens[0], []).append(phrase)
         self._emoji_kinds = {
             p.tokens[0]: p.kind for p in phrases if len(p.tokens) == 1 and _EMOJI.match(p.tokens[0])
         }
-        self._exact_other = {
-            phrase_key(e): e
-            for e in (
-                smalltalk.by_kind["other-language"].examples
-                if "other-language" in smalltalk.by_kind
-                else ()
-            )
-        }
+        other = smalltalk.by_kind.get("other-language")
+        self._exact_other = {phrase_key(e): e for e in (other.examples if other else ())}
         self._exact_other.pop("", None)
 
         words = {t for p in phrases for t in p.tokens if not _EMOJI.match(t)}
@@ -247,10 +248,11 @@ class SmallTalkRecogniser:
     # --- words ----------------------------------------------------------------------
 
     def _is_real(self, word: str) -> bool:
-        """A French or English dictionary word, a FAQ word, or a known name."""
+        """A French or English dictionary word, a FAQ or small-talk word, or a known name."""
         key = stem(word)
         return (
-            key in self._dictionary
+            word in self._vocabulary
+            or key in self._dictionary
             or word in self._faq_words
             or key in self._faq_words
             or key in self._proper_nouns
@@ -289,6 +291,25 @@ class SmallTalkRecogniser:
             j += 1
         return j
 
+    def _steps(self, canonical: list[str], i: int) -> list[tuple[int, int, str]]:
+        """The phrases that can start at token i: (end, kind priority, label)."""
+        none = len(self._priority)
+        steps: list[tuple[int, int, str]] = []
+        token = canonical[i]
+        for phrase in self._by_first.get(token, ()):
+            end = self._match_phrase(canonical, i, phrase.tokens)
+            if end is not None:
+                label = " ".join(phrase.tokens)
+                if phrase.kind is None:
+                    steps.append((end, none, "+ " + label))
+                else:
+                    steps.append((end, self._priority[phrase.kind], label))
+        if _EMOJI.match(token):
+            kind = self._emoji_kinds.get(token)
+            priority = self._priority[kind] if kind is not None else none
+            steps.append((i + 1, priority, token if kind else "+ " + token))
+        return steps
+
     def _cover(self, tokens: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
         """The winning kind and the phrases that cover all the tokens, if they can."""
         if not tokens or sum(1 for t in tokens if not _EMOJI.match(t)) > self._max_words:
@@ -300,29 +321,15 @@ class SmallTalkRecogniser:
                 return None
             canonical.append(word)
         n = len(canonical)
-        # best[i]: (priority of the best kind so far, or len for none; phrases used)
         none = len(self._priority)
+        # best[i]: (priority of the best kind so far, `none` for no kind; the phrases used)
         best: list[tuple[int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (none, ())
         for i in range(n):
             state = best[i]
             if state is None:
                 continue
-            steps: list[tuple[int, int, str]] = []  # (end, priority, label)
-            token = canonical[i]
-            for phrase in self._by_first.get(token, ()):
-                end = self._match_phrase(canonical, i, phrase.tokens)
-                if end is not None:
-                    label = " ".join(phrase.tokens)
-                    if phrase.kind is None:
-                        steps.append((end, none, "+ " + label))
-                    else:
-                        steps.append((end, self._priority[phrase.kind], label))
-            if _EMOJI.match(token):
-                kind = self._emoji_kinds.get(token)
-                priority = self._priority[kind] if kind is not None else none
-                steps.append((i + 1, priority, token if kind else "+ " + token))
-            for end, priority, label in steps:
+            for end, priority, label in self._steps(canonical, i):
                 candidate = (min(state[0], priority), (*state[1], label))
                 current = best[end]
                 if current is None or candidate[0] < current[0]:
