@@ -66,7 +66,34 @@ _A_PLUS = re.compile(r"(?<!\w)([aà])\s?\+")  # "a+", "à +": "à plus"
 _ELIDABLE = frozenset("ctjmsnld") | {"qu"}
 _VOWELS = frozenset("aeiouyh")
 _REPEATS = re.compile(r"([a-z])\1+")
+# As bot/normalize.py's surface(): elided articles and pronouns dropped, then words.
+_ELISION = re.compile(
+    r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+"""Any character outside the Latin scripts and general punctuation."""
 _TRIPLES = re.compile(r"([a-z])\1\1+")
+
+
+def _analyse(text: str) -> tuple[tuple[str, ...], list[str]]:
+    """The recogniser's tokens (see `phrase_tokens`) and the folded words with elisions
+    removed (as `bot.normalize.surface` gives them), from one pass of `fold()`."""
+    emoji: list[str] = []
+    if not text.isascii():
+        text = _EMOJI_MODIFIERS.sub("", text)
+        emoji = _EMOJI.findall(text)
+    if "+" in text:
+        text = _A_PLUS.sub(r"\1 plus", text)
+    folded = fold(text)
+    words = [w for w in _NON_WORD.split(_ELISION.sub("", folded)) if w]
+    tokens: list[str] = []
+    for word in _TRIPLES.sub(r"\1\1", folded.replace("'", "")).split():
+        if tokens and tokens[-1] in _ELIDABLE and word[0] in _VOWELS:
+            tokens[-1] += word
+        else:
+            tokens.append(word)
+    return (*tokens, *emoji), words
 
 
 def phrase_tokens(text: str) -> tuple[str, ...]:
@@ -76,17 +103,7 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     before a vowel ("c est" -> "cest"); "a+" is "a plus"; runs of three or more equal
     letters become two ("merciii" -> "mercii").
     """
-    text = _EMOJI_MODIFIERS.sub("", text)
-    emoji = _EMOJI.findall(text)
-    folded = fold(_A_PLUS.sub(r"\1 plus", text)).replace("'", "")
-    tokens: list[str] = []
-    for raw in folded.split():
-        word = _TRIPLES.sub(r"\1\1", raw)
-        if tokens and tokens[-1] in _ELIDABLE and word[0] in _VOWELS:
-            tokens[-1] += word
-        else:
-            tokens.append(word)
-    return (*tokens, *emoji)
+    return _analyse(text)[0]
 
 
 def phrase_key(text: str) -> str:
@@ -146,6 +163,41 @@ def _phrases(smalltalk: SmallTalk) -> list[_Phrase]:
         if tokens:
             phrases.append(_Phrase(tokens, None))
     return phrases
+
+
+class _Lexicon:
+    """Words indexed by their first and by their second letter, so that a typo is only
+    compared with the words that share one of them (a typo rarely changes both)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._by: dict[tuple[int, str], list[str]] = {}
+        for word in sorted(set(words)):
+            for position in (0, 1):
+                self._by.setdefault((position, word[position]), []).append(word)
+
+    def candidates(self, word: str) -> tuple[list[str], list[str]]:
+        """The words sharing the first letter, and those sharing the second."""
+        return self._by.get((0, word[0]), []), self._by.get((1, word[1]), [])
+
+    def closest(self, word: str, max_distance: int) -> str | None:
+        """A word at most `max_distance` edits away (OSA: a swap counts as one)."""
+        found: list[tuple[int, str]] = []
+        for words in self.candidates(word):
+            best = process.extractOne(
+                word, words, scorer=OSA.distance, processor=None, score_cutoff=max_distance
+            )
+            if best is not None:
+                found.append((int(best[1]), best[0]))
+        return min(found)[1] if found else None
+
+    def similar(self, word: str, min_score: float) -> bool:
+        """Whether a word is at least `min_score` similar (rapidfuzz ratio) to one of them."""
+        return any(
+            process.extractOne(
+                word, words, scorer=fuzz.ratio, processor=None, score_cutoff=min_score
+            )
+            for words in self.candidates(word)
+        )
 
 
 class SmallTalkRecogniser:
@@ -220,7 +272,7 @@ class SmallTalkRecogniser:
             if len(short) >= 3:
                 squeezed.setdefault(short, word)
         self._squeezed = squeezed
-        self._typo_targets = sorted(w for w in words if len(w) >= typo_min_length)
+        self._typo_targets = _Lexicon(w for w in words if len(w) >= typo_min_length)
 
         phrasings = tuple(faq_phrasings)
         self._faq_surfaces = frozenset(surface(p) for p in phrasings) - {""}
@@ -229,7 +281,7 @@ class SmallTalkRecogniser:
             faq_words.add(word)
         faq_words |= {stem(w) for w in faq_words}
         self._faq_words = frozenset(faq_words)
-        self._faq_word_list = sorted(w for w in faq_words if len(w) >= typo_min_length)
+        self._faq_lexicon = _Lexicon(w for w in faq_words if len(w) >= typo_min_length)
         self._proper_nouns = frozenset(stem(fold(n)) for n in PROPER_NOUNS)
 
         self._foreign: dict[str, dict[str, str]] = {}
@@ -258,24 +310,27 @@ class SmallTalkRecogniser:
             or key in self._proper_nouns
         )
 
-    def _canonical(self, token: str) -> str | None:
-        """The small-talk word a token stands for, or None if it is none."""
+    def _known(self, token: str) -> str | None:
+        """The small-talk word a token is, without typo correction: "" when it is none
+        for sure (a real word, a number), None when a typo correction may tell."""
         if token in self._vocabulary or _EMOJI.match(token):
             return token
+        if token.endswith("s") and token[:-1] in self._vocabulary:
+            return token[:-1]
+        if token.isdigit() or self._is_real(token):
+            return ""  # a real word that is no small talk: never corrected
         short = _squeeze(token)
-        for candidate in (short, token[:-1] if token.endswith("s") else ""):
-            if candidate in self._vocabulary:
-                return candidate
-            found = self._squeezed.get(_squeeze(candidate)) if candidate else None
-            if found is not None:
-                return found
-        if len(token) < self._typo_min_length or token.isdigit() or self._is_real(token):
-            return None
+        found = short if short in self._vocabulary else self._squeezed.get(short)
+        if found is None and short.endswith("s"):
+            found = self._squeezed.get(short[:-1])
+        if found is None and len(token) < self._typo_min_length:
+            return ""
+        return found
+
+    def _corrected(self, token: str) -> str | None:
+        """The small-talk word one typo away (two from `long_typo_length` letters)."""
         limit = 2 if len(token) >= self._long_typo_length else 1
-        best = process.extractOne(
-            short, self._typo_targets, scorer=OSA.distance, processor=None, score_cutoff=limit
-        )
-        return best[0] if best is not None else None
+        return self._typo_targets.closest(_squeeze(token), limit)
 
     # --- the kinds ------------------------------------------------------------------
 
@@ -310,16 +365,23 @@ class SmallTalkRecogniser:
             steps.append((i + 1, priority, token if kind else "+ " + token))
         return steps
 
-    def _cover(self, tokens: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    def _cover(
+        self, tokens: tuple[str, ...], words: list[str]
+    ) -> tuple[str, tuple[str, ...]] | None:
         """The winning kind and the phrases that cover all the tokens, if they can."""
-        if not tokens or sum(1 for t in tokens if not _EMOJI.match(t)) > self._max_words:
+        if not tokens or len(words) > self._max_words:
+            return None
+        # Cheap lookups first: one real word that is no small talk ends it, before any
+        # typo is looked for.
+        known = [self._known(token) for token in tokens]
+        if "" in known:
             return None
         canonical: list[str] = []
-        for token in tokens:
-            word = self._canonical(token)
-            if word is None:
+        for token, word in zip(tokens, known, strict=True):
+            found = word if word is not None else self._corrected(token)
+            if found is None:
                 return None
-            canonical.append(word)
+            canonical.append(found)
         n = len(canonical)
         none = len(self._priority)
         # best[i]: (priority of the best kind so far, `none` for no kind; the phrases used)
@@ -345,7 +407,7 @@ class SmallTalkRecogniser:
 
     def _other_language(self, text: str, words: list[str]) -> tuple[str, ...] | None:
         """Evidence that the message is written in neither French nor English."""
-        if not text.isascii():
+        if not text.isascii() and _NON_LATIN.search(text):
             letters = foreign = 0
             scripts: dict[str, int] = {}
             for ch in text:
@@ -376,19 +438,15 @@ class SmallTalkRecogniser:
             return None if _EMOJI.search(_EMOJI_MODIFIERS.sub("", text)) else ("no word",)
         if all(w.isdigit() for w in words):
             return ("a bare number",)
-        for word in words:
-            if len(word) < 2 or word.isdigit():
-                continue
-            if self._is_real(word):
-                return None
-            if len(word) >= self._typo_min_length and process.extractOne(
-                word,
-                self._faq_word_list,
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=self._faq_typo_score,
-            ):
-                return None  # a typo of a FAQ word
+        long_words = [w for w in words if len(w) >= 2 and not w.isdigit()]
+        if any(self._is_real(w) for w in long_words):
+            return None
+        if any(
+            self._faq_lexicon.similar(w, self._faq_typo_score)
+            for w in long_words
+            if len(w) >= self._typo_min_length
+        ):
+            return None  # a typo of a FAQ word
         return ("no word",)
 
     def _match(self, kind: str, key: str, matched: tuple[str, ...]) -> SmallTalkMatch | None:
@@ -403,15 +461,14 @@ class SmallTalkRecogniser:
         text = text.strip()
         if not text:
             return None
-        tokens = phrase_tokens(text)
+        tokens, words = _analyse(text)
         key = " ".join(tokens)
         if key in self._exact_other:
             return self._match("other-language", key, (self._exact_other[key],))
-        words = surface(text).split()
         foreign = self._other_language(text, words)
         if foreign is not None:
             return self._match("other-language", key or text, foreign)
-        covered = self._cover(tokens)
+        covered = self._cover(tokens, words)
         nonsense = None if covered is not None else self._nonsense(text, words)
         if covered is None and nonsense is None:
             return None
