@@ -276,7 +276,7 @@ class SmallTalkRecogniser:
 
         phrasings = tuple(faq_phrasings)
         self._faq_surfaces = frozenset(surface(p) for p in phrasings) - {""}
-        faq_words = {w for p in phrasings for w in surface(p).split()}
+        faq_words = {w for p in self._faq_surfaces for w in p.split()}
         for word in normalizer.alias_words:
             faq_words.add(word)
         faq_words |= {stem(w) for w in faq_words}
@@ -291,11 +291,13 @@ class SmallTalkRecogniser:
                 self._foreign.setdefault(word, {})[language] = word
 
     @classmethod
-    def from_knowledge(cls, kb: KnowledgeBase) -> SmallTalkRecogniser:
+    def from_knowledge(
+        cls, kb: KnowledgeBase, normalizer: Normalizer | None = None
+    ) -> SmallTalkRecogniser:
         """The recogniser of a loaded FAQ, with the default knobs: its small talk,
-        synonyms and phrasings."""
+        synonyms and phrasings. Pass the matcher's normalizer to save building one."""
         phrasings = [p for e in kb.entries for p in e.phrasings]
-        return cls(kb.smalltalk, kb.normalizer(), faq_phrasings=phrasings)
+        return cls(kb.smalltalk, normalizer or kb.normalizer(), faq_phrasings=phrasings)
 
     # --- words ----------------------------------------------------------------------
 
