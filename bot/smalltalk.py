@@ -213,15 +213,17 @@ class SmallTalkRecogniser:
         max_words: int = 12,
         script_share: float = 0.5,
         foreign_min_words: int = 2,
-        foreign_share: float = 0.2,
+        foreign_share: float = 0.3,
         typo_min_length: int = 4,
         long_typo_length: int = 8,
         faq_typo_score: float = 80,
     ) -> None:
         """Index the small talk.
 
+        normalizer: the FAQ's normaliser; its synonyms' words count as real words.
         faq_phrasings: the FAQ's questions and variants; a message that is one of them
-            once normalised is left to the FAQ, and their words are real words.
+            word for word (folded, stop words included) is left to the FAQ, and their
+            words are real words.
         dictionary: stems of real French and English words (default: the matcher's
             `dictionary_words()`, pyspellchecker's lists); they are never corrected.
         max_words: longer messages are never small talk (other languages aside).
@@ -239,7 +241,6 @@ class SmallTalkRecogniser:
 
             dictionary = dictionary_words()
         self._dictionary = dictionary
-        self._normalizer = normalizer
         self._max_words = max_words
         self._script_share = script_share
         self._foreign_min_words = foreign_min_words
@@ -284,11 +285,11 @@ class SmallTalkRecogniser:
         self._faq_lexicon = _Lexicon(w for w in faq_words if len(w) >= typo_min_length)
         self._proper_nouns = frozenset(stem(fold(n)) for n in PROPER_NOUNS)
 
-        self._foreign: dict[str, dict[str, str]] = {}
-        """Word -> {language: word} for the function words of other languages."""
+        self._foreign: dict[str, list[str]] = {}
+        """Word -> the languages whose function word it is."""
         for language, foreign in smalltalk.foreign_words.items():
             for word in foreign:
-                self._foreign.setdefault(word, {})[language] = word
+                self._foreign.setdefault(word, []).append(language)
 
     @classmethod
     def from_knowledge(

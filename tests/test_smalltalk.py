@@ -374,6 +374,8 @@ QUESTIONS = [
     "Is Russia a pariah state?",
     "dis moi tout sur Kim",
     "salut poutine",
+    "Que pense von der Leyen de la visite ?",  # names are not German
+    "Kim a rencontré Putin, und ?",
     "t'es qui ?",  # a phrasing of the FAQ: its answer is more useful
     "T’es qui ?",
 ]
@@ -521,5 +523,9 @@ async def test_an_edit_to_smalltalk_yaml_is_reloaded(tmp_path: Path) -> None:
         edited = text.replace("      - wesh\n", "      - wesh\n      - wesh wesh\n", 1)
         assert edited != text
         path.write_text(edited, encoding="utf-8")
-        await _until(lambda: "wesh wesh" in bench.kb.smalltalk.by_kind["greeting"].examples)
+        # A reload loads and checks the whole FAQ and rebuilds the matcher: seconds on a
+        # busy 2-core machine, hence the generous wait.
+        await _until(
+            lambda: "wesh wesh" in bench.kb.smalltalk.by_kind["greeting"].examples, timeout=30
+        )
         assert bench.api.sent(ADMIN_ID) == []  # a valid edit: nothing to report
