@@ -31,6 +31,7 @@ Decisions (documented here because they shape what the bot says):
   and words that are neither French nor English dictionary words nor FAQ words nor
   typos of FAQ words (keyboard mashing: "qsdfgh jklm"). A short real question
   ("obus ?", "CPI", "kim", "c quand") is never nonsense.
+- Telegram mentions ("@faqbot merci", in groups) are not words of the message.
 - Emoji alone: the kind of a single-emoji example ("👍" ack, "🙏" thanks, "😡"
   insult…); any other emoji alone is an acknowledgement. Inside a message, emoji
   that are no example are fillers.
@@ -62,6 +63,7 @@ _EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\u200d\ufe0e\ufe0f\u20e3]")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3030\u303d]"
 )
+_MENTION = re.compile(r"(?<!\w)@\w+")  # "@faqbot merci": the mention is no word
 _A_PLUS = re.compile(r"(?<!\w)([aà])\s?\+")  # "a+", "à +": "à plus"
 _ELIDABLE = frozenset("ctjmsnld") | {"qu"}
 _VOWELS = frozenset("aeiouyh")
@@ -71,6 +73,8 @@ _ELISION = re.compile(
     r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_SCRIPT_SAMPLE = 500
+"""Characters of a message whose scripts are counted (enough to tell a language)."""
 _NON_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
 """Any character outside the Latin scripts and general punctuation."""
 _TRIPLES = re.compile(r"([a-z])\1\1+")
@@ -80,6 +84,8 @@ def _analyse(text: str) -> tuple[tuple[str, ...], list[str]]:
     """The recogniser's tokens (see `phrase_tokens`) and the folded words with elisions
     removed (as `bot.normalize.surface` gives them), from one pass of `fold()`."""
     emoji: list[str] = []
+    if "@" in text:
+        text = _MENTION.sub(" ", text)
     if not text.isascii():
         text = _EMOJI_MODIFIERS.sub("", text)
         emoji = _EMOJI.findall(text)
@@ -410,10 +416,11 @@ class SmallTalkRecogniser:
 
     def _other_language(self, text: str, words: list[str]) -> tuple[str, ...] | None:
         """Evidence that the message is written in neither French nor English."""
-        if not text.isascii() and _NON_LATIN.search(text):
+        sample = text[:_SCRIPT_SAMPLE]
+        if not sample.isascii() and _NON_LATIN.search(sample):
             letters = foreign = 0
             scripts: dict[str, int] = {}
-            for ch in text:
+            for ch in sample:
                 if ch.isalpha():
                     letters += 1
                     script = _script(ch)

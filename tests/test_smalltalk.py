@@ -167,6 +167,7 @@ SMALL_TALK: dict[str, list[str]] = {
         "merci beaucoup pour la réponse",
         "Merci beaucoup !",
         "thank u",
+        "@faqbot merci !",  # addressed to the bot in a group
     ],
     "goodbye": [
         "au revoir et merci",
@@ -374,6 +375,7 @@ QUESTIONS = [
     "Is Russia a pariah state?",
     "dis moi tout sur Kim",
     "salut poutine",
+    "@faqbot pourquoi Poutine va en Corée ?",
     "Que pense von der Leyen de la visite ?",  # names are not German
     "Kim a rencontré Putin, und ?",
     "t'es qui ?",  # a phrasing of the FAQ: its answer is more useful
