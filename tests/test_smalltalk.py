@@ -400,6 +400,19 @@ def test_at_most_one_percent_of_the_devset_answerable_questions_are_small_talk(
     assert taken == []
 
 
+def test_the_faq_phrasings_are_not_small_talk_even_without_leaving_them_to_the_faq(
+    kb: KnowledgeBase,
+) -> None:
+    """Without `faq_phrasings`, nothing protects the FAQ's own phrasings: they still are
+    questions, but for words only the FAQ knows (then taken for keyboard mashing)."""
+    bare = SmallTalkRecogniser(kb.smalltalk, kb.normalizer())
+    taken = [(p, m.kind) for e in kb.entries for p in e.phrasings if (m := bare.recognise(p))]
+    assert all(kind == "nonsense" for _, kind in taken), taken
+    assert len(taken) <= 2, taken
+    with_faq = SmallTalkRecogniser.from_knowledge(kb)
+    assert [p for p, _ in taken if with_faq.recognise(p) is not None] == []
+
+
 def test_the_devset_small_talk_is_recognised(recogniser: SmallTalkRecogniser) -> None:
     """The development set's off-topic messages that are small talk get their kind."""
     devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
