@@ -188,9 +188,22 @@ def questions_in(text: str) -> list[str]:
             asked = clause
             if len(clause.split()) < MIN_CLAUSE_WORDS and i > 0:
                 asked = f"{clauses[i - 1]} {clause}"
-            kept.append(_HEARSAY.sub("", asked).strip() or asked)
+            kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
         out.extend(kept or [sentence])
     return out
+
+
+_INDIRECT = re.compile(
+    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)\s+"
+    r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
+    re.IGNORECASE,
+)
+
+
+def _indirect(clause: str) -> str:
+    """An indirect question from its question word on ("j'ai lu l'article dans le métro
+    et j'ai pas compris pourquoi il y va" → "pourquoi il y va")."""
+    return _INDIRECT.sub("", clause) or clause
 
 
 def is_elliptic(text: str, analysis: Analysis, known: Sequence[str]) -> bool:
@@ -360,8 +373,12 @@ class Understander:
         close = {c.entry.id for c in whole.suggestions}
         if whole.near_miss is not None:
             return []  # the whole message resembles a question the article does not answer
-        for part in parts:
+        for index, part in enumerate(parts):
             analysis = self.matcher.analyse(part)
+            known = [t for t in analysis.tokens if self.matcher.knows(t)]
+            if len(known) < 2 and index > 0:  # "pourquoi il y est pas allé": with the part before
+                part = f"{parts[index - 1]} {part}"  # noqa: PLW2901 - read with its antecedent
+                analysis = self.matcher.analyse(part)
             decision = self.decide(part, analysis)
             entry = decision.entry
             if decision.status is not Status.ANSWER or entry is None or analysis.unknown:
