@@ -254,7 +254,7 @@ async def burst(
             log_database=None,
         )
         app = build_application(config, kb=kb)
-        async with running(app, poll_interval=0, poll_timeout=1):
+        async with running(app):
             await server.push([text_message("/start", user_id=FIRST_USER - 1)])  # warm-up
             warm = len(await wait_sends(server, 1))
             start = time.monotonic()
@@ -297,7 +297,7 @@ async def group_burst(kb: KnowledgeBase, pool: Sequence[str], *, count: int) -> 
     async with fake_server(in_process=True) as server:
         config = Config(token=server.token, base_url=server.base_url, log_database=None)
         app = build_application(config, kb=kb)
-        async with running(app, poll_interval=0, poll_timeout=1):
+        async with running(app):
             start = time.monotonic()
             await server.push(updates)
             sends = await wait_sends(server, count)
