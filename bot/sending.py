@@ -111,17 +111,32 @@ class FairSender:
         self._stopping = False
         self._outage = False
         self._told_to_wait = False
+        self._blocked: dict[int, int] = {}
+        """Chats that blocked the bot: the last update id received when that was learnt."""
+        self.latest_update_id = 0
+        """The newest update received (kept up to date by bot.updates)."""
         self.sent = 0
         self.dropped = 0
 
     # --- feeding and life cycle -------------------------------------------------------
 
     def add(self, calls: list[QueuedCall]) -> None:
-        """Calls to deliver after those already pending in their chats."""
+        """Calls to deliver after those already pending in their chats.
+
+        A call answering an update received before its chat blocked the bot is dropped
+        here, without a word (the 403 was logged once); a newer update means the user
+        unblocked the bot, and its answers go out.
+        """
         for call in calls:
-            self._chats.setdefault(call.chat_id, deque()).append(call)
             if call.update_id is not None:
                 self._open[call.update_id] = self._open.get(call.update_id, 0) + 1
+        for call in calls:
+            if self._still_blocked(call):
+                self.queue.delivered(call.id)
+                self.dropped += 1
+                self._done(call)
+            else:
+                self._chats.setdefault(call.chat_id, deque()).append(call)
         if calls:
             self._wake.set()
 
@@ -297,11 +312,21 @@ class FairSender:
                 exc,
             )
 
+    def _still_blocked(self, call: QueuedCall) -> bool:
+        since = self._blocked.get(call.chat_id)
+        if since is None:
+            return False
+        if call.update_id is not None and call.update_id <= since:
+            return True
+        del self._blocked[call.chat_id]
+        return False
+
     def _chat_gone(self, chat: int) -> None:
         """The bot was blocked or removed: this chat's pending calls are dropped."""
         calls = self._chats.pop(chat, deque())
         self._not_before.pop(chat, None)
         self._failures.pop(chat, None)
+        self._blocked[chat] = self.latest_update_id
         for call in calls:
             self.queue.delivered(call.id)
             self.on_sent.pop(call.id, None)

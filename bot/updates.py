@@ -183,6 +183,10 @@ class Pipeline:
             if update is not None:
                 parsed[update_id] = update
             stored.append((update_id, raw if update is not None else None))
+        assert self.sender is not None
+        if stored:
+            newest = max(update_id for update_id, _ in stored)
+            self.sender.latest_update_id = max(self.sender.latest_update_id, newest)
         for update_id in self.queue.receive(stored):
             update = parsed.get(update_id)
             if update is not None:
