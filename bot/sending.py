@@ -26,6 +26,7 @@ ERROR and the chat gets the apology instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -175,10 +176,8 @@ class FairSender:
             if chat is None:
                 self._wake.clear()
                 timeout = None if wake_at is None else max(wake_at - now, 0.001)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
-                except TimeoutError:
-                    pass
                 continue
             call = self._chats[chat][0]
             self._chats.move_to_end(chat)  # served now: last in line for the next turn
@@ -344,9 +343,7 @@ class FairSender:
 
     def _refused(self, call: QueuedCall, exc: BadRequest) -> None:
         """Telegram refused the call for good: a bug of ours. Log it, apologise instead."""
-        logger.error(
-            "Telegram refused a queued %s call: %s", call.kind, exc.message, exc_info=exc
-        )
+        logger.error("Telegram refused a queued %s call: %s", call.kind, exc.message, exc_info=exc)
         self.dropped += 1
         apology = replies.apology()
         if call.kind != "send" or call.body.get("text") != apology.html:

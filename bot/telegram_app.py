@@ -41,8 +41,8 @@ from bot import admin, handlers, replies
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.matching import dictionary_words
-from bot.state import Knowledge, set_knowledge
 from bot.sending import Limits
+from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
 from bot.updates import Pipeline
 

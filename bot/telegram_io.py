@@ -233,9 +233,9 @@ async def send(
                 bot,
                 chat_id,
                 part,
-                markup if last else None,
-                reply_to if index == 0 else None,
-                thread_id,
+                markup=markup if last else None,
+                reply_to=reply_to if index == 0 else None,
+                thread_id=thread_id,
             )
         )
     if on_sent is not None:
@@ -247,6 +247,7 @@ async def _send_part(
     bot: Bot,
     chat_id: int,
     text: str,
+    *,
     markup: InlineKeyboardMarkup | None,
     reply_to: int | None,
     thread_id: int | None,
@@ -354,9 +355,9 @@ async def deliver(bot: Bot, call: QueuedCall) -> list[Message]:
                 bot,
                 call.chat_id,
                 body["text"],
-                _markup_of(bot, body),
-                body.get("reply_to"),
-                body.get("thread_id"),
+                markup=_markup_of(bot, body),
+                reply_to=body.get("reply_to"),
+                thread_id=body.get("thread_id"),
             )
             return [message]
         try:
@@ -374,8 +375,9 @@ async def deliver(bot: Bot, call: QueuedCall) -> list[Message]:
                 return []
             if call.kind == "edit" and message_gone(exc):
                 logger.info("a message could not be edited; sent the new page instead")
+                markup = _markup_of(bot, body)
                 message = await _send_part(
-                    bot, call.chat_id, body["text"], _markup_of(bot, body), None, None
+                    bot, call.chat_id, body["text"], markup=markup, reply_to=None, thread_id=None
                 )
                 return [message]
             raise

@@ -143,9 +143,7 @@ class Pipeline:
             try:
                 # Raw JSON (Bot.get_updates parses the whole batch at once, so one update
                 # it cannot read would fail every other one with it).
-                raw = await bot._post(  # noqa: SLF001 - see above
-                    "getUpdates", data, read_timeout=10.0 + self.poll_timeout
-                )
+                raw = await bot._post("getUpdates", data, read_timeout=10.0 + self.poll_timeout)
             except Exception as exc:  # any failure of the call: back off, try again
                 failures += 1
                 delay = min(self.fetch_retry_max, self.fetch_retry_initial * 2 ** (failures - 1))
@@ -224,7 +222,8 @@ class Pipeline:
                 raise  # stopping: the update stays in the inbox
             except Exception:  # process_update sends handler errors to the error handler
                 logger.exception("error while handling update %d", update.update_id)
-        assert self.queue is not None and self.sender is not None
+        assert self.queue is not None
+        assert self.sender is not None
         queued = self.queue.finish_update(update.update_id, collector.calls)
         for index, callback in collector.on_sent.items():
             self.sender.on_sent[queued[index].id] = callback

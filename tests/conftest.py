@@ -21,8 +21,8 @@ from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, Status
-from bot.state import Knowledge, get_knowledge
 from bot.sending import Limits
+from bot.state import Knowledge, get_knowledge
 from bot.telegram_app import build_application, pipeline, running
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,7 +38,9 @@ async def wait_answered(api: FakeBotAPI, numbers: range, timeout: float) -> Coun
         await asyncio.sleep(0.2)
 
 
-async def start_bot(tmp_path: Path, api: FakeBotAPI, kb: KnowledgeBase) -> asyncio.subprocess.Process:
+async def start_bot(
+    tmp_path: Path, api: FakeBotAPI, kb: KnowledgeBase
+) -> asyncio.subprocess.Process:
     env = clean_env(
         tmp_path,
         TELEGRAM_BOT_TOKEN=api.token,
