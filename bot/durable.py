@@ -17,7 +17,8 @@ a power cut of the machine in the last moments before it.
 
 Privacy: an update is stored with the sender's names and username removed (`scrub`), and
 only until it is handled (milliseconds, or until the next start after a crash or stop). An
-outbox row holds a chat id and the text to send only until it is delivered.
+outbox row holds a chat id and the text to send only until it is delivered. Deleted rows
+are overwritten (`secure_delete`), and closing the file folds the WAL into it.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class DurableQueue:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA secure_delete=ON")  # a delivered text is overwritten too
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

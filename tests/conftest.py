@@ -110,7 +110,7 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _state_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def state_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """The bot's state folder (its durable queue) is a fresh temporary one, never ~/.local."""
     monkeypatch.delenv("STATE_DIRECTORY", raising=False)
     monkeypatch.delenv("FAQBOT_STATE_DIR", raising=False)
