@@ -347,18 +347,21 @@ async def running(
     application: Application[Any, Any, Any, Any, Any, Any],
     *,
     grace: float = STOP_GRACE,
+    fetch: bool = True,
 ) -> AsyncIterator[None]:
     """Initialise, set the command menu, fetch, handle and send inside the block.
 
-    On exit: stop fetching, give the work in flight `grace` seconds (twice: handlers, then
-    calls in flight), keep the rest in the durable queue, and shut down.
+    With `fetch=False` nothing polls Telegram: updates come from whoever calls
+    `pipeline(application).receive(raw_updates)` (a webhook server, answering Telegram
+    once it returns). On exit: stop fetching, give the work in flight `grace` seconds
+    (twice: handlers, then calls in flight), keep the rest in the durable queue, shut down.
     """
     async with application:  # initialize() (getMe: a bad token fails here) ... shutdown()
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()  # the job queue (hot reload)
         flow = pipeline(application)
-        await flow.start()
+        await flow.start(fetch=fetch)
         try:
             yield
         finally:
