@@ -169,23 +169,31 @@ class FairSender:
     # --- scheduling --------------------------------------------------------------------
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         while not self._stopping:
-            now = loop.time()
-            chat, wake_at = self._pick(now)
-            if chat is None:
-                self._wake.clear()
-                timeout = None if wake_at is None else max(wake_at - now, 0.001)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout)
-                continue
-            call = self._chats[chat][0]
-            self._chats.move_to_end(chat)  # served now: last in line for the next turn
-            if self.limits.throttle:
-                self._overall.append(now)
-                if chat < 0:
-                    self._groups.setdefault(chat, deque()).append(now)
-            self._in_flight[chat] = asyncio.create_task(self._deliver(call))
+            try:
+                await self._step()
+            except Exception:  # a bug here must not stop every answer for good
+                logger.exception("the sender failed; it goes on in a second")
+                await asyncio.sleep(1.0)
+
+    async def _step(self) -> None:
+        """Start one call, or wait until one may start."""
+        now = asyncio.get_running_loop().time()
+        chat, wake_at = self._pick(now)
+        if chat is None:
+            self._wake.clear()
+            timeout = None if wake_at is None else max(wake_at - now, 0.001)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            return
+        call = self._chats[chat][0]
+        self._chats.move_to_end(chat)  # served now: last in line for the next turn
+        if self.limits.throttle:
+            self._overall.append(now)
+            if chat < 0:
+                self._groups.setdefault(chat, deque()).append(now)
+        self._in_flight[chat] = asyncio.create_task(self._deliver(call))
+        await asyncio.sleep(0)  # let the others run between two starts
 
     def _pick(self, now: float) -> tuple[int | None, float | None]:
         """The chat to serve now, or (None, when to look again; None: when woken)."""

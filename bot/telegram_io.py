@@ -373,6 +373,9 @@ async def deliver(bot: Bot, call: QueuedCall) -> list[Message]:
         except BadRequest as exc:
             if _not_modified(exc):
                 return []
+            if call.kind == "markup" and message_gone(exc):
+                logger.info("a message could not be edited; its thank-you button is skipped")
+                return []
             if call.kind == "edit" and message_gone(exc):
                 logger.info("a message could not be edited; sent the new page instead")
                 markup = _markup_of(bot, body)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ class Pipeline:
             logger.info(
                 "resuming: %d update(s) to handle, %d call(s) to deliver", len(left), len(pending)
             )
+        if left:
+            self.sender.latest_update_id = left[-1][0]
         for update_id, payload in left:
             update = self._parse(update_id, payload)
             if update is not None:
@@ -154,12 +157,17 @@ class Pipeline:
             if failures:
                 logger.info("getUpdates works again after %d failure(s)", failures)
                 failures = 0
-            if offset is not None:
-                self.queue.confirmed(offset)
-            if isinstance(raw, list) and raw:
-                self.receive(raw)
-                offset = self.queue.next_offset()
-            elif loop.time() - started < 0.01 and self.poll_timeout:
+            try:
+                if offset is not None:
+                    self.queue.confirmed(offset)
+                if isinstance(raw, list) and raw:
+                    self.receive(raw)
+                    offset = self.queue.next_offset()
+            except sqlite3.Error as exc:  # e.g. disk full: nothing confirmed, try again
+                logger.error("cannot store updates in %s: %s", self.path, exc)
+                await asyncio.sleep(self.fetch_retry_max)
+                continue
+            if not raw and loop.time() - started < 0.01 and self.poll_timeout:
                 # A server that answers a long poll at once, again and again: do not spin.
                 await asyncio.sleep(0.1)
 
@@ -224,7 +232,11 @@ class Pipeline:
                 logger.exception("error while handling update %d", update.update_id)
         assert self.queue is not None
         assert self.sender is not None
-        queued = self.queue.finish_update(update.update_id, collector.calls)
+        try:
+            queued = self.queue.finish_update(update.update_id, collector.calls)
+        except sqlite3.Error as exc:  # the update stays in the inbox, for the next start
+            logger.error("cannot queue the replies to update %d: %s", update.update_id, exc)
+            return
         for index, callback in collector.on_sent.items():
             self.sender.on_sent[queued[index].id] = callback
         if queued:
