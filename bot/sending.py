@@ -34,7 +34,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, Message
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from bot import replies
 from bot import telegram_io as io
@@ -243,7 +250,7 @@ class FairSender:
                 self._chat_gone(chat)
             else:
                 self._refused(call, exc)
-        except NetworkError as exc:  # timeouts, dropped connections, 5xx
+        except (NetworkError, InvalidToken) as exc:  # timeouts, 5xx; a token being replaced
             self._network_error(chat, exc)
         except Exception:  # a bug: never retried forever, never silent
             logger.exception("could not make a queued %s call; dropped", call.kind)
@@ -307,7 +314,7 @@ class FairSender:
         loop = asyncio.get_running_loop()
         self._not_before[chat] = loop.time() + seconds
 
-    def _network_error(self, chat: int, exc: NetworkError) -> None:
+    def _network_error(self, chat: int, exc: Exception) -> None:
         failures = self._failures.get(chat, 0) + 1
         self._failures[chat] = failures
         delay = min(self.limits.retry_max, self.limits.retry_initial * 2 ** (failures - 1))

@@ -104,17 +104,26 @@ _ids = itertools.count(1)
 class ApiError(Exception):
     """An error answer: `{"ok": false, "error_code": status, "description": ...}`."""
 
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> JSON:
         """The JSON body Telegram sends for this error."""
         body: JSON = {"ok": False, "error_code": self.status, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -457,6 +466,7 @@ class FakeBotAPI:
         self._closing = asyncio.Event()
         self._faults: dict[str, list[_Fault]] = {}
         self._outages: dict[str, list[tuple[float, float, ApiError]]] = {}
+        self._migrated: dict[int | str, int] = {}
         self._chats: dict[int | str, JSON] = {}
         self._messages: dict[tuple[int | str, int], JSON] = {}
         self._inline_messages: dict[str, JSON] = {}
@@ -576,6 +586,11 @@ class FakeBotAPI:
             )
         fault = _Fault("error", status, retry_after, description)
         self._faults.setdefault(method.lower(), []).extend([fault] * times)
+
+    def migrate_chat(self, chat_id: int, new_chat_id: int) -> None:
+        """The group `chat_id` became the supergroup `new_chat_id`: sending to the old id
+        fails as on Telegram (400 with parameters.migrate_to_chat_id) from now on."""
+        self._migrated[chat_id] = new_chat_id
 
     def fail_for(
         self,
@@ -764,6 +779,12 @@ class FakeBotAPI:
 
     def _send_message(self, params: JSON) -> JSON:
         chat_id = _chat_id(params)
+        if chat_id in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self._migrated[chat_id],
+            )
         text, entities = self._check_text(params, "text")
         markup = _check_markup(params.get("reply_markup"))
         message: JSON = {

@@ -14,6 +14,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from conftest import Harness, harness, sent_messages
@@ -21,6 +22,7 @@ from fake_bot_api import JSON, USER_ID, Call, FakeBotAPI, callback_query, text_m
 from telegram_html import check_html
 
 from bot import replies
+from bot.durable import FILE_NAME, DurableQueue
 from bot.knowledge import KnowledgeBase
 from bot.sending import Limits
 from bot.telegram_app import pipeline
@@ -196,6 +198,45 @@ async def test_429_retry_after_is_honoured_for_that_chat(kb: KnowledgeBase) -> N
         [refused] = [c for c in bot.api.calls if c.method == "sendMessage" and c.status == 429]
         [answer] = sends(bot.api)
         assert answer.time - refused.time >= 2.0
+
+
+async def test_answers_follow_a_group_that_became_a_supergroup(kb: KnowledgeBase) -> None:
+    async with harness(kb) as bot:
+        old, new = -4001, -1009999999999
+        bot.api.migrate_chat(old, new)
+        pushed = [
+            bot.api.push(
+                text_message(
+                    "@faq_test_bot " + question(i), chat_id=old, chat_type="group", user_id=8100
+                )
+            )
+            for i in range(3)
+        ]
+        await wait_all(bot, pushed, timeout=15)
+        assert [c.status for c in bot.api.calls if c.method == "sendMessage"] == [
+            400,
+            200,
+            200,
+            200,
+        ]
+        order = [int(c.params["text"].split("numéro ")[1].split()[0]) for c in sends(bot.api, new)]
+        assert order == [0, 1, 2]
+
+
+async def test_an_update_stored_before_a_crash_is_handled_at_the_next_start(
+    kb: KnowledgeBase, state_home: Path
+) -> None:
+    """The process died after storing an update, before handling it and confirming it."""
+    async with FakeBotAPI() as api:
+        stored = api.push(text_message(question(7)))  # Telegram still has it too
+        queue = DurableQueue(state_home / "faqbot" / FILE_NAME)
+        assert queue.receive([(stored["update_id"], stored)]) == [stored["update_id"]]
+        queue.close()
+        async with harness(kb, api=api) as bot:
+            await bot.wait_done(stored["update_id"], timeout=10)
+            polls = await api.wait_for("getUpdates", count=1)
+        assert answers_by_question(api, [7]) == Counter({7: 1})  # once, not twice
+        assert polls[0].params["offset"] == stored["update_id"] + 1  # confirmed at once
 
 
 # --- users who blocked the bot, buttons --------------------------------------------------------
