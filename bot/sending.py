@@ -4,7 +4,9 @@
 
 - **in order within a chat**, one call in flight per chat;
 - **fairly between chats**: whenever the overall rate allows one more call, it goes to the
-  chat served least recently among those that may send now. A chat that must wait (a
+  chat served least recently among those that may send now, a chat that has just started
+  waiting coming first (one question is never answered after someone's tenth answer). A
+  chat that must wait (a
   group at its limit, a 429's retry_after, a retry backoff) is skipped, never waited for,
   so it delays nobody else;
 - **within the limits from the first second**: at most `overall_per_second` calls in any
@@ -28,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -107,8 +109,12 @@ class FairSender:
         self._open: dict[int, int] = {}
         self.on_sent: dict[int, io.OnSent] = {}
         """Callbacks by call id, run once that call is delivered."""
-        self._chats: OrderedDict[int, deque[QueuedCall]] = OrderedDict()
-        """Pending calls by chat, least recently served chat first."""
+        self._chats: dict[int, deque[QueuedCall]] = {}
+        """Pending calls by chat."""
+        self._turn: dict[int, tuple[int, int]] = {}
+        """Each pending chat's place in line: (0, n) for a chat not served since it started
+        waiting, (1, n) for one last served at tick n; the smallest eligible goes next."""
+        self._tick = 0
         self._not_before: dict[int, float] = {}
         self._failures: dict[int, int] = {}
         self._in_flight: dict[int, asyncio.Task[None]] = {}
@@ -144,9 +150,18 @@ class FairSender:
                 self.dropped += 1
                 self._done(call)
             else:
-                self._chats.setdefault(call.chat_id, deque()).append(call)
+                self._queue_of(call.chat_id).append(call)
         if calls:
             self._wake.set()
+
+    def _queue_of(self, chat: int) -> deque[QueuedCall]:
+        """The chat's pending calls; a chat that starts waiting goes before every chat
+        already served (someone asking once never waits behind someone's tenth answer)."""
+        if chat not in self._chats:
+            self._chats[chat] = deque()
+            self._tick += 1
+            self._turn[chat] = (0, self._tick)
+        return self._chats[chat]
 
     def pending(self) -> int:
         """Calls not delivered yet."""
@@ -194,7 +209,8 @@ class FairSender:
                 await asyncio.wait_for(self._wake.wait(), timeout)
             return
         call = self._chats[chat][0]
-        self._chats.move_to_end(chat)  # served now: last in line for the next turn
+        self._tick += 1
+        self._turn[chat] = (1, self._tick)  # served now: last in line for the next turn
         if self.limits.throttle:
             self._overall.append(now)
             if chat < 0:
@@ -215,6 +231,7 @@ class FairSender:
             if len(self._overall) >= limits.overall_per_second:
                 return None, self._overall[0] + window
         minute = limits.minute + limits.margin
+        best: int | None = None
         for chat, calls in self._chats.items():
             if not calls or chat in self._in_flight:
                 continue
@@ -226,9 +243,11 @@ class FairSender:
                 if sent is not None and len(sent) >= limits.group_per_minute:
                     ready = max(ready, sent[0] + minute)
             if ready <= now:
-                return chat, None
-            wake_at = ready if wake_at is None else min(wake_at, ready)
-        return None, wake_at
+                if best is None or self._turn[chat] < self._turn[best]:
+                    best = chat
+            else:
+                wake_at = ready if wake_at is None else min(wake_at, ready)
+        return (best, None) if best is not None else (None, wake_at)
 
     # --- one call ----------------------------------------------------------------------
 
@@ -269,6 +288,7 @@ class FairSender:
             calls.popleft()
             if not calls:
                 del self._chats[call.chat_id]
+                del self._turn[call.chat_id]
                 self._not_before.pop(call.chat_id, None)
                 self._failures.pop(call.chat_id, None)
                 self._groups_tidy(call.chat_id)
@@ -338,6 +358,7 @@ class FairSender:
     def _chat_gone(self, chat: int) -> None:
         """The bot was blocked or removed: this chat's pending calls are dropped."""
         calls = self._chats.pop(chat, deque())
+        self._turn.pop(chat, None)
         self._not_before.pop(chat, None)
         self._failures.pop(chat, None)
         self._blocked[chat] = self.latest_update_id
@@ -352,8 +373,9 @@ class FairSender:
         """A group became a supergroup: its calls go to the new chat id, in order."""
         self.queue.moved(chat, new_chat)
         calls = self._chats.pop(chat, deque())
+        self._turn.pop(chat, None)
         moved = [QueuedCall(c.id, new_chat, c.update_id, c.kind, c.body) for c in calls]
-        self._chats.setdefault(new_chat, deque()).extendleft(reversed(moved))
+        self._queue_of(new_chat).extendleft(reversed(moved))
         logger.info("a group became a supergroup: %d queued call(s) follow it", len(moved))
 
     def _refused(self, call: QueuedCall, exc: BadRequest) -> None:
