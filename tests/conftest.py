@@ -24,6 +24,7 @@ from bot.matching import Matcher, Status
 from bot.sending import Limits
 from bot.state import Knowledge, get_knowledge
 from bot.telegram_app import build_application, pipeline, running
+from bot.understanding import Understander
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,6 +89,12 @@ def bundled_kb(kb: KnowledgeBase) -> KnowledgeBase:
 def matcher(kb: KnowledgeBase) -> Matcher:
     """The matcher over the real FAQ, with the default thresholds."""
     return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def understander(kb: KnowledgeBase, matcher: Matcher) -> Understander:
+    """The whole pipeline over the real FAQ (classifier trained once per test run)."""
+    return Understander.build(kb, matcher)
 
 
 @pytest.fixture(params=["bundled", "small", "nasty"])
