@@ -17,13 +17,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from conftest import Harness, harness, sent_messages
+from conftest import Harness, button_data, harness, sent_messages
 from fake_bot_api import JSON, USER_ID, Call, FakeBotAPI, callback_query, text_message, user
 from telegram_html import check_html
 
 from bot import replies
 from bot.durable import FILE_NAME, DurableQueue
 from bot.knowledge import KnowledgeBase
+from bot.matching import Status
+from bot.questionlog import QuestionLog
+from bot.runtime_log import set_log
 from bot.sending import Limits
 from bot.telegram_app import pipeline
 
@@ -237,6 +240,31 @@ async def test_an_update_stored_before_a_crash_is_handled_at_the_next_start(
             polls = await api.wait_for("getUpdates", count=1)
         assert answers_by_question(api, [7]) == Counter({7: 1})  # once, not twice
         assert polls[0].params["offset"] == stored["update_id"] + 1  # confirmed at once
+
+
+async def test_a_picked_suggestion_is_logged_once_its_message_was_delivered(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The suggestion's message id is known only once delivered: the log still gets the pick."""
+    log = QuestionLog(tmp_path / "questions.sqlite3")
+    try:
+        async with harness(kb, limits=FAST) as bot:
+            set_log(bot.app.bot_data, log)
+            understander = bot.knowledge.understander
+            pool = [e.question.split()[0] for e in kb.entries] + ["obus", "Kim", "visite"]
+            asked = next(
+                q
+                for q in pool
+                if [d.status for d in understander.understand(q)] == [Status.SUGGEST]
+            )
+            bot.api.fail_next("sendMessage", 502)  # delivered late, after a retry
+            [suggestion] = sent_messages(await bot.process(text_message(asked)))
+            picked = next(d for d in button_data(suggestion) if d.startswith("a:"))
+            await bot.process(callback_query(picked, message=suggestion))
+        assert await asyncio.to_thread(log.flush)
+        assert log.choices() == [(picked[2:], 1)]
+    finally:
+        log.close()
 
 
 # --- users who blocked the bot, buttons --------------------------------------------------------
