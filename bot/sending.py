@@ -11,10 +11,12 @@
   so it delays nobody else;
 - **within the limits from the first second**: at most `overall_per_second` calls in any
   sliding window of one second, and `group_per_minute` per group (negative chat id) in
-  any window of one minute. Both are sliding windows of the actual send times, so there
-  is no initial burst (unlike PTB's AIORateLimiter, whose buckets start full). The
-  windows are widened by `margin` so that network jitter cannot squeeze 31 sends into
-  one second as Telegram sees them;
+  any window of one minute. Both are sliding windows, so there is no initial burst
+  (unlike PTB's AIORateLimiter, whose buckets start full), and a call counts in them from
+  the moment it starts until a window's length (plus `margin`) after it ended, so that
+  however late or early Telegram receives it, it never sees more than the limit in a
+  window (see `_count`). With Telegram's usual latency that costs a few messages a second
+  of the 30;
 - **retried for as long as it takes**: a network error or a 5xx puts the chat in backoff
   (`retry_initial`, doubling up to `retry_max`); the first success after an outage
   retries every chat at once. A 429 waits out its retry_after, for that chat.
@@ -119,7 +121,9 @@ class FairSender:
         self._failures: dict[int, int] = {}
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._overall: deque[float] = deque()
+        """When each finished call leaves the one-second window (its end + a second)."""
         self._groups: dict[int, deque[float]] = {}
+        """The same per group, for the one-minute window."""
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -211,10 +215,6 @@ class FairSender:
         call = self._chats[chat][0]
         self._tick += 1
         self._turn[chat] = (1, self._tick)  # served now: last in line for the next turn
-        if self.limits.throttle:
-            self._overall.append(now)
-            if chat < 0:
-                self._groups.setdefault(chat, deque()).append(now)
         self._in_flight[chat] = asyncio.create_task(self._deliver(call))
         await asyncio.sleep(0)  # let the others run between two starts
 
@@ -225,12 +225,10 @@ class FairSender:
             return None, None
         wake_at: float | None = None
         if limits.throttle:
-            window = limits.second + limits.margin
-            while self._overall and self._overall[0] <= now - window:
+            while self._overall and self._overall[0] <= now:
                 self._overall.popleft()
-            if len(self._overall) >= limits.overall_per_second:
-                return None, self._overall[0] + window
-        minute = limits.minute + limits.margin
+            if len(self._in_flight) + len(self._overall) >= limits.overall_per_second:
+                return None, self._overall[0] if self._overall else None
         best: int | None = None
         for chat, calls in self._chats.items():
             if not calls or chat in self._in_flight:
@@ -238,10 +236,10 @@ class FairSender:
             ready = self._not_before.get(chat, 0.0)
             if limits.throttle and chat < 0:
                 sent = self._groups.get(chat)
-                while sent and sent[0] <= now - minute:
+                while sent and sent[0] <= now:
                     sent.popleft()
                 if sent is not None and len(sent) >= limits.group_per_minute:
-                    ready = max(ready, sent[0] + minute)
+                    ready = max(ready, sent[0])
             if ready <= now:
                 if best is None or self._turn[chat] < self._turn[best]:
                     best = chat
@@ -279,7 +277,21 @@ class FairSender:
             self._finish(call, messages)
         finally:
             self._in_flight.pop(chat, None)
+            self._count(call)
             self._wake.set()
+
+    def _count(self, call: QueuedCall) -> None:
+        """A call counts in the windows from its start until a window's length after its
+        end: whenever Telegram received it in between, every call it received within one
+        second (one minute in a group) before or after was counted when this one started,
+        so network delays cannot squeeze more than the limit into a window."""
+        if not self.limits.throttle:
+            return
+        end = asyncio.get_running_loop().time()
+        self._overall.append(end + self.limits.second + self.limits.margin)
+        if call.chat_id < 0:
+            window = self.limits.minute + self.limits.margin
+            self._groups.setdefault(call.chat_id, deque()).append(end + window)
 
     def _finish(self, call: QueuedCall, messages: list[Message]) -> None:
         """The call is done (delivered or dropped): out of the queue and the outbox."""
