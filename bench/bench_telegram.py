@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -484,6 +485,8 @@ def main() -> None:
         help="issue 11's scenarios to run, comma-separated (fair, outage, stop; '' for none)",
     )
     args = parser.parse_args()
+    # A bot killed mid-request makes the fake server log a traceback: noise here.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     kb = load_knowledge(args.knowledge)
     pool = questions()
     total = args.users * args.each
