@@ -126,6 +126,26 @@ async def test_answers_queued_during_an_outage_survive_a_restart(
     assert "resuming: 0 update(s) to handle, 5 call(s) to deliver" in caplog.text
 
 
+async def test_a_stop_while_telegram_hangs_keeps_the_answers_for_later(
+    kb: KnowledgeBase, state_home: Path
+) -> None:
+    """Telegram accepts the connections and never answers: a stop still ends promptly (the
+    calls in flight are cancelled after the grace time) and the next start sends them."""
+    loop = asyncio.get_running_loop()
+    async with FakeBotAPI() as api:
+        api.hang_next("sendMessage", seconds=120, times=5)
+        async with harness(kb, api=api, limits=FAST) as bot:
+            pushed = [api.push(text_message(question(i), user_id=7600 + i)) for i in range(5)]
+            await api.wait_for("sendMessage", count=5, include_failed=True, timeout=10)
+            stopping = loop.time()
+        stop_seconds = loop.time() - stopping
+        assert sends(api) == []
+        async with harness(kb, api=api, limits=FAST) as bot:
+            await wait_all(bot, pushed, timeout=20)
+    assert stop_seconds < 10  # the issue's bound for a stop, whatever the backlog
+    assert answers_by_question(api, range(5)) == Counter(dict.fromkeys(range(5), 1))
+
+
 async def test_answers_in_one_chat_keep_their_order_through_an_outage(kb: KnowledgeBase) -> None:
     async with harness(kb, limits=FAST) as bot:
         bot.api.fail_for("sendMessage", 1.5, 503)
