@@ -180,9 +180,10 @@ def questions_in(text: str) -> list[str]:
         for i, clause in enumerate(clauses):
             if not _QUESTION_MARK.search(clause):
                 continue
+            asked = clause
             if len(clause.split()) < MIN_CLAUSE_WORDS and i > 0:
-                clause = f"{clauses[i - 1]} {clause}"
-            kept.append(_HEARSAY.sub("", clause).strip() or clause)
+                asked = f"{clauses[i - 1]} {clause}"
+            kept.append(_HEARSAY.sub("", asked).strip() or asked)
         out.extend(kept or [sentence])
     return out
 
@@ -348,9 +349,11 @@ class Understander:
                 answers.append(replace(decision, question=part))
         if not answers:
             return []
-        if whole.status is Status.ANSWER and whole.entry is not None:
-            if all(d.entry is not None and d.entry.id != whole.entry.id for d in answers):
-                answers.insert(0, whole)
+        entry = whole.entry
+        if whole.status is Status.ANSWER and entry is not None and all(
+            d.entry is not None and d.entry.id != entry.id for d in answers
+        ):
+            answers.insert(0, whole)
         return answers[:MAX_ANSWERS]
 
 
