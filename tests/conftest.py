@@ -20,7 +20,7 @@ from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher, Status
+from bot.matching import Decision, Matcher, Status
 from bot.sending import Limits
 from bot.state import Knowledge, get_knowledge
 from bot.telegram_app import build_application, pipeline, running
@@ -238,8 +238,15 @@ class Samples:
 
 
 def find_samples(kb: KnowledgeBase) -> Samples:
-    """Pick one question per matcher status (see `Samples`)."""
-    matcher = Matcher(kb)
+    """Pick one question per status of the whole pipeline, as the bot reads them."""
+    understander = Understander.build(kb, Matcher(kb))
+
+    class _Pipeline:
+        @staticmethod
+        def match(question: str) -> Decision:
+            return understander.understand(question)[0]
+
+    matcher = _Pipeline()
     answered = next(
         (e.question, e.id)
         for e in kb.entries
@@ -254,7 +261,8 @@ def find_samples(kb: KnowledgeBase) -> Samples:
     suggested = next(
         q
         for q in pool
-        if (d := matcher.match(q)).status is Status.SUGGEST
+        if len(understander.understand(q)) == 1
+        and (d := matcher.match(q)).status is Status.SUGGEST
         and len(d.suggestions) >= 2
         and d.near_miss is None  # a plain hesitation, not a withheld near miss
     )
