@@ -13,6 +13,16 @@ logged with its file and line, and each admin gets one private message listing t
 same broken state is reported once; a new edit that is still broken is reported again.
 
 `/reload` (bot.admin) calls the same `reload_now`.
+
+Bounded (issue 11). The files are read with the safety bounds of `bot.yamlsource` (no
+YAML aliases, limited size, nesting and values), so a hostile file costs one quick error.
+Loading and fingerprinting run in worker threads, never on the event loop. Loads never
+stack up: one at a time, and a periodic check that finds a load in progress skips its
+turn (`/reload` waits for it, then loads again). Any failure of a load, an unforeseen
+exception included, keeps the last good FAQ and is reported like a validation error.
+Log volume stays proportionate: nothing is logged for a check that finds no change (the
+scheduler's own "Running job"/"executed successfully" lines for this job are filtered
+out), and a failed load logs at most `LOGGED_PROBLEMS` lines, whatever the file holds.
 """
 
 from __future__ import annotations
@@ -33,9 +43,11 @@ from bot import telegram_io as io
 from bot.config import Config
 from bot.knowledge import SINGLE_FILES, KnowledgeError, faq_files, load_knowledge
 from bot.state import Knowledge, get_knowledge, set_knowledge
+from bot.yamlsource import display_path
 
 __all__ = [
     "JOB_NAME",
+    "LOGGED_PROBLEMS",
     "Fingerprint",
     "ReloadResult",
     "check_for_changes",
@@ -49,6 +61,8 @@ logger = logging.getLogger(__name__)
 
 JOB_NAME = "faqbot.reload"
 _KEY = "faqbot.reload"
+LOGGED_PROBLEMS = 10
+"""A failed reload logs at most this many problems (then how many more there are)."""
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -118,6 +132,7 @@ def install(application: AnyApp, config: Config) -> None:
     if application.job_queue is None:
         logger.warning("no JobQueue (python-telegram-bot[job-queue]): FAQ files not watched")
         return
+    _quiet_scheduler()
     for job in application.job_queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
     application.job_queue.run_repeating(
@@ -128,15 +143,46 @@ def install(application: AnyApp, config: Config) -> None:
     )
 
 
+class _DropJobChatter(logging.Filter):
+    """Drops APScheduler's INFO lines about the reload job (two per check otherwise)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for an INFO (or lower) record that mentions the reload job."""
+        if record.levelno > logging.INFO:
+            return True
+        try:
+            return JOB_NAME not in record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return True
+
+
+_SCHEDULER_LOGGER = "apscheduler.executors.default"
+
+
+def _quiet_scheduler() -> None:
+    """Install `_DropJobChatter` on APScheduler's executor logger, once."""
+    target = logging.getLogger(_SCHEDULER_LOGGER)
+    if not any(isinstance(f, _DropJobChatter) for f in target.filters):
+        target.addFilter(_DropJobChatter())
+
+
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The repeating job: reload if the files changed."""
     await check_for_changes(context.application)
 
 
 async def check_for_changes(application: AnyApp) -> ReloadResult | None:
-    """Reload (and tell the admins about errors) if the files changed; None if unchanged."""
+    """Reload (and tell the admins about errors) if the files changed; None if unchanged.
+
+    None too when a load is already in progress: this check skips its turn (the next
+    one sees whatever changed meanwhile).
+    """
     state = _state(application.bot_data)
-    if fingerprint(state.config.knowledge) == state.loaded:
+    if state.lock.locked():
+        return None
+    if await asyncio.to_thread(fingerprint, state.config.knowledge) == state.loaded:
+        return None
+    if state.lock.locked():  # a /reload started while the files were being looked at
         return None
     return await reload_now(application, notify=True)
 
@@ -149,19 +195,24 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
     state = _state(application.bot_data)
     root = state.config.knowledge
     async with state.lock:
-        before = fingerprint(root)  # taken first: an edit during the load is seen next time
+        # Taken first: an edit during the load is seen next time.
+        before = await asyncio.to_thread(fingerprint, root)
         state.loaded = before
         try:
             kb = await asyncio.to_thread(load_knowledge, root)
             current = await asyncio.to_thread(Knowledge.build, kb, state.config.matching)
-        except (KnowledgeError, OSError) as exc:
-            problems = (
-                tuple(str(p) for p in exc.problems)
-                if isinstance(exc, KnowledgeError)
-                else (f"{root}: {exc}",)
-            )
-            for problem in problems:
-                logger.error("FAQ reload failed: %s", problem)
+        except Exception as exc:  # whatever goes wrong, the last good FAQ keeps answering
+            if isinstance(exc, KnowledgeError):
+                problems = tuple(str(p) for p in exc.problems)
+            elif isinstance(exc, OSError):
+                problems = (f"{display_path(root)}: {exc}",)
+            else:
+                logger.error("unexpected error while loading the FAQ", exc_info=exc)
+                problems = (
+                    f"{display_path(root)}: the FAQ could not be loaded "
+                    f"({type(exc).__name__}: {str(exc)[:200]}); run `faqbot check`",
+                )
+            _log_problems(problems)
             logger.error("still serving the previous FAQ (%s)", root)
             result = ReloadResult(
                 False, len(get_knowledge(application.bot_data).kb.entries), problems
@@ -174,6 +225,17 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
         state.notified = None
         logger.info("FAQ reloaded from %s: %d entries", root, len(kb.entries))
         return ReloadResult(True, len(kb.entries))
+
+
+def _log_problems(problems: tuple[str, ...]) -> None:
+    """One ERROR line per problem, at most `LOGGED_PROBLEMS` of them."""
+    for problem in problems[:LOGGED_PROBLEMS]:
+        logger.error("FAQ reload failed: %s", problem[:500])
+    if len(problems) > LOGGED_PROBLEMS:
+        logger.error(
+            "FAQ reload failed: %d more problem(s); `faqbot check` lists them all",
+            len(problems) - LOGGED_PROBLEMS,
+        )
 
 
 async def _tell_admins(application: AnyApp, config: Config, result: ReloadResult) -> None:
