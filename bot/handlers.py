@@ -113,7 +113,7 @@ def addressed_question(message: Message, bot: Bot) -> str | None:
     or it replies to one of the bot's messages.
     """
     text = message.text or message.caption or ""
-    kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
     found = (
         message.parse_entities(kinds)
         if message.text is not None
