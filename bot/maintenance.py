@@ -564,10 +564,11 @@ def stats(args: argparse.Namespace, config: Config) -> int:
         top = questions_log.top_entries(since, limit=10)
         feedback = questions_log.feedback(since)
         choices = questions_log.choices(since)
+        lost = questions_log.lost_rows(since)
     except QuestionLogError as exc:
         print(f"faqbot stats: {exc}", file=sys.stderr)
         return 1
-    if not counts.total and not feedback and not choices:
+    if not counts.total and not feedback and not choices and not lost:
         when = f"since {since:%Y-%m-%d}" if since else "yet"
         print(f"No questions logged {when} (log: {questions_log.where}).")
         return 0
@@ -581,6 +582,11 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     ):
         share = f"{100 * n / counts.total:5.1f}%" if counts.total else "    -"
         lines.append(f"  {label:<10} {n:>6}  {share}")
+    if lost:
+        lines.append(
+            f"Not logged: {lost} row(s) (questions, choices or feedback) the bot could not "
+            "write: the figures here undercount by that much"
+        )
     lines.append("")
     lines.append("Top entries (answered directly + picked among suggestions):")
     # Entry ids come from Telegram callbacks, which a client can forge: print them safely.

@@ -721,7 +721,13 @@ class QuestionLog:
 
     def channels(self, since: datetime | None = None) -> dict[str, int]:
         """How many questions came through each channel, most first."""
-        return dict(self._grouped("questions", "channel", "asked_at", since).most_common())
+        rows = self._select(
+            "SELECT channel, COUNT(*) FROM questions WHERE 1",
+            "asked_at",
+            since,
+            group_by="channel ORDER BY COUNT(*) DESC, MIN(id)",  # ties: first seen first
+        )
+        return {str(channel): int(count or 0) for channel, count in rows}
 
     def top_entries(self, since: datetime | None = None, limit: int = 10) -> list[EntryUse]:
         """The entries given most often (answered directly or picked), most first."""
