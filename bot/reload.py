@@ -104,6 +104,8 @@ class _ReloadState:
     notified: Fingerprint | None = None
     """The broken state the admins were last told about."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    check: asyncio.Task[Any] | None = None
+    """The job's check in progress, if any (run as a task: see `_job`)."""
 
 
 def _state(bot_data: MutableMapping[Any, Any]) -> _ReloadState:
@@ -167,8 +169,17 @@ def _quiet_scheduler() -> None:
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The repeating job: reload if the files changed."""
-    await check_for_changes(context.application)
+    """The repeating job: start a check unless one is in progress, and return at once.
+
+    The check runs as its own task so that the job itself never overlaps its next run:
+    APScheduler would log a warning for every run skipped behind a long load.
+    """
+    state = _state(context.application.bot_data)
+    if state.check is not None and not state.check.done():
+        return
+    state.check = context.application.create_task(
+        check_for_changes(context.application), name=JOB_NAME
+    )
 
 
 async def check_for_changes(application: AnyApp) -> ReloadResult | None:
