@@ -199,10 +199,11 @@ def _spellings(rows: Iterable[UnansweredQuestion]) -> list[tuple[str, int]]:
 
     Each is shown as its most frequent spelling; ties go to the earliest asked.
     """
+    asked = Counter(row.question for row in rows)  # each distinct text cleaned once
     by_form: dict[str, Counter[str]] = {}
-    for row in rows:
-        text = _one_line(row.question)
-        by_form.setdefault(fold(text) or text, Counter())[text] += 1
+    for question, times in asked.items():
+        text = _one_line(question)
+        by_form.setdefault(fold(text) or text, Counter())[text] += times
     spellings = [(c.most_common(1)[0][0], c.total()) for c in by_form.values()]
     spellings.sort(key=lambda s: -s[1])  # stable: earliest first among equals
     return spellings

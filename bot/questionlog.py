@@ -250,7 +250,9 @@ def _stamp(moment: datetime) -> str:
 
 
 def _parse_stamp(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    if len(text) != 27 or not text.endswith("Z"):  # fromisoformat would take other forms
+        raise ValueError(f"not a time stamp of the log: {text!r}")
+    return datetime.fromisoformat(text)  # 10 times faster than strptime (big logs)
 
 
 def _now() -> datetime:
@@ -619,10 +621,9 @@ class QuestionLog:
         with self._reading() as connection:
             if connection is None:
                 return []
-            start = _stamp(since) if since is not None else ""
+            where, parameters = _since(column, since)
             tail = f" GROUP BY {group_by}" if group_by else ""
-            query = f"{sql} AND {column} >= ?{tail}"
-            return [tuple(r) for r in connection.execute(query, (start,))]
+            return [tuple(r) for r in connection.execute(f"{sql}{where}{tail}", parameters)]
 
     def unanswered(self, since: datetime | None = None) -> list[UnansweredQuestion]:
         """Questions that got `suggest` or `unknown` on or after `since`, oldest first.
@@ -688,11 +689,11 @@ class QuestionLog:
         with self._reading() as connection:
             if connection is None:
                 return Counter()
-            start = _stamp(since) if since is not None else ""
+            where, parameters = _since(stamp, since)
             rows = connection.execute(
-                f"SELECT {column}, COUNT(*) FROM {table} WHERE {stamp} >= ? "
-                f"AND {column} IS NOT NULL GROUP BY {column}",
-                (start,),
+                f"SELECT {column}, COUNT(*) FROM {table} WHERE {column} IS NOT NULL{where} "
+                f"GROUP BY {column}",
+                parameters,
             )
             return Counter({str(value): int(count) for value, count in rows})
 
@@ -767,6 +768,17 @@ class QuestionLog:
         rows = self._select("SELECT entry_id FROM choices WHERE 1", "chosen_at", since)
         counted = Counter(None if e is None else str(e) for (e,) in rows)
         return sorted(counted.items(), key=lambda item: (-item[1], item[0] or ""))
+
+
+def _since(column: str, since: datetime | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL condition (" AND column >= ?") and its parameter, or nothing for all time.
+
+    Without `since` there is no condition at all: SQLite then reads the table in order,
+    much faster on a big log than going through the time index for every row.
+    """
+    if since is None:
+        return "", ()
+    return f" AND {column} >= ?", (_stamp(since),)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
