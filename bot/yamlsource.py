@@ -21,6 +21,7 @@ from rapidfuzz import process
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_ERRORS_PER_FILE",
     "MAX_FILE_BYTES",
     "MAX_NODES",
     "Node",
@@ -59,15 +60,31 @@ class Problem:
         return f"{where}: {kind}{self.message}"
 
 
+MAX_ERRORS_PER_FILE = 100
+"""Errors listed per file (a 10,000-entry file of the same mistake gives 100 and a note)."""
+
+
 @dataclass
 class Report:
     """Collects every problem of a loading run, so that all are shown at once."""
 
     problems: list[Problem] = field(default_factory=list)
+    _per_file: dict[str, int] = field(default_factory=dict, repr=False)
 
     def error(self, file: str, line: int | None, message: str) -> None:
-        """Record an error (the file cannot be used)."""
-        self.problems.append(Problem(file, line, message))
+        """Record an error (the file cannot be used); at most MAX_ERRORS_PER_FILE per file."""
+        count = self._per_file[file] = self._per_file.get(file, 0) + 1
+        if count <= MAX_ERRORS_PER_FILE:
+            self.problems.append(Problem(file, line, message))
+        elif count == MAX_ERRORS_PER_FILE + 1:
+            self.problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"more than {MAX_ERRORS_PER_FILE} errors in this file; the others are not "
+                    "listed: fix these, then check again",
+                )
+            )
 
     def warn(self, file: str, line: int | None, message: str) -> None:
         """Record a warning (the file works, but a maintainer should look)."""

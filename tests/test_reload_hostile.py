@@ -25,7 +25,7 @@ from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot
 
 from bot import reload
 from bot.knowledge import KnowledgeError, load_knowledge
-from bot.yamlsource import MAX_DEPTH, MAX_FILE_BYTES
+from bot.yamlsource import MAX_DEPTH, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES
 
 BOMB_FILE = "99-bomb.yaml"
 
@@ -212,3 +212,15 @@ def test_bounds_errors_name_file_and_line(tmp_path: Path) -> None:
     # A refused file gives one error, not a cascade of "missing field" ones.
     assert len([e for e in errors if "97-deep.yaml" in e]) == 1, errors
     assert len([e for e in errors if "99-alias.yaml" in e]) == 1, errors
+
+
+def test_a_file_of_thousands_of_mistakes_lists_a_hundred_and_a_note(tmp_path: Path) -> None:
+    root = copy_knowledge(tmp_path / "knowledge")
+    (root / "faq" / "99-many.yaml").write_text("- x\n" * 5_000, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    mine = [p for p in info.value.problems if p.file.endswith("99-many.yaml")]
+    assert len(mine) == MAX_ERRORS_PER_FILE + 1
+    assert mine[-1].line is None
+    assert f"more than {MAX_ERRORS_PER_FILE} errors in this file" in mine[-1].message
+    assert all(p.line == n for n, p in enumerate(mine[:-1], 1))
