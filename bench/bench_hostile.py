@@ -192,7 +192,7 @@ async def live_figures(workdir: Path) -> None:
     for notice in bench.api.sent(ADMIN_ID):
         lines = notice["text"].splitlines()
         detail = next((line for line in lines if "99-bomb.yaml" in line), lines[0])
-        print(f"   admin told: {detail.strip()[-110:]}")
+        print(f"   admin told: {detail.strip()[:150]}")
 
 
 def main() -> None:
