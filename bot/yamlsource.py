@@ -253,10 +253,10 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     for something that is not a regular file (a FIFO would block, /dev/zero never end),
     OSError when it cannot be read, UnicodeDecodeError when it is not UTF-8.
     """
+    info = path.stat()  # before opening: opening a FIFO would block
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeYAML(None, "not a regular file: a FAQ file must be a plain text file")
     with path.open("rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafeYAML(None, "not a regular file: a FAQ file must be a plain text file")
         data = handle.read(limit + 1)
     if len(data) > limit:
         line = data[:limit].count(b"\n") + 1

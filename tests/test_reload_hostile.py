@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -224,3 +225,14 @@ def test_a_file_of_thousands_of_mistakes_lists_a_hundred_and_a_note(tmp_path: Pa
     assert mine[-1].line is None
     assert f"more than {MAX_ERRORS_PER_FILE} errors in this file" in mine[-1].message
     assert all(p.line == n for n, p in enumerate(mine[:-1], 1))
+
+
+def test_a_fifo_or_a_device_is_refused_without_blocking(tmp_path: Path) -> None:
+    root = copy_knowledge(tmp_path / "knowledge")
+    os.mkfifo(root / "faq" / "98-fifo.yaml")
+    (root / "faq" / "99-zero.yaml").symlink_to("/dev/zero")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    errors = [str(p) for p in info.value.problems if not p.warning]
+    assert any("98-fifo.yaml: not a regular file" in e for e in errors), errors
+    assert any("99-zero.yaml: not a regular file" in e for e in errors), errors
