@@ -53,8 +53,8 @@ def dense_file() -> str:
     return "[" + ",".join(["a"] * 19_990) + "]\n"
 
 
-def many_entries(count: int = 1_200) -> str:
-    """A valid FAQ file of `count` entries (about 500 KB): the slowest file that loads."""
+def many_entries(count: int = 1_000) -> str:
+    """A valid FAQ file of `count` entries (near the value cap): the slowest to load."""
     out = []
     for i in range(count):
         phrasings = [" ".join(f"q{i}w{j}z{k}" for k in range(5)) for j in range(6)]
@@ -71,7 +71,7 @@ FILES: dict[str, Callable[[], str]] = {
     "nesting bomb": lambda: NESTING_BOMB,
     "10 MB file": big_file,
     "20,000 values": dense_file,
-    "1,200 valid entries": many_entries,
+    "1,000 valid entries": many_entries,
 }
 
 

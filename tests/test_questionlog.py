@@ -476,3 +476,31 @@ def test_a_bad_call_is_logged_not_raised(
     assert any(r.levelno == logging.ERROR for r in caplog.records)
     question_log.record_question(unknown(matcher), channel="chat")
     assert len(question_log.unanswered()) == 1
+
+
+def test_a_version_1_log_is_read_then_upgraded_in_place(
+    tmp_path: Path, matcher: Matcher, logs: list[QuestionLog]
+) -> None:
+    from bot.questionlog import _MIGRATIONS
+
+    path = tmp_path / "questions.sqlite3"
+    with sqlite3.connect(path) as connection:
+        for statement in _MIGRATIONS[0]:
+            connection.execute(statement)
+        connection.execute("PRAGMA user_version = 1")
+        connection.execute(
+            "INSERT INTO questions (asked_at, channel, question, status, entry_id, score) "
+            "VALUES ('2024-06-19T10:00:00.000000Z', 'chat', 'q', 'unknown', NULL, 0)"
+        )
+    reader = QuestionLog(path)
+    assert reader.counts() == Counts(unknown=1)
+    assert reader.lost_rows() == 0  # no `lost` table yet: nothing lost
+    question_log = QuestionLog(path)
+    logs.append(question_log)
+    question_log.record_question(unknown(matcher), channel="chat")
+    assert question_log.flush()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert reader.counts() == Counts(unknown=2)
+    assert reader.lost_rows() == 0
