@@ -16,7 +16,8 @@ same broken state is reported once; a new edit that is still broken is reported 
 
 Bounded (issue 11). The files are read with the safety bounds of `bot.yamlsource` (no
 YAML aliases, limited size, nesting and values), so a hostile file costs one quick error.
-Loading and fingerprinting run in worker threads, never on the event loop. Loads never
+Loading and fingerprinting run in daemon worker threads, never on the event loop, and
+stopping the bot does not wait for a load in progress (`stop`). Loads never
 stack up: one at a time, and a periodic check that finds a load in progress skips its
 turn (`/reload` waits for it, then loads again). Any failure of a load, an unforeseen
 exception included, keeps the last good FAQ and is reported like a validation error.
@@ -30,10 +31,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import MutableMapping
+import threading
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -55,6 +57,7 @@ __all__ = [
     "get_config",
     "install",
     "reload_now",
+    "stop",
 ]
 
 logger = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ LOGGED_PROBLEMS = 10
 """A failed reload logs at most this many problems (then how many more there are)."""
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+_T = TypeVar("_T")
 Fingerprint = tuple[tuple[str, int, int], ...]
 """(file name, size, modification time in ns) of every knowledge file, sorted."""
 
@@ -177,9 +181,45 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     state = _state(context.application.bot_data)
     if state.check is not None and not state.check.done():
         return
-    state.check = context.application.create_task(
-        check_for_changes(context.application), name=JOB_NAME
-    )
+    # A plain task, not Application.create_task: stopping the bot must not wait for a
+    # load (`stop` cancels it, and the load's daemon thread is abandoned at exit).
+    state.check = asyncio.create_task(check_for_changes(context.application), name=JOB_NAME)
+
+
+def stop(application: AnyApp) -> None:
+    """Cancel the periodic check in progress, if any (at shutdown, after the job queue)."""
+    value = application.bot_data.get(_KEY)
+    if isinstance(value, _ReloadState) and value.check is not None:
+        value.check.cancel()
+
+
+async def _off_loop(function: Callable[..., _T], *args: Any) -> _T:
+    """`function(*args)` in a new daemon thread, awaited without blocking the event loop.
+
+    Unlike `asyncio.to_thread` (the default executor, which the interpreter waits for
+    at exit), a load still running when the bot stops does not delay its exit.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+
+    def settle(result: _T | None, error: BaseException | None) -> None:
+        if future.done():  # cancelled meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]  # None only with an error
+
+    def run() -> None:
+        try:
+            result, error = function(*args), None
+        except BaseException as exc:  # handed to the awaiting coroutine
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name=JOB_NAME, daemon=True).start()
+    return await future
 
 
 async def check_for_changes(application: AnyApp) -> ReloadResult | None:
@@ -191,7 +231,7 @@ async def check_for_changes(application: AnyApp) -> ReloadResult | None:
     state = _state(application.bot_data)
     if state.lock.locked():
         return None
-    if await asyncio.to_thread(fingerprint, state.config.knowledge) == state.loaded:
+    if await _off_loop(fingerprint, state.config.knowledge) == state.loaded:
         return None
     if state.lock.locked():  # a /reload started while the files were being looked at
         return None
@@ -207,11 +247,11 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
     root = state.config.knowledge
     async with state.lock:
         # Taken first: an edit during the load is seen next time.
-        before = await asyncio.to_thread(fingerprint, root)
+        before = await _off_loop(fingerprint, root)
         state.loaded = before
         try:
-            kb = await asyncio.to_thread(load_knowledge, root)
-            current = await asyncio.to_thread(Knowledge.build, kb, state.config.matching)
+            kb = await _off_loop(load_knowledge, root)
+            current = await _off_loop(Knowledge.build, kb, state.config.matching)
         except Exception as exc:  # whatever goes wrong, the last good FAQ keeps answering
             if isinstance(exc, KnowledgeError):
                 problems = tuple(str(p) for p in exc.problems)

@@ -236,3 +236,29 @@ def test_a_fifo_or_a_device_is_refused_without_blocking(tmp_path: Path) -> None:
     errors = [str(p) for p in info.value.problems if not p.warning]
     assert any("98-fifo.yaml: not a regular file" in e for e in errors), errors
     assert any("99-zero.yaml: not a regular file" in e for e in errors), errors
+
+
+async def test_stopping_the_bot_does_not_wait_for_a_load_in_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_knowledge(tmp_path / "knowledge")
+    release = threading.Event()
+    started = threading.Event()
+
+    def endless(path: Path) -> object:
+        started.set()
+        release.wait(60)
+        raise RecursionError("never reached before the bot stopped")
+
+    timer = threading.Timer(30, release.set)  # a failing test must not hang for ever
+    timer.start()
+    try:
+        async with maintained_bot(root, reload_interval=0.2):
+            monkeypatch.setattr(reload, "load_knowledge", endless)
+            (root / "faq" / BOMB_FILE).write_text("[]\n", encoding="utf-8")
+            assert await asyncio.to_thread(started.wait, 30)
+        # The bot has stopped while the load was still running (its thread is abandoned).
+        assert not release.is_set()
+    finally:
+        release.set()
+        timer.cancel()
