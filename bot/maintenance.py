@@ -569,7 +569,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     except QuestionLogError as exc:
         print(f"faqbot stats: {exc}", file=sys.stderr)
         return 1
-    if not counts.total and not feedback and not choices and not lost:
+    if not counts.total and not counts.smalltalk and not feedback and not choices and not lost:
         when = f"since {since:%Y-%m-%d}" if since else "yet"
         print(f"No questions logged {when} (log: {questions_log.where}).")
         return 0
@@ -583,6 +583,8 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     ):
         share = f"{100 * n / counts.total:5.1f}%" if counts.total else "    -"
         lines.append(f"  {label:<10} {n:>6}  {share}")
+    if counts.smalltalk:
+        lines.append(f"Small talk (greetings, thanks…; not counted above): {counts.smalltalk}")
     if lost:
         lines.append(
             f"Not logged: {lost} row(s) (questions, choices or feedback) the bot could not "
