@@ -253,8 +253,10 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
             kb = await _off_loop(load_knowledge, root)
             current = await _off_loop(Knowledge.build, kb, state.config.matching)
         except Exception as exc:  # whatever goes wrong, the last good FAQ keeps answering
+            warnings = 0
             if isinstance(exc, KnowledgeError):
-                problems = tuple(str(p) for p in exc.problems)
+                problems = tuple(str(p) for p in exc.problems)  # errors, then warnings
+                warnings = sum(1 for p in exc.problems if p.warning)
             elif isinstance(exc, OSError):
                 problems = (f"{display_path(root)}: {exc}",)
             else:
@@ -263,7 +265,7 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
                     f"{display_path(root)}: the FAQ could not be loaded "
                     f"({type(exc).__name__}: {str(exc)[:200]}); run `faqbot check`",
                 )
-            _log_problems(problems)
+            _log_problems(problems[: len(problems) - warnings], warnings)
             logger.error("still serving the previous FAQ (%s)", root)
             result = ReloadResult(
                 False, len(get_knowledge(application.bot_data).kb.entries), problems
@@ -278,14 +280,16 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
         return ReloadResult(True, len(kb.entries))
 
 
-def _log_problems(problems: tuple[str, ...]) -> None:
-    """One ERROR line per problem, at most `LOGGED_PROBLEMS` of them."""
-    for problem in problems[:LOGGED_PROBLEMS]:
+def _log_problems(errors: tuple[str, ...], warnings: int) -> None:
+    """One ERROR line per error, at most `LOGGED_PROBLEMS`; the rest and warnings counted."""
+    for problem in errors[:LOGGED_PROBLEMS]:
         logger.error("FAQ reload failed: %s", problem[:500])
-    if len(problems) > LOGGED_PROBLEMS:
+    more = len(errors) - LOGGED_PROBLEMS
+    if more > 0 or warnings:
         logger.error(
-            "FAQ reload failed: %d more problem(s); `faqbot check` lists them all",
-            len(problems) - LOGGED_PROBLEMS,
+            "FAQ reload failed: %s%s; `faqbot check` lists them all",
+            f"{more} more error(s)" if more > 0 else "",
+            f"{', and ' if more > 0 else ''}{warnings} warning(s)" if warnings else "",
         )
 
 
