@@ -5,8 +5,10 @@ for the French reply, and hands it to `bot.telegram_io`. Which update reaches wh
 handler is decided in one place, `bot.telegram_app.register_handlers`.
 
 Where the bot speaks:
-- private chats: every text, command and button; other content (stickers, photos, voice,
-  locations…) gets a short "I only read text" reply; an edited text is a new question;
+- private chats: every text, command and button; a photo (or any media) whose caption is
+  a question is answered like a text; other content (stickers, photos without a
+  caption, voice, locations…) gets a short "I only read text" reply; an edited text is
+  a new question;
 - groups: only when addressed, i.e. a command, a message mentioning the bot, or a reply
   to one of its messages (the mention is removed from the question); everything else,
   edits and non-text content included, is silence;
@@ -138,13 +140,17 @@ def addressed_question(message: Message, bot: Bot) -> str | None:
     Addressed means: it mentions the bot (`@username`, or a text mention of its account),
     or it replies to one of the bot's messages.
     """
-    text = message.text or ""
+    text = message.text or message.caption or ""
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    found = (
+        message.parse_entities(kinds)
+        if message.text is not None
+        else message.parse_caption_entities(kinds)
+    )
     username = f"@{bot.username}".casefold()
     mentions = [
         entity
-        for entity, value in message.parse_entities(
-            [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-        ).items()
+        for entity, value in found.items()
         if (entity.type == MessageEntity.MENTION and value.casefold() == username)
         or (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id)
     ]
@@ -208,14 +214,17 @@ async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     conversation has moved on).
     """
     message = update.effective_message
-    if message is not None and message.text is not None:
-        await _answer_question(context, message, message.text)
+    question = (
+        None if message is None else message.caption if message.text is None else message.text
+    )
+    if message is not None and question is not None:
+        await _answer_question(context, message, question)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text in a group: answered only when it is addressed to the bot, else ignored."""
     message = update.effective_message
-    if message is None or message.text is None:
+    if message is None or (message.text or message.caption) is None:
         return
     question = addressed_question(message, context.bot)
     if question is not None:

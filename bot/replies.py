@@ -146,7 +146,8 @@ def parse_callback(data: str) -> Press:
     if kind == "a" and arg:
         return Press("a", entry_id=arg)
     if kind == "p":
-        return Press("p", page=int(arg) if arg.isdigit() and len(arg) <= 4 else 1)
+        # isascii: str.isdigit accepts "²" and other digits that int() refuses.
+        return Press("p", page=int(arg) if arg.isascii() and arg.isdigit() and len(arg) <= 4 else 1)
     if kind == "n" and not arg:
         return Press("n")
     vote, _, entry_id = arg.partition(":")
