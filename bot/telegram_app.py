@@ -3,7 +3,29 @@
 `build_application` assembles the PTB `Application` (token, Bot API address, HTTP
 timeouts, rate limiter with retries, per-user update processing, handlers, error
 handler, command menu) without touching the network. `running(app)` starts and stops
-long polling around a block; `run(config)` is `faqbot run`: it polls until Ctrl-C.
+fetching updates around a block: long polling by default, or a webhook server;
+`run(config)` is `faqbot run`: it serves until SIGTERM or Ctrl-C.
+
+Modes. Long polling (the default) needs no public address; PTB calls `deleteWebhook`
+before it polls, so going back to polling after a webhook just works. Webhook mode
+(`config.webhook_url`) uses PTB's own server (tornado): it listens on
+`config.webhook_listen` at the URL's path, and calls `setWebhook` with the URL, the
+secret token and the allowed updates at every start. Telegram sends the secret back in
+`X-Telegram-Bot-Api-Secret-Token`; a request without it, or with another one, gets
+403 and is not processed. With no secret configured a random one
+(`secrets.token_urlsafe`) is made at each start: only this process and Telegram know
+it, and it is never logged. The webhook is left set when the bot stops, so Telegram
+keeps the updates that arrive meanwhile and delivers them at the next start.
+
+Stopping. SIGTERM (systemd, Docker, any process manager) and SIGINT (Ctrl-C) take the
+same path: stop fetching updates, let the updates in hand finish, close the question
+log, exit 0. PTB logs "Updater stopped unexpectedly" (CRITICAL) when a long poll
+returns updates after the stop began; those updates are not confirmed to Telegram,
+which sends them again at the next start, so during a requested stop that line is
+rewritten as the INFO line it deserves (`StopNoiseFilter`).
+
+Start-up prints one line each for the FAQ, the question log, the mode and the admins
+count; apscheduler's and PTB's routine INFO lines are silenced.
 
 The token is in every Bot API URL, so it must never reach a log: httpx's request
 logging is silenced, and `redact_in_logs` rewrites any log record that would still
@@ -14,12 +36,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -35,21 +59,25 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import admin, handlers, replies
-from bot.config import Config
+from bot.config import Config, parse_listen
 from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.matching import dictionary_words
 from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
+from bot.yamlsource import display_path
 
 __all__ = [
     "ALLOWED_UPDATES",
     "PerUserUpdateProcessor",
+    "StopNoiseFilter",
     "TokenRedactingFilter",
+    "Webhook",
     "build_application",
     "redact_in_logs",
     "register_handlers",
     "run",
     "running",
+    "webhook_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -87,6 +115,20 @@ Check TELEGRAM_BOT_TOKEN (or telegram.token in {source}): it must be the whole t
 UNREACHABLE = """\
 faqbot run: cannot reach the Telegram Bot API ({reason}).
 Check the network connection{base_url_hint}, then try again."""
+
+WEBHOOK_REFUSED = """\
+faqbot run: Telegram refused the webhook ({reason}).
+Check TELEGRAM_WEBHOOK_URL (or telegram.webhook_url in {source}): Telegram needs a public
+https:// URL on port 443, 80, 88 or 8443 with a valid certificate. `faqbot run --polling`
+needs no public address."""
+
+CANNOT_LISTEN = """\
+faqbot run: cannot listen on {listen} ({reason}).
+Another program may use that port: choose another with --listen HOST:PORT (or
+TELEGRAM_WEBHOOK_LISTEN, telegram.webhook_listen)."""
+
+API_REFUSED = """\
+faqbot run: the Telegram Bot API refused to start the bot ({reason})."""
 
 
 # --- logging: the token never reaches a log ------------------------------------------------
@@ -150,6 +192,46 @@ def redact_in_logs(token: str) -> None:
 
     logging.setLogRecordFactory(factory)
     _factory_installed = True
+
+
+class StopNoiseFilter(logging.Filter):
+    """Once a stop was requested, PTB's "Updater stopped unexpectedly" becomes an INFO line.
+
+    A long poll that was already on its way back when the stop began returns updates that
+    PTB does not confirm to Telegram: they are sent again at the next start, nothing is
+    lost, and the stop was expected. Before a stop is requested, the line is left as is.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopping = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place when it is that line during a requested stop."""
+        if self.stopping and "Updater stopped unexpectedly" in str(record.msg):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = (
+                (
+                    "updates received while stopping are left unconfirmed: Telegram sends them "
+                    "again at the next start"
+                ),
+                None,
+            )
+        return True
+
+
+_STOP_NOISE = StopNoiseFilter()
+QUIET_LOGGERS = ("apscheduler", "telegram.ext.Application")
+"""Loggers whose INFO lines (jobs added, scheduler started, application started) are noise."""
+
+
+def quiet_logging() -> None:
+    """Service-friendly logging: routine INFO lines of the libraries are silenced."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    updater = logging.getLogger("telegram.ext.Updater")
+    if _STOP_NOISE not in updater.filters:
+        updater.addFilter(_STOP_NOISE)
 
 
 # --- concurrency: one flooding user does not delay the others --------------------------------
@@ -303,25 +385,70 @@ def build_application(
 # --- running ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates, where the bot listens for them, and the shared secret."""
+
+    url: str
+    host: str
+    port: int
+    secret: str = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        """The URL's path, which the bot's server answers on (`/` when the URL has none)."""
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def listen(self) -> str:
+        """HOST:PORT, for messages."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def webhook_of(config: Config) -> Webhook | None:
+    """The webhook settings of `config` (None: long polling); makes a secret if none is set."""
+    if not config.webhook_url:
+        return None
+    host, port = parse_listen(config.webhook_listen)
+    secret = config.webhook_secret or secrets.token_urlsafe(32)
+    return Webhook(config.webhook_url, host, port, secret)
+
+
 @asynccontextmanager
 async def running(
     application: Application[Any, Any, Any, Any, Any, Any],
     *,
     poll_interval: float = 0.0,
     poll_timeout: int = POLL_TIMEOUT,
+    webhook: Webhook | None = None,
 ) -> AsyncIterator[None]:
-    """Initialise, set the command menu, long-poll and process updates inside the block."""
+    """Initialise, set the command menu, fetch and process updates inside the block.
+
+    Long polling unless `webhook` is given (see the module docstring).
+    """
     async with application:  # initialize() (getMe: a bad token fails here) ... shutdown()
         if application.post_init is not None:
             await application.post_init(application)
         assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=poll_interval,
-            timeout=poll_timeout,
-            allowed_updates=list(ALLOWED_UPDATES),
-            # Questions asked while the bot was down are answered, not dropped.
-            drop_pending_updates=False,
-        )
+        if webhook is None:
+            await application.updater.start_polling(
+                poll_interval=poll_interval,
+                timeout=poll_timeout,
+                allowed_updates=list(ALLOWED_UPDATES),
+                # Questions asked while the bot was down are answered, not dropped.
+                drop_pending_updates=False,
+            )
+        else:
+            redact_in_logs(webhook.secret)
+            await application.updater.start_webhook(
+                listen=webhook.host,
+                port=webhook.port,
+                url_path=webhook.path,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,  # Telegram keeps what came while we were down
+            )
         await application.start()
         try:
             yield
@@ -333,37 +460,77 @@ async def running(
             await admin.teardown(application)  # the question log writes what it holds
 
 
-async def _poll_until_stopped(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _serve_until_stopped(
+    application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook | None
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def request_stop(sig: signal.Signals) -> None:
+        if not stop.is_set():
+            logger.info("%s received: stopping", sig.name)
+        _STOP_NOISE.stopping = True
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):  # Windows: Ctrl-C raises KeyboardInterrupt
-            loop.add_signal_handler(sig, stop.set)
-    async with running(application):
-        me = application.bot.username
-        logger.info("faqbot is running as @%s; press Ctrl-C to stop", me)
-        await stop.wait()
+            loop.add_signal_handler(sig, request_stop, sig)
+    try:
+        async with running(application, webhook=webhook):
+            me = application.bot.username
+            logger.info("faqbot is running as @%s; stop it with Ctrl-C or SIGTERM", me)
+            await stop.wait()
+            _STOP_NOISE.stopping = True
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
     logger.info("faqbot stopped")
 
 
+def _log_start(config: Config, kb: KnowledgeBase, webhook: Webhook | None) -> None:
+    """One line each: the FAQ, the question log, the mode, the admins (never a secret)."""
+    logger.info("FAQ: %d entries from %s", len(kb.entries), display_path(kb.path))
+    log = config.log_database
+    logger.info("question log: %s", display_path(log) if log else "off (log.database: null)")
+    if webhook is None:
+        logger.info("mode: long polling")
+    else:
+        logger.info("mode: webhook %s, listening on %s", webhook.url, webhook.listen)
+    logger.info("admins: %d", len(config.admins))
+
+
 def run(config: Config) -> int:
-    """`faqbot run`: long polling until Ctrl-C. Returns the exit status."""
+    """`faqbot run`: serve until SIGTERM or Ctrl-C (then exit status 0)."""
     if not config.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    # Until the event loop takes them over, SIGTERM does what Ctrl-C does (see below).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return _run(config)
+    except KeyboardInterrupt:  # stopped while loading: nothing was started yet
+        return 0
+
+
+def _run(config: Config) -> int:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
-    redact_in_logs(config.token)
+    quiet_logging()
+    _STOP_NOISE.stopping = False
+    redact_in_logs(config.token or "")
     kb = load_or_explain(config.knowledge, advice="Fix them (`faqbot check`), then start again.")
     if kb is None:
         return 1
+    webhook = webhook_of(config)
+    _log_start(config, kb, webhook)
     # Load the typo dictionaries now: lazily, the first unknown word of the first user
     # would load them inside a handler and stall the event loop for everyone (~0.5 s).
     dictionary_words()
     application = build_application(config, kb=kb)
     try:
-        asyncio.run(_poll_until_stopped(application))
+        asyncio.run(_serve_until_stopped(application, webhook))
     except KeyboardInterrupt:
         pass
     except InvalidToken as exc:
@@ -383,4 +550,20 @@ def run(config: Config) -> int:
             file=sys.stderr,
         )
         return 1
+    except TelegramError as exc:  # setWebhook (or deleteWebhook) refused
+        reason = _REDACTOR.redact(exc.message).rstrip(".")
+        if webhook is None:
+            print(API_REFUSED.format(reason=reason), file=sys.stderr)
+            return 1
+        source = config.source or "config.yaml"
+        print(WEBHOOK_REFUSED.format(reason=reason, source=source), file=sys.stderr)
+        return 2
+    except OSError as exc:  # the webhook server cannot bind its address
+        if webhook is None:
+            raise
+        print(
+            CANNOT_LISTEN.format(listen=webhook.listen, reason=exc.strerror or exc),
+            file=sys.stderr,
+        )
+        return 2
     return 0

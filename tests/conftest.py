@@ -101,6 +101,19 @@ def any_kb(request: pytest.FixtureRequest) -> KnowledgeBase:
 
 
 @pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never write state into the real home: the default state directory is a tmp folder.
+
+    Subprocesses inherit it (their environment is built from os.environ).
+    """
+    state_home = tmp_path_factory.mktemp("xdg-state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state_home))
+    for name in ("STATE_DIRECTORY", "FAQBOT_STATE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    return state_home / "faqbot"
+
+
+@pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """httpx honours *_PROXY variables: keep every request on 127.0.0.1."""
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
