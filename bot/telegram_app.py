@@ -46,7 +46,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     BaseUpdateProcessor,
@@ -64,10 +64,10 @@ from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.matching import dictionary_words
 from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
-from bot.yamlsource import display_path
 
 __all__ = [
     "ALLOWED_UPDATES",
+    "BootstrapFailureFilter",
     "PerUserUpdateProcessor",
     "StopNoiseFilter",
     "TokenRedactingFilter",
@@ -220,7 +220,24 @@ class StopNoiseFilter(logging.Filter):
         return True
 
 
+class BootstrapFailureFilter(logging.Filter):
+    """Drops PTB's traceback when deleteWebhook/setWebhook fail at start.
+
+    The exception reaches `run()`, which says in one paragraph what Telegram refused and
+    what to change; the traceback before it would only frighten a maintainer.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for "Network Retry Loop (Bootstrap ...): ... Aborting." records."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return True
+        return not ("(Bootstrap" in message and "Aborting" in message)
+
+
 _STOP_NOISE = StopNoiseFilter()
+_BOOTSTRAP_NOISE = BootstrapFailureFilter()
 QUIET_LOGGERS = ("apscheduler", "telegram.ext.Application")
 """Loggers whose INFO lines (jobs added, scheduler started, application started) are noise."""
 
@@ -232,6 +249,9 @@ def quiet_logging() -> None:
     updater = logging.getLogger("telegram.ext.Updater")
     if _STOP_NOISE not in updater.filters:
         updater.addFilter(_STOP_NOISE)
+    network_loop = logging.getLogger("telegram.ext")
+    if _BOOTSTRAP_NOISE not in network_loop.filters:
+        network_loop.addFilter(_BOOTSTRAP_NOISE)
 
 
 # --- concurrency: one flooding user does not delay the others --------------------------------
@@ -490,9 +510,9 @@ async def _serve_until_stopped(
 
 def _log_start(config: Config, kb: KnowledgeBase, webhook: Webhook | None) -> None:
     """One line each: the FAQ, the question log, the mode, the admins (never a secret)."""
-    logger.info("FAQ: %d entries from %s", len(kb.entries), display_path(kb.path))
+    logger.info("FAQ: %d entries from %s", len(kb.entries), kb.path.resolve())
     log = config.log_database
-    logger.info("question log: %s", display_path(log) if log else "off (log.database: null)")
+    logger.info("question log: %s", log.resolve() if log else "off (log.database: null)")
     if webhook is None:
         logger.info("mode: long polling")
     else:
@@ -533,6 +553,15 @@ def _run(config: Config) -> int:
         asyncio.run(_serve_until_stopped(application, webhook))
     except KeyboardInterrupt:
         pass
+    except BadRequest as exc:  # setWebhook (or deleteWebhook) refused; before NetworkError,
+        # which BadRequest subclasses in PTB
+        reason = _REDACTOR.redact(exc.message).rstrip(".")
+        if webhook is None:
+            print(API_REFUSED.format(reason=reason), file=sys.stderr)
+            return 1
+        source = config.source or "config.yaml"
+        print(WEBHOOK_REFUSED.format(reason=reason, source=source), file=sys.stderr)
+        return 2
     except InvalidToken as exc:
         print(
             # PTB's message quotes the token itself: redact it.
@@ -550,14 +579,9 @@ def _run(config: Config) -> int:
             file=sys.stderr,
         )
         return 1
-    except TelegramError as exc:  # setWebhook (or deleteWebhook) refused
-        reason = _REDACTOR.redact(exc.message).rstrip(".")
-        if webhook is None:
-            print(API_REFUSED.format(reason=reason), file=sys.stderr)
-            return 1
-        source = config.source or "config.yaml"
-        print(WEBHOOK_REFUSED.format(reason=reason, source=source), file=sys.stderr)
-        return 2
+    except TelegramError as exc:  # anything else Telegram refused at start
+        print(API_REFUSED.format(reason=_REDACTOR.redact(exc.message)), file=sys.stderr)
+        return 1
     except OSError as exc:  # the webhook server cannot bind its address
         if webhook is None:
             raise

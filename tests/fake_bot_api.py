@@ -817,12 +817,20 @@ class FakeBotAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def wait_delivered(self, update_id: int, *, timeout: float = 10.0) -> Delivery:  # noqa: ASYNC109
-        """Wait until update `update_id` was delivered to the webhook (a 2xx answer)."""
+    async def wait_delivered(
+        self,
+        update_id: int,
+        *,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the usual name in test helpers
+        succeeded: bool = True,
+    ) -> Delivery:
+        """Wait until update `update_id` was delivered to the webhook (a 2xx answer), or,
+        with `succeeded=False`, until a delivery of it was attempted at all."""
         async with asyncio.timeout(timeout):
             while True:
                 for delivery in self.deliveries:
-                    if delivery.update_id == update_id and 200 <= delivery.status < 300:
+                    ok = 200 <= delivery.status < 300
+                    if delivery.update_id == update_id and (ok or not succeeded):
                         return delivery
                 await self._changed.wait()
 
