@@ -387,7 +387,10 @@ def build_application(
             )
         )
         # getUpdates waits up to POLL_TIMEOUT for news; PTB adds that to this read timeout.
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=10.0))
+        # Two connections: at a stop, PTB confirms the last updates with one more getUpdates
+        # while the cancelled long poll may still hold a connection (with one, that call
+        # met a pool timeout and logged a traceback).
+        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=10.0))
         .rate_limiter(RetryingRateLimiter(throttle=config.rate_limiter))
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(set_commands)
