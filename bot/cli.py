@@ -241,6 +241,13 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
             return 2
         config = replace(config, webhook_url=args.webhook)
     if args.listen is not None:
+        if not config.webhook_url:
+            print(
+                "faqbot run: --listen is for webhook mode: give the public URL too, with "
+                "--webhook URL (or TELEGRAM_WEBHOOK_URL, telegram.webhook_url)",
+                file=sys.stderr,
+            )
+            return 2
         try:
             parse_listen(args.listen)
         except ValueError as exc:

@@ -529,11 +529,13 @@ def run(config: Config) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     # Until the event loop takes them over, SIGTERM does what Ctrl-C does (see below).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return _run(config)
     except KeyboardInterrupt:  # stopped while loading: nothing was started yet
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(config: Config) -> int:

@@ -254,6 +254,7 @@ def test_local_http_urls_are_accepted_for_tests_and_local_servers() -> None:
     [
         (["--webhook", "http://example.org/x"], "faqbot run: --webhook must start with https://"),
         (["--webhook", "https://example.org/x", "--listen", "nope"], "--listen must be HOST:PORT"),
+        (["--listen", "127.0.0.1:8080"], "--listen is for webhook mode: give the public URL"),
     ],
 )
 def test_bad_command_line_exits_2(
