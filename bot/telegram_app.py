@@ -503,7 +503,6 @@ async def _serve_until_stopped(
             me = application.bot.username
             logger.info("faqbot is running as @%s; stop it with Ctrl-C or SIGTERM", me)
             await stop.wait()
-            _STOP_NOISE.stopping = True
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError):
@@ -544,7 +543,8 @@ def _run(config: Config) -> int:
     )
     quiet_logging()
     _STOP_NOISE.stopping = False
-    redact_in_logs(config.token or "")
+    if config.token:  # always, `run` checked; an empty secret would redact everything
+        redact_in_logs(config.token)
     kb = load_or_explain(config.knowledge, advice="Fix them (`faqbot check`), then start again.")
     if kb is None:
         return 1
