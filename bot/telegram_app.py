@@ -178,6 +178,8 @@ def redact_in_logs(token: str) -> None:
     is configured. httpx's INFO request lines, which print the URL, are silenced too.
     """
     global _factory_installed  # noqa: PLW0603 - one process-wide factory, installed once
+    if not token:  # "" is in every text: it would "redact" between every two characters
+        return
     _REDACTOR.secrets.add(token)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
