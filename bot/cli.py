@@ -36,9 +36,9 @@ Command = Callable[[argparse.Namespace, Config], int]
 def default_devset_path(knowledge: Path | None = None) -> Path:
     """The development set: `devset.yaml` in the knowledge folder if it has one, else
     tests/devset.yaml of the checkout that holds the bundled FAQ."""
-    if knowledge is not None and (knowledge / "devset.yaml").is_file():
-        return knowledge / "devset.yaml"
-    return default_knowledge_path().parent / "tests" / "devset.yaml"
+    own = (knowledge or default_knowledge_path()) / "devset.yaml"
+    checkout = default_knowledge_path().parent / "tests" / "devset.yaml"
+    return checkout if not own.is_file() and checkout.is_file() else own
 
 
 def _load(config: Config) -> KnowledgeBase | None:
