@@ -16,6 +16,7 @@ Where the bot speaks:
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import (
     Bot,
@@ -33,8 +34,16 @@ from bot import telegram_io as io
 from bot.knowledge import KnowledgeBase
 from bot.matching import Status
 from bot.replies import Reply
-from bot.runtime_log import CHANNEL, get_log, remember_question, suggested_question
+from bot.runtime_log import (
+    CHANNEL,
+    get_log,
+    last_answer,
+    remember_answer,
+    remember_question,
+    suggested_question,
+)
 from bot.state import knowledge
+from bot.understanding import Context
 
 __all__ = [
     "addressed_question",
@@ -79,7 +88,11 @@ async def _respond(
 async def _answer_question(
     context: ContextTypes.DEFAULT_TYPE, message: Message, question: str
 ) -> None:
-    """Match a free-text question and send what the matcher's decision calls for."""
+    """Read a free-text message (bot.understanding) and send what each decision calls for.
+
+    The chat's last answer is its context for a follow-up ("et pourquoi ?"); a message
+    that asks two questions gets two replies, in order.
+    """
     question = question.strip()
     if not question:
         await _respond(context, message, replies.empty_question())
@@ -88,11 +101,15 @@ async def _answer_question(
         await _respond(context, message, replies.too_long(len(question)))
         return
     current = knowledge(context)
-    decision = current.matcher.match(question)
-    get_log(context).record_question(decision, channel=CHANNEL)
-    sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
-    if decision.status is Status.SUGGEST:
-        remember_question(context, sent, question)
+    now = time.monotonic()
+    decisions = current.understander.understand(question, context=last_answer(context), now=now)
+    for decision in decisions:
+        get_log(context).record_question(decision, channel=CHANNEL)
+        sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
+        if decision.status is Status.SUGGEST:
+            remember_question(context, sent, decision.question)
+        if decision.status is Status.ANSWER and decision.entry is not None:
+            remember_answer(context, Context(decision.entry.id, decision.question, now))
 
 
 def _strip_entities(text: str, entities: list[MessageEntity]) -> str:
@@ -242,6 +259,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if press.kind == "a":
         entry = current.kb.by_id.get(press.entry_id)
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
+        if entry is not None:
+            remember_answer(context, Context(entry.id, entry.question, time.monotonic()))
         await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
     elif press.kind in ("p", "n"):
         if press.kind == "p":
@@ -268,7 +287,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text:
         entries = replies.inline_examples(current.kb, INLINE_RESULTS)
     else:
-        decision = current.matcher.match(text)
+        decision = current.understander.decide(text)
         entries = (
             [] if decision.status is Status.UNKNOWN else [c.entry for c in decision.suggestions]
         )

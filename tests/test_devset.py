@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
 from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
+from bot.understanding import Understander
 
 HERE = Path(__file__).resolve().parent
 HOLDOUT_MINIMUM = (0.90, 0.93)
@@ -24,7 +25,7 @@ def run(kb: KnowledgeBase, name: str, *, sealed: bool = False) -> tuple[Question
     """Evaluate a question set; print its confusions unless it is `sealed` (the holdout's
     are never shown, so that nobody tunes the FAQ on them)."""
     questions = load_question_set(HERE / name, kb)
-    result = evaluate(Matcher(kb), questions)
+    result = evaluate(Understander.build(kb, Matcher(kb)), questions)
     for expected, decision in [] if sealed else result.confusions:
         got = decision.entry.id if decision.entry else "-"
         print(
