@@ -91,11 +91,14 @@ def test_commands_work_in_the_terminal(kb: KnowledgeBase) -> None:
     assert chat.respond("   ") is None
 
 
-def test_number_without_choices_is_a_question(kb: KnowledgeBase) -> None:
+def test_number_without_choices_gets_a_short_help(kb: KnowledgeBase) -> None:
+    """A bare number with no choices on screen is no question: small talk (nonsense)
+    answers it with a short help and the list of questions, never an FAQ answer."""
     chat = Chat(kb, pipeline(kb), QuestionLog(None))
     reply = chat.respond("7")
     assert reply is not None
-    assert "l’article ne dit rien" in reply.plain
+    assert "Source" not in reply.plain
+    assert [b.data for row in reply.buttons for b in row] == ["p:1"]
 
 
 def test_ctrl_d_and_ctrl_c_exit_cleanly(kb: KnowledgeBase) -> None:

@@ -4,7 +4,7 @@ follow-ups read in the chat's context, two questions in one message, small talk.
 from __future__ import annotations
 
 from conftest import Harness, sent_messages
-from fake_bot_api import USER_ID, callback_query, text_message
+from fake_bot_api import BOT_USERNAME, USER_ID, callback_query, text_message
 
 FIRST = "La Corée du Nord donne quoi à la Russie ?"
 FOLLOW_UP = "et dans l'autre sens ?"
@@ -52,3 +52,21 @@ async def test_two_questions_in_one_message_get_two_answers(app_and_api: Harness
     assert len(replies) == 2
     assert question_of(replies[1]).startswith(kb.by_id["kim-en-russie"].question[:20])
     assert all(r["chat"]["id"] == USER_ID and "Source" in str(r["text"]) for r in replies)
+
+
+async def test_small_talk_gets_small_talk_in_private(app_and_api: Harness) -> None:
+    for text in ("bonjour", "merci !", "ok", "👍", "t'es nul", "Wie alt ist Putin?", "42"):
+        [reply] = sent_messages(await app_and_api.process(text_message(text)))
+        shown = str(reply["text"])
+        assert "Source" not in shown, text
+        assert "ne dit rien" not in shown, text  # never "the article says nothing"
+        assert "🤷" not in shown, text
+
+
+async def test_small_talk_in_a_group_only_when_addressed(app_and_api: Harness) -> None:
+    group = {"chat_type": "supergroup"}
+    assert await app_and_api.process(text_message("merci", **group)) == []  # type: ignore[arg-type]
+    mention = text_message(f"@{BOT_USERNAME} merci !", **group)  # type: ignore[arg-type]
+    [reply] = sent_messages(await app_and_api.process(mention))
+    assert "Source" not in str(reply["text"])
+    assert reply["reply_to_message"]["message_id"] == mention["message"]["message_id"]
