@@ -65,7 +65,7 @@ _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc",
 _REVERSE = re.compile(r"\b(?:autre sens|inverse|l'inverse|reciproque|other way|vice versa)\b")
 _MORE = re.compile(
     r"\b(?:developper|developpe|detaille|details?|precise|preciser|en dire plus|"
-    r"c'est a dire|comment ca|tell me more|more details?|explain)\b"
+    r"c'est a dire|tell me more|more details?|explain)\b"
 )
 
 
@@ -301,13 +301,15 @@ class Understander:
 
     def _needs_context(self, text: str, analysis: Analysis) -> bool:
         """Whether a message only makes sense after an answer ("et dans l'autre sens ?",
-        "tu peux développer ?", "et alors ?"): never answered on its own."""
+        "tu peux développer ?", "et alors ?"): never answered on its own. Only messages
+        with at most one word the FAQ knows: "ce que Pyongyang ne peut pas développer
+        seul" is a whole question."""
         folded = surface(text)
-        if _REVERSE.search(folded) or _MORE.search(folded):
-            return True
         words = folded.split()
         known = [t for t in analysis.tokens if self.matcher.knows(t)]
-        return bool(words) and words[0] in _LEANS_BACK and len(known) <= 1
+        if not words or len(known) > 1:
+            return False
+        return bool(_REVERSE.search(folded) or _MORE.search(folded)) or words[0] in _LEANS_BACK
 
     def _prefer_followup(self, alone: Decision, followup: Decision, analysis: Analysis) -> bool:
         """Whether the follow-up reading wins over the message read on its own: it must
