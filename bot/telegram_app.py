@@ -2,27 +2,28 @@
 
 `build_application` assembles the PTB `Application` (token, Bot API address, HTTP
 timeouts, rate limiter with retries, per-user update processing, handlers, error
-handler, command menu) without touching the network. `running(app)` starts and stops
-fetching updates around a block: long polling by default, or a webhook server;
-`run(config)` is `faqbot run`: it serves until SIGTERM or Ctrl-C.
+handler, command menu) and its `Pipeline` (bot.updates: durable fetching and fair,
+durable sending) without touching the network. `running(app)` starts and stops them
+around a block, fed by long polling or by a webhook; `run(config)` is `faqbot run`: it
+serves until SIGINT or SIGTERM, then stops within `STOP_GRACE` × 2 seconds or so,
+whatever the backlog (the rest is answered after the restart).
 
-Modes. Long polling (the default) needs no public address; PTB calls `deleteWebhook`
-before it polls, so going back to polling after a webhook just works. Webhook mode
-(`config.webhook_url`) uses PTB's own server (tornado): it listens on
-`config.webhook_listen` at the URL's path, and calls `setWebhook` with the URL, the
+Modes. Long polling (the default) needs no public address; `running` calls
+`deleteWebhook` before it polls, so going back to polling after a webhook just works.
+Webhook mode (`config.webhook_url`) serves HTTP with tornado, the server
+python-telegram-bot's own webhook support uses (its `webhooks` extra); PTB's Updater is
+gone (bot.updates replaced it), so the handler is ours: it checks the secret, stores the
+update durably (`Pipeline.receive`) and only then answers Telegram 200. It listens on
+`config.webhook_listen` at the URL's path, and `setWebhook` is called with the URL, the
 secret token and the allowed updates at every start. Telegram sends the secret back in
-`X-Telegram-Bot-Api-Secret-Token`; a request without it, or with another one, gets
-403 and is not processed. With no secret configured a random one
-(`secrets.token_urlsafe`) is made at each start: only this process and Telegram know
-it, and it is never logged. The webhook is left set when the bot stops, so Telegram
-keeps the updates that arrive meanwhile and delivers them at the next start.
+`X-Telegram-Bot-Api-Secret-Token`; a request without it, or with another one, gets 403
+and is not processed. With no secret configured a random one (`secrets.token_urlsafe`)
+is made at each start: only this process and Telegram know it, and it is never logged.
+The webhook is left set when the bot stops, so Telegram keeps the updates that arrive
+meanwhile and delivers them at the next start.
 
 Stopping. SIGTERM (systemd, Docker, any process manager) and SIGINT (Ctrl-C) take the
-same path: stop fetching updates, let the updates in hand finish, close the question
-log, exit 0. PTB logs "Updater stopped unexpectedly" (CRITICAL) when a long poll
-returns updates after the stop began; those updates are not confirmed to Telegram,
-which sends them again at the next start, so during a requested stop that line is
-rewritten as the INFO line it deserves (`StopNoiseFilter`).
+same path (exit status 0), also while the bot is still loading.
 
 Start-up prints one line each for the FAQ, the question log, the mode and the admins
 count; apscheduler's and PTB's routine INFO lines are silenced.
@@ -35,11 +36,15 @@ contain it (PTB itself logs the full URL at DEBUG level when a Bot is created).
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
+import re
 import secrets
 import signal
+import sqlite3
 import sys
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -57,26 +62,31 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
+from tornado.httpserver import HTTPServer
+from tornado.web import Application as TornadoApplication
+from tornado.web import HTTPError, RequestHandler
 
 from bot import admin, handlers, replies
 from bot.config import Config, parse_listen
 from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.matching import dictionary_words
+from bot.sending import Limits
 from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
+from bot.updates import Pipeline
 
 __all__ = [
     "ALLOWED_UPDATES",
-    "BootstrapFailureFilter",
     "PerUserUpdateProcessor",
-    "StopNoiseFilter",
     "TokenRedactingFilter",
     "Webhook",
     "build_application",
+    "pipeline",
     "redact_in_logs",
     "register_handlers",
     "run",
     "running",
+    "serve_webhook",
     "webhook_of",
 ]
 
@@ -93,6 +103,10 @@ POLL_TIMEOUT = 30
 """Seconds a getUpdates long poll may wait for news before Telegram answers empty."""
 MAX_CONCURRENT_USERS = 32
 """Users whose updates are processed at the same time (each user's one at a time)."""
+STOP_GRACE = 3.0
+"""Seconds a stop gives the updates being handled, then as many to the calls in flight."""
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+"""Where Telegram puts the webhook's secret token in each request."""
 HTTP_CONNECTIONS = 8
 """Connections to the Bot API. Even at 100 ms a call that is ~80 calls/s, well above the
 30 messages/s Telegram allows; more connections only slow httpx's pool bookkeeping down
@@ -196,50 +210,6 @@ def redact_in_logs(token: str) -> None:
     _factory_installed = True
 
 
-class StopNoiseFilter(logging.Filter):
-    """Once a stop was requested, PTB's "Updater stopped unexpectedly" becomes an INFO line.
-
-    A long poll that was already on its way back when the stop began returns updates that
-    PTB does not confirm to Telegram: they are sent again at the next start, nothing is
-    lost, and the stop was expected. Before a stop is requested, the line is left as is.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stopping = False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record in place when it is that line during a requested stop."""
-        if self.stopping and "Updater stopped unexpectedly" in str(record.msg):
-            record.levelno, record.levelname = logging.INFO, "INFO"
-            record.msg, record.args = (
-                (
-                    "updates received while stopping are left unconfirmed: Telegram sends them "
-                    "again at the next start"
-                ),
-                None,
-            )
-        return True
-
-
-class BootstrapFailureFilter(logging.Filter):
-    """Drops PTB's traceback when deleteWebhook/setWebhook fail at start.
-
-    The exception reaches `run()`, which says in one paragraph what Telegram refused and
-    what to change; the traceback before it would only frighten a maintainer.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """False for "Network Retry Loop (Bootstrap ...): ... Aborting." records."""
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is logging's problem, not ours
-            return True
-        return not ("(Bootstrap" in message and "Aborting" in message)
-
-
-_STOP_NOISE = StopNoiseFilter()
-_BOOTSTRAP_NOISE = BootstrapFailureFilter()
 QUIET_LOGGERS = ("apscheduler", "telegram.ext.Application")
 """Loggers whose INFO lines (jobs added, scheduler started, application started) are noise."""
 
@@ -248,12 +218,6 @@ def quiet_logging() -> None:
     """Service-friendly logging: routine INFO lines of the libraries are silenced."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
-    updater = logging.getLogger("telegram.ext.Updater")
-    if _STOP_NOISE not in updater.filters:
-        updater.addFilter(_STOP_NOISE)
-    network_loop = logging.getLogger("telegram.ext")
-    if _BOOTSTRAP_NOISE not in network_loop.filters:
-        network_loop.addFilter(_BOOTSTRAP_NOISE)
 
 
 # --- concurrency: one flooding user does not delay the others --------------------------------
@@ -363,13 +327,32 @@ async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -
         logger.warning("could not set the command menu: %s", exc)
 
 
+_PIPELINE = "faqbot.pipeline"
+
+
+def pipeline(application: Application[Any, Any, Any, Any, Any, Any]) -> Pipeline:
+    """The application's fetching and sending pipeline (see bot.updates)."""
+    value = application.bot_data.get(_PIPELINE)
+    if not isinstance(value, Pipeline):
+        raise RuntimeError("not built by build_application")
+    return value
+
+
 def build_application(
     config: Config,
     *,
     kb: KnowledgeBase | None = None,
     request: BaseRequest | None = None,
+    limits: Limits | None = None,
+    poll_timeout: int = POLL_TIMEOUT,
+    fetch_retry_initial: float = 1.0,
+    fetch_retry_max: float = 30.0,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, ready to initialise and poll; loads the configured FAQ unless `kb` is given."""
+    """The bot, ready to initialise and poll; loads the configured FAQ unless `kb` is given.
+
+    `limits` (bot.sending.Limits) and the fetch backoff are knobs for tests and benchmarks;
+    the defaults are Telegram's limits. `config.rate_limiter` False turns the limits off.
+    """
     if not config.token:
         raise ValueError("build_application needs a token (config.token)")
     redact_in_logs(config.token)  # before the Bot exists: PTB logs its URL when created
@@ -388,12 +371,9 @@ def build_application(
                 pool_timeout=5.0,
             )
         )
-        # getUpdates waits up to POLL_TIMEOUT for news; PTB adds that to this read timeout.
-        # Two connections: at a stop, PTB confirms the last updates with one more getUpdates
-        # while the cancelled long poll may still hold a connection (with one, that call
-        # met a pool timeout and logged a traceback).
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=10.0))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=10.0))
         .rate_limiter(RetryingRateLimiter(throttle=config.rate_limiter))
+        .updater(None)  # bot.updates fetches, stores, then confirms
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(set_commands)
     )
@@ -401,6 +381,18 @@ def build_application(
         builder = builder.base_url(config.base_url).base_file_url(_file_url(config.base_url))
     application = builder.build()
     set_knowledge(application.bot_data, Knowledge.build(kb, config.matching))
+    limits = limits or Limits()
+    if not config.rate_limiter:
+        limits = replace(limits, throttle=False)
+    application.bot_data[_PIPELINE] = Pipeline(
+        application,
+        config.state_dir,
+        limits=limits,
+        allowed_updates=list(ALLOWED_UPDATES),
+        poll_timeout=poll_timeout,
+        fetch_retry_initial=fetch_retry_initial,
+        fetch_retry_max=fetch_retry_max,
+    )
     register_handlers(application)
     # Admins, hot reload (of the folder the FAQ came from) and the question log.
     admin.setup(application, replace(config, knowledge=kb.path))
@@ -439,47 +431,99 @@ def webhook_of(config: Config) -> Webhook | None:
     return Webhook(config.webhook_url, host, port, secret)
 
 
+class _WebhookHandler(RequestHandler):
+    """POST /<the URL's path>: check the secret, store the update, then answer 200."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, receive: Callable[[list[Any]], None], secret: str) -> None:
+        """Tornado's per-request set-up: what to call and the secret to expect."""
+        self.receive = receive
+        self.secret = secret
+
+    def post(self) -> None:
+        """One update from Telegram (403 without the right secret, 400 if not JSON)."""
+        sent = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), self.secret.encode()):
+            raise HTTPError(403)
+        try:
+            update = json.loads(self.request.body)
+        except ValueError:
+            raise HTTPError(400) from None
+        if not isinstance(update, dict):
+            raise HTTPError(400)
+        try:
+            self.receive([update])  # durable once this returns
+        except sqlite3.Error as exc:  # not stored: a 500 makes Telegram send it again
+            logger.error("cannot store a webhook update: %s", exc)
+            raise HTTPError(500) from None
+        self.set_status(200)
+
+
+def _log_request(handler: RequestHandler) -> None:
+    """Tornado's access log, at DEBUG level: one line per update would flood a journal."""
+    logger.debug("webhook: %d %s", handler.get_status(), handler.request.method)
+
+
+def serve_webhook(webhook: Webhook, receive: Callable[[list[Any]], None]) -> HTTPServer:
+    """Listen on `webhook.host:port` at the URL's path (OSError if the address is taken)."""
+    app = TornadoApplication(
+        [
+            (
+                re.escape(webhook.path.rstrip("/")) + "/?",
+                _WebhookHandler,
+                {"receive": receive, "secret": webhook.secret},
+            )
+        ],
+        log_function=_log_request,
+    )
+    server = HTTPServer(app, xheaders=True)
+    server.listen(webhook.port, address=webhook.host)
+    return server
+
+
 @asynccontextmanager
 async def running(
     application: Application[Any, Any, Any, Any, Any, Any],
     *,
-    poll_interval: float = 0.0,
-    poll_timeout: int = POLL_TIMEOUT,
+    grace: float = STOP_GRACE,
+    fetch: bool = True,
     webhook: Webhook | None = None,
 ) -> AsyncIterator[None]:
-    """Initialise, set the command menu, fetch and process updates inside the block.
+    """Initialise, set the command menu, fetch, handle and send inside the block.
 
-    Long polling unless `webhook` is given (see the module docstring).
+    Updates come by long polling; by `webhook` when given (see the module docstring); or,
+    with `fetch=False`, from whoever calls `pipeline(application).receive(raw_updates)`.
+    On exit: stop receiving, give the work in flight `grace` seconds (twice: handlers,
+    then calls in flight), keep the rest in the durable queue, shut down.
     """
     async with application:  # initialize() (getMe: a bad token fails here) ... shutdown()
         if application.post_init is not None:
             await application.post_init(application)
-        assert application.updater is not None
-        if webhook is None:
-            await application.updater.start_polling(
-                poll_interval=poll_interval,
-                timeout=poll_timeout,
-                allowed_updates=list(ALLOWED_UPDATES),
-                # Questions asked while the bot was down are answered, not dropped.
-                drop_pending_updates=False,
-            )
-        else:
-            redact_in_logs(webhook.secret)
-            await application.updater.start_webhook(
-                listen=webhook.host,
-                port=webhook.port,
-                url_path=webhook.path,
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=list(ALLOWED_UPDATES),
-                drop_pending_updates=False,  # Telegram keeps what came while we were down
-            )
-        await application.start()
-        try:
+        await application.start()  # the job queue (hot reload)
+        flow = pipeline(application)
+        server: HTTPServer | None = None
+        try:  # a refused setWebhook or a busy port still stops what was started
+            if webhook is not None:
+                redact_in_logs(webhook.secret)
+                await flow.start(fetch=False)
+                server = serve_webhook(webhook, flow.receive)
+                await application.bot.set_webhook(
+                    url=webhook.url,
+                    secret_token=webhook.secret,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    drop_pending_updates=False,  # Telegram kept what came while we were down
+                )
+            else:
+                if fetch:  # getUpdates answers 409 while a webhook is set
+                    await application.bot.delete_webhook(drop_pending_updates=False)
+                await flow.start(fetch=fetch)
             yield
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            if server is not None:  # nothing new comes in; what came is stored
+                server.stop()
+                await server.close_all_connections()
+            await flow.stop(grace)
             if application.running:
                 await application.stop()
             await admin.teardown(application)  # the question log writes what it holds
@@ -494,7 +538,6 @@ async def _serve_until_stopped(
     def request_stop(sig: signal.Signals) -> None:
         if not stop.is_set():
             logger.info("%s received: stopping", sig.name)
-        _STOP_NOISE.stopping = True
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -544,7 +587,6 @@ def _run(config: Config) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
     quiet_logging()
-    _STOP_NOISE.stopping = False
     if config.token:  # always, `run` checked; an empty secret would redact everything
         redact_in_logs(config.token)
     kb = load_or_explain(config.knowledge, advice="Fix them (`faqbot check`), then start again.")

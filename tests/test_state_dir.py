@@ -113,7 +113,8 @@ def test_one_log_whatever_the_working_directory(
         monkeypatch.setattr("sys.stdin", io.StringIO(question + "\n"))
         assert main(["chat"]) == 0
     assert (state_dir / LOG_FILE).is_file()
-    assert not list(tmp_path.rglob("*.sqlite3"))  # nothing in the working directories
+    for folder in ("a", "b"):  # nothing in the working directories
+        assert not list((tmp_path / folder).rglob("*"))
     capsys.readouterr()
     (tmp_path / "c").mkdir()
     monkeypatch.chdir(tmp_path / "c")

@@ -25,8 +25,6 @@ from fake_bot_api import (
     FakeBotAPI,
     text_message,
 )
-from telegram import Update
-from telegram.ext import TypeHandler
 from test_telegram_run import clean_env, faqbot, finish
 
 from bot.cli import main
@@ -53,10 +51,9 @@ async def bot_on(
     api: FakeBotAPI, kb: KnowledgeBase, webhook: Webhook | None, **config: Any
 ) -> AsyncIterator[Harness]:
     """The real Application, fed by `webhook` (or by long polling when None)."""
-    app = build_application(make_config(api, **config), kb=kb)
+    app = build_application(make_config(api, **config), kb=kb, poll_timeout=1)
     bench = Harness(api, app)
-    app.add_handler(TypeHandler(Update, bench._mark_done), group=1_000)
-    async with running(app, poll_interval=0, poll_timeout=1, webhook=webhook):
+    async with running(app, webhook=webhook):
         yield bench
 
 
