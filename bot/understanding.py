@@ -53,6 +53,8 @@ CONTEXT_SECONDS = 600.0
 MAX_ANSWERS = 2
 """At most this many answers to one message (two questions in one message)."""
 ELLIPTIC_WORDS = 3
+SHORT_FOLLOWUP = 6
+"""At most this many words for "dans l'autre sens", "développer"… to mean a follow-up."""
 """A follow-up has at most this many content words the FAQ knows."""
 _CONTINUATIONS = frozenset(
     {"et", "alors", "donc", "mais", "puis", "ensuite", "and", "so", "but", "what", "ok", "ah"}
@@ -300,16 +302,19 @@ class Understander:
         return replace(decision, question=text, context=context.question)
 
     def _needs_context(self, text: str, analysis: Analysis) -> bool:
-        """Whether a message only makes sense after an answer ("et dans l'autre sens ?",
-        "tu peux développer ?", "et alors ?"): never answered on its own. Only messages
-        with at most one word the FAQ knows: "ce que Pyongyang ne peut pas développer
-        seul" is a whole question."""
+        """Whether a message only makes sense after an answer: never answered on its own.
+        That is a short message asking for the other direction or more ("et dans l'autre
+        sens ?", "tu peux développer ?"), or one that starts with "et", "alors"… and has
+        at most one word the FAQ knows ("et alors ?"). "ce que Pyongyang ne peut pas
+        développer seul" is a whole question."""
         folded = surface(text)
         words = folded.split()
-        known = [t for t in analysis.tokens if self.matcher.knows(t)]
-        if not words or len(known) > 1:
+        if not words:
             return False
-        return bool(_REVERSE.search(folded) or _MORE.search(folded)) or words[0] in _LEANS_BACK
+        if len(words) <= SHORT_FOLLOWUP and (_REVERSE.search(folded) or _MORE.search(folded)):
+            return True
+        known = [t for t in analysis.tokens if self.matcher.knows(t)]
+        return words[0] in _LEANS_BACK and len(known) <= 1
 
     def _prefer_followup(self, alone: Decision, followup: Decision, analysis: Analysis) -> bool:
         """Whether the follow-up reading wins over the message read on its own: it must
