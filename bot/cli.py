@@ -11,10 +11,17 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot import __version__
-from bot.config import Config, ConfigError, load_config
+from bot.config import (
+    Config,
+    ConfigError,
+    load_config,
+    parse_listen,
+    webhook_url_problem,
+)
 from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
 from bot.knowledge import KnowledgeBase, default_knowledge_path, load_or_explain
 from bot.matching import Decision, Matcher, Status
@@ -27,9 +34,12 @@ __all__ = ["main"]
 Command = Callable[[argparse.Namespace, Config], int]
 
 
-def default_devset_path() -> Path:
-    """tests/devset.yaml of the checkout that holds the bundled FAQ."""
-    return default_knowledge_path().parent / "tests" / "devset.yaml"
+def default_devset_path(knowledge: Path | None = None) -> Path:
+    """The development set: `devset.yaml` in the knowledge folder if it has one, else
+    tests/devset.yaml of the checkout that holds the bundled FAQ."""
+    own = (knowledge or default_knowledge_path()) / "devset.yaml"
+    checkout = default_knowledge_path().parent / "tests" / "devset.yaml"
+    return checkout if not own.is_file() and checkout.is_file() else own
 
 
 def _load(config: Config) -> KnowledgeBase | None:
@@ -216,7 +226,7 @@ def cmd_test(args: argparse.Namespace, config: Config) -> int:
     kb = _load(config)
     if kb is None:
         return 1
-    devset_path = Path(args.devset) if args.devset else default_devset_path()
+    devset_path = Path(args.devset) if args.devset else default_devset_path(kb.path)
     questions = None
     if devset_path.is_file():
         try:
@@ -320,10 +330,59 @@ def cmd_chat(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
-    """Run the Telegram bot (long polling)."""
+    """Run the Telegram bot (long polling, or a webhook with --webhook)."""
     from bot.telegram_app import run
 
+    if args.polling:
+        config = replace(config, webhook_url=None)
+    if args.webhook is not None:
+        problem = webhook_url_problem(args.webhook)
+        if problem:
+            print(f"faqbot run: --webhook {problem}", file=sys.stderr)
+            return 2
+        config = replace(config, webhook_url=args.webhook)
+    if args.listen is not None:
+        if not config.webhook_url:
+            print(
+                "faqbot run: --listen is for webhook mode: give the public URL too, with "
+                "--webhook URL (or TELEGRAM_WEBHOOK_URL, telegram.webhook_url)",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            parse_listen(args.listen)
+        except ValueError as exc:
+            print(f"faqbot run: --listen {exc}", file=sys.stderr)
+            return 2
+        config = replace(config, webhook_listen=args.listen)
     return run(config)
+
+
+def cmd_init(args: argparse.Namespace, config: Config) -> int:
+    """Write a copy of the bundled FAQ and a config into a folder."""
+    from bot.workspace import InitError, init_folder
+
+    target = Path(args.folder)
+    try:
+        written = init_folder(target)
+    except InitError as exc:
+        print(f"faqbot init: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = exc.filename or target
+        print(f"faqbot init: cannot write {where}: {exc.strerror}", file=sys.stderr)
+        return 1
+    config_path = display_path(written.config)
+    print(
+        f"Wrote {display_path(written.knowledge)}/ ({written.files} files: the bundled FAQ) "
+        f"and {config_path}.\n"
+        f"Next: edit the FAQ (its format is in {display_path(written.knowledge)}/README.md), "
+        f"then\n"
+        f"  faqbot check --config {config_path}\n"
+        f"  faqbot chat --config {config_path}\n"
+        f"  faqbot run --config {config_path}     (with TELEGRAM_BOT_TOKEN set)"
+    )
+    return 0
 
 
 def cmd_unanswered(args: argparse.Namespace, config: Config) -> int:
@@ -404,7 +463,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common_options(test)
     test.add_argument(
-        "--devset", metavar="FILE", help="question set (default: tests/devset.yaml beside the FAQ)"
+        "--devset",
+        metavar="FILE",
+        help="question set (default: the FAQ folder's devset.yaml, else the checkout's "
+        "tests/devset.yaml)",
     )
     test.set_defaults(handler=cmd_test)
 
@@ -420,11 +482,39 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="run the Telegram bot (needs a token)",
-        description="Run the bot with long polling. The token comes from TELEGRAM_BOT_TOKEN "
-        "or the config file; TELEGRAM_API_BASE_URL points it at a self-hosted Bot API server.",
+        description="Run the bot with long polling, or as a webhook with --webhook. The token "
+        "comes from TELEGRAM_BOT_TOKEN or the config file; TELEGRAM_API_BASE_URL points it at "
+        "a self-hosted Bot API server. SIGTERM and Ctrl-C stop it cleanly (exit status 0).",
     )
     _common_options(run)
+    mode = run.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="receive updates at this public https:// URL instead of polling "
+        "(default: $TELEGRAM_WEBHOOK_URL, else telegram.webhook_url); the bot serves its path",
+    )
+    mode.add_argument(
+        "--polling",
+        action="store_true",
+        help="long-poll even if the config or the environment sets a webhook URL",
+    )
+    run.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="where the webhook server listens (default: $TELEGRAM_WEBHOOK_LISTEN, else "
+        "telegram.webhook_listen, else 127.0.0.1:8080)",
+    )
     run.set_defaults(handler=cmd_run)
+
+    init = commands.add_parser(
+        "init",
+        help="write a copy of the bundled FAQ and a config into a folder, to edit",
+        description="Copy the bundled knowledge folder to FOLDER/knowledge and write an "
+        "annotated FOLDER/config.yaml that points at it. Nothing is overwritten.",
+    )
+    init.add_argument("folder", metavar="FOLDER", help="where to write (created if missing)")
+    init.set_defaults(handler=cmd_init)
 
     unanswered = commands.add_parser(
         "unanswered",

@@ -58,9 +58,20 @@ _ARTICLE_KEYS = ("outlet", "url", "published", "title", "author", "sources")
 _THRESHOLD_KEYS = ("phrasings", "answerable", "unanswerable")
 
 
+BUNDLED_PACKAGE = "bundled_knowledge"
+"""Where a wheel carries the FAQ: `bot/bundled_knowledge/` (see pyproject.toml)."""
+
+
 def default_knowledge_path() -> Path:
-    """The bundled FAQ: `knowledge/` beside the `bot` package (an editable install)."""
-    return Path(__file__).resolve().parent.parent / "knowledge"
+    """The bundled FAQ, wherever faqbot is installed.
+
+    An installed wheel (pip install ., pipx) carries it as `bot/bundled_knowledge/`; a
+    checkout, an editable install or `PYTHONPATH=.` has no such folder and uses the
+    checkout's `knowledge/`, beside the `bot` package.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / BUNDLED_PACKAGE
+    return installed if installed.is_dir() else package.parent / "knowledge"
 
 
 @dataclass(frozen=True)

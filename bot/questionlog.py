@@ -2,7 +2,9 @@
 
 Maintainers read it with `faqbot unanswered` (what the FAQ could not answer) and
 `faqbot stats`. It is one SQLite file (standard library `sqlite3`), by default
-`var/questions.sqlite3`; `log: database: null` in the config turns it off, and then
+`questions.sqlite3` in the state directory (see bot.config: `$STATE_DIRECTORY`,
+`$XDG_STATE_HOME/faqbot` or `~/.local/state/faqbot`, never the working directory);
+`log: database: null` in the config turns it off, and then
 every method of `QuestionLog` does nothing.
 
 Interface (stable; the Telegram front end and `faqbot chat` call it):

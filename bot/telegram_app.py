@@ -4,9 +4,29 @@
 timeouts, rate limiter with retries, per-user update processing, handlers, error
 handler, command menu) and its `Pipeline` (bot.updates: durable fetching and fair,
 durable sending) without touching the network. `running(app)` starts and stops them
-around a block; `run(config)` is `faqbot run`: it polls until SIGINT or SIGTERM, then
-stops within `STOP_GRACE` × 2 seconds or so, whatever the backlog (the rest is answered
-after the restart).
+around a block, fed by long polling or by a webhook; `run(config)` is `faqbot run`: it
+serves until SIGINT or SIGTERM, then stops within `STOP_GRACE` × 2 seconds or so,
+whatever the backlog (the rest is answered after the restart).
+
+Modes. Long polling (the default) needs no public address; `running` calls
+`deleteWebhook` before it polls, so going back to polling after a webhook just works.
+Webhook mode (`config.webhook_url`) serves HTTP with tornado, the server
+python-telegram-bot's own webhook support uses (its `webhooks` extra); PTB's Updater is
+gone (bot.updates replaced it), so the handler is ours: it checks the secret, stores the
+update durably (`Pipeline.receive`) and only then answers Telegram 200. It listens on
+`config.webhook_listen` at the URL's path, and `setWebhook` is called with the URL, the
+secret token and the allowed updates at every start. Telegram sends the secret back in
+`X-Telegram-Bot-Api-Secret-Token`; a request without it, or with another one, gets 403
+and is not processed. With no secret configured a random one (`secrets.token_urlsafe`)
+is made at each start: only this process and Telegram know it, and it is never logged.
+The webhook is left set when the bot stops, so Telegram keeps the updates that arrive
+meanwhile and delivers them at the next start.
+
+Stopping. SIGTERM (systemd, Docker, any process manager) and SIGINT (Ctrl-C) take the
+same path (exit status 0), also while the bot is still loading.
+
+Start-up prints one line each for the FAQ, the question log, the mode and the admins
+count; apscheduler's and PTB's routine INFO lines are silenced.
 
 The token is in every Bot API URL, so it must never reach a log: httpx's request
 logging is silenced, and `redact_in_logs` rewrites any log record that would still
@@ -16,16 +36,22 @@ contain it (PTB itself logs the full URL at DEBUG level when a Bot is created).
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
+import re
+import secrets
 import signal
+import sqlite3
 import sys
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     BaseUpdateProcessor,
@@ -36,9 +62,12 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
+from tornado.httpserver import HTTPServer
+from tornado.web import Application as TornadoApplication
+from tornado.web import HTTPError, RequestHandler
 
 from bot import admin, handlers, replies
-from bot.config import Config
+from bot.config import Config, parse_listen
 from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.matching import dictionary_words
 from bot.sending import Limits
@@ -50,12 +79,15 @@ __all__ = [
     "ALLOWED_UPDATES",
     "PerUserUpdateProcessor",
     "TokenRedactingFilter",
+    "Webhook",
     "build_application",
     "pipeline",
     "redact_in_logs",
     "register_handlers",
     "run",
     "running",
+    "serve_webhook",
+    "webhook_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -73,6 +105,8 @@ MAX_CONCURRENT_USERS = 32
 """Users whose updates are processed at the same time (each user's one at a time)."""
 STOP_GRACE = 3.0
 """Seconds a stop gives the updates being handled, then as many to the calls in flight."""
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+"""Where Telegram puts the webhook's secret token in each request."""
 HTTP_CONNECTIONS = 8
 """Connections to the Bot API. Even at 100 ms a call that is ~80 calls/s, well above the
 30 messages/s Telegram allows; more connections only slow httpx's pool bookkeeping down
@@ -95,6 +129,20 @@ Check TELEGRAM_BOT_TOKEN (or telegram.token in {source}): it must be the whole t
 UNREACHABLE = """\
 faqbot run: cannot reach the Telegram Bot API ({reason}).
 Check the network connection{base_url_hint}, then try again."""
+
+WEBHOOK_REFUSED = """\
+faqbot run: Telegram refused the webhook ({reason}).
+Check TELEGRAM_WEBHOOK_URL (or telegram.webhook_url in {source}): Telegram needs a public
+https:// URL on port 443, 80, 88 or 8443 with a valid certificate. `faqbot run --polling`
+needs no public address."""
+
+CANNOT_LISTEN = """\
+faqbot run: cannot listen on {listen} ({reason}).
+Another program may use that port: choose another with --listen HOST:PORT (or
+TELEGRAM_WEBHOOK_LISTEN, telegram.webhook_listen)."""
+
+API_REFUSED = """\
+faqbot run: the Telegram Bot API refused to start the bot ({reason})."""
 
 
 # --- logging: the token never reaches a log ------------------------------------------------
@@ -144,6 +192,8 @@ def redact_in_logs(token: str) -> None:
     is configured. httpx's INFO request lines, which print the URL, are silenced too.
     """
     global _factory_installed  # noqa: PLW0603 - one process-wide factory, installed once
+    if not token:  # "" is in every text: it would "redact" between every two characters
+        return
     _REDACTOR.secrets.add(token)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -158,6 +208,16 @@ def redact_in_logs(token: str) -> None:
 
     logging.setLogRecordFactory(factory)
     _factory_installed = True
+
+
+QUIET_LOGGERS = ("apscheduler", "telegram.ext.Application")
+"""Loggers whose INFO lines (jobs added, scheduler started, application started) are noise."""
+
+
+def quiet_logging() -> None:
+    """Service-friendly logging: routine INFO lines of the libraries are silenced."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 # --- concurrency: one flooding user does not delay the others --------------------------------
@@ -343,68 +403,215 @@ def build_application(
 # --- running ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates, where the bot listens for them, and the shared secret."""
+
+    url: str
+    host: str
+    port: int
+    secret: str = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        """The URL's path, which the bot's server answers on (`/` when the URL has none)."""
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def listen(self) -> str:
+        """HOST:PORT, for messages."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def webhook_of(config: Config) -> Webhook | None:
+    """The webhook settings of `config` (None: long polling); makes a secret if none is set."""
+    if not config.webhook_url:
+        return None
+    host, port = parse_listen(config.webhook_listen)
+    secret = config.webhook_secret or secrets.token_urlsafe(32)
+    return Webhook(config.webhook_url, host, port, secret)
+
+
+class _WebhookHandler(RequestHandler):
+    """POST /<the URL's path>: check the secret, store the update, then answer 200."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, receive: Callable[[list[Any]], None], secret: str) -> None:
+        """Tornado's per-request set-up: what to call and the secret to expect."""
+        self.receive = receive
+        self.secret = secret
+
+    def post(self) -> None:
+        """One update from Telegram (403 without the right secret, 400 if not JSON)."""
+        sent = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), self.secret.encode()):
+            raise HTTPError(403)
+        try:
+            update = json.loads(self.request.body)
+        except ValueError:
+            raise HTTPError(400) from None
+        if not isinstance(update, dict):
+            raise HTTPError(400)
+        try:
+            self.receive([update])  # durable once this returns
+        except sqlite3.Error as exc:  # not stored: a 500 makes Telegram send it again
+            logger.error("cannot store a webhook update: %s", exc)
+            raise HTTPError(500) from None
+        self.set_status(200)
+
+
+def _log_request(handler: RequestHandler) -> None:
+    """Tornado's access log, at DEBUG level: one line per update would flood a journal."""
+    logger.debug("webhook: %d %s", handler.get_status(), handler.request.method)
+
+
+def serve_webhook(webhook: Webhook, receive: Callable[[list[Any]], None]) -> HTTPServer:
+    """Listen on `webhook.host:port` at the URL's path (OSError if the address is taken)."""
+    app = TornadoApplication(
+        [
+            (
+                re.escape(webhook.path.rstrip("/")) + "/?",
+                _WebhookHandler,
+                {"receive": receive, "secret": webhook.secret},
+            )
+        ],
+        log_function=_log_request,
+    )
+    server = HTTPServer(app, xheaders=True)
+    server.listen(webhook.port, address=webhook.host)
+    return server
+
+
 @asynccontextmanager
 async def running(
     application: Application[Any, Any, Any, Any, Any, Any],
     *,
     grace: float = STOP_GRACE,
     fetch: bool = True,
+    webhook: Webhook | None = None,
 ) -> AsyncIterator[None]:
     """Initialise, set the command menu, fetch, handle and send inside the block.
 
-    With `fetch=False` nothing polls Telegram: updates come from whoever calls
-    `pipeline(application).receive(raw_updates)` (a webhook server, answering Telegram
-    once it returns). On exit: stop fetching, give the work in flight `grace` seconds
-    (twice: handlers, then calls in flight), keep the rest in the durable queue, shut down.
+    Updates come by long polling; by `webhook` when given (see the module docstring); or,
+    with `fetch=False`, from whoever calls `pipeline(application).receive(raw_updates)`.
+    On exit: stop receiving, give the work in flight `grace` seconds (twice: handlers,
+    then calls in flight), keep the rest in the durable queue, shut down.
     """
     async with application:  # initialize() (getMe: a bad token fails here) ... shutdown()
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()  # the job queue (hot reload)
         flow = pipeline(application)
-        await flow.start(fetch=fetch)
-        try:
+        server: HTTPServer | None = None
+        try:  # a refused setWebhook or a busy port still stops what was started
+            if webhook is not None:
+                redact_in_logs(webhook.secret)
+                await flow.start(fetch=False)
+                server = serve_webhook(webhook, flow.receive)
+                await application.bot.set_webhook(
+                    url=webhook.url,
+                    secret_token=webhook.secret,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    drop_pending_updates=False,  # Telegram kept what came while we were down
+                )
+            else:
+                if fetch:  # getUpdates answers 409 while a webhook is set
+                    await application.bot.delete_webhook(drop_pending_updates=False)
+                await flow.start(fetch=fetch)
             yield
         finally:
+            if server is not None:  # nothing new comes in; what came is stored
+                server.stop()
+                await server.close_all_connections()
             await flow.stop(grace)
             if application.running:
                 await application.stop()
             await admin.teardown(application)  # the question log writes what it holds
 
 
-async def _poll_until_stopped(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _serve_until_stopped(
+    application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook | None
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def request_stop(sig: signal.Signals) -> None:
+        if not stop.is_set():
+            logger.info("%s received: stopping", sig.name)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):  # Windows: Ctrl-C raises KeyboardInterrupt
-            loop.add_signal_handler(sig, stop.set)
-    async with running(application):
-        me = application.bot.username
-        logger.info("faqbot is running as @%s; press Ctrl-C to stop", me)
-        await stop.wait()
+            loop.add_signal_handler(sig, request_stop, sig)
+    try:
+        async with running(application, webhook=webhook):
+            me = application.bot.username
+            logger.info("faqbot is running as @%s; stop it with Ctrl-C or SIGTERM", me)
+            await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
     logger.info("faqbot stopped")
 
 
+def _log_start(config: Config, kb: KnowledgeBase, webhook: Webhook | None) -> None:
+    """One line each: the FAQ, the question log, the mode, the admins (never a secret)."""
+    logger.info("FAQ: %d entries from %s", len(kb.entries), kb.path.resolve())
+    log = config.log_database
+    logger.info("question log: %s", log.resolve() if log else "off (log.database: null)")
+    if webhook is None:
+        logger.info("mode: long polling")
+    else:
+        logger.info("mode: webhook %s, listening on %s", webhook.url, webhook.listen)
+    logger.info("admins: %d", len(config.admins))
+
+
 def run(config: Config) -> int:
-    """`faqbot run`: long polling until Ctrl-C. Returns the exit status."""
+    """`faqbot run`: serve until SIGTERM or Ctrl-C (then exit status 0)."""
     if not config.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    # Until the event loop takes them over, SIGTERM does what Ctrl-C does (see below).
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return _run(config)
+    except KeyboardInterrupt:  # stopped while loading: nothing was started yet
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(config: Config) -> int:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
-    redact_in_logs(config.token)
+    quiet_logging()
+    if config.token:  # always, `run` checked; an empty secret would redact everything
+        redact_in_logs(config.token)
     kb = load_or_explain(config.knowledge, advice="Fix them (`faqbot check`), then start again.")
     if kb is None:
         return 1
+    webhook = webhook_of(config)
+    _log_start(config, kb, webhook)
     # Load the typo dictionaries now: lazily, the first unknown word of the first user
     # would load them inside a handler and stall the event loop for everyone (~0.5 s).
     dictionary_words()
     application = build_application(config, kb=kb)
     try:
-        asyncio.run(_poll_until_stopped(application))
+        asyncio.run(_serve_until_stopped(application, webhook))
     except KeyboardInterrupt:
         pass
+    except BadRequest as exc:  # setWebhook (or deleteWebhook) refused; before NetworkError,
+        # which BadRequest subclasses in PTB
+        reason = _REDACTOR.redact(exc.message).rstrip(".")
+        if webhook is None:
+            print(API_REFUSED.format(reason=reason), file=sys.stderr)
+            return 1
+        source = config.source or "config.yaml"
+        print(WEBHOOK_REFUSED.format(reason=reason, source=source), file=sys.stderr)
+        return 2
     except InvalidToken as exc:
         print(
             # PTB's message quotes the token itself: redact it.
@@ -422,4 +629,15 @@ def run(config: Config) -> int:
             file=sys.stderr,
         )
         return 1
+    except TelegramError as exc:  # anything else Telegram refused at start
+        print(API_REFUSED.format(reason=_REDACTOR.redact(exc.message)), file=sys.stderr)
+        return 1
+    except OSError as exc:  # the webhook server cannot bind its address
+        if webhook is None:
+            raise
+        print(
+            CANNOT_LISTEN.format(listen=webhook.listen, reason=exc.strerror or exc),
+            file=sys.stderr,
+        )
+        return 2
     return 0

@@ -125,6 +125,12 @@ def state_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path / "xdg-state"
 
 
+@pytest.fixture
+def state_dir(state_home: Path) -> Path:
+    """The default state directory of faqbot in the tests (subprocesses inherit it)."""
+    return state_home / "faqbot"
+
+
 @dataclass
 class Harness:
     """The real Application, long-polling a FakeBotAPI, plus a way to know it is done.

@@ -12,6 +12,14 @@ in the bot fail tests with the same `BadRequest` they would cause in production.
 PTB posts every request as application/x-www-form-urlencoded (multipart/form-data when it
 uploads files); string parameters are sent as they are and every other value, nested objects
 such as `reply_markup` included, as a JSON string. JSON bodies are accepted as well.
+
+Webhooks work as on Telegram: after `setWebhook`, pushed updates are no longer served by
+getUpdates (which answers 409 Conflict) but POSTed as JSON to the webhook URL, one at a
+time and in order, with the secret in `X-Telegram-Bot-Api-Secret-Token`; an update whose
+delivery fails (not 2xx, refused connection) stays pending and is retried, and the error
+shows in getWebhookInfo. `deleteWebhook` goes back to getUpdates. `deliveries` lists each
+attempt. One deviation, so that tests need no certificate: besides https:// URLs, the fake
+accepts http:// URLs on 127.0.0.1 and localhost (Telegram refuses any http:// URL).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import pytest_asyncio
 from aiohttp import web
 from telegram import Bot
@@ -53,6 +62,13 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
     "is running"
 )
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_RETRY_SECONDS = 0.2  # Telegram waits longer; tests need not
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DEFAULT_UPDATE_TYPES = frozenset(
     {
         "message", "edited_message", "channel_post", "edited_channel_post", "inline_query",
@@ -83,7 +99,7 @@ _JSON_PARAMS = frozenset(
 _INT_PARAMS = frozenset(
     {
         "chat_id", "message_id", "offset", "limit", "timeout", "cache_time", "user_id",
-        "message_thread_id", "reply_to_message_id", "from_chat_id",
+        "message_thread_id", "reply_to_message_id", "from_chat_id", "max_connections",
     }
 )  # fmt: skip
 _BOOL_PARAMS = frozenset(
@@ -414,6 +430,16 @@ class Call:
         return str((self.response or {}).get("description", ""))
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One attempt to POST an update to the webhook."""
+
+    update_id: int
+    url: str
+    secret: str | None  # the header sent (None: no header)
+    status: int  # HTTP status, or DROPPED when the connection failed
+
+
 @dataclass
 class _Fault:
     kind: str  # "error", "drop" or "hang"
@@ -472,11 +498,16 @@ class FakeBotAPI:
         self._inline_messages: dict[str, JSON] = {}
         self._last_message_id: dict[int | str, int] = {}
         self._open_queries: set[str] = set()
+        self.webhook: JSON | None = None  # what setWebhook stored (url, secret_token, ...)
+        self.deliveries: list[Delivery] = []
+        self._webhook_error: tuple[int, str] | None = None
+        self._delivery_task: asyncio.Task[None] | None = None
         self._methods: dict[str, Callable[[JSON], Any]] = {
             name.lower(): handler
             for name, handler in {
                 "getMe": lambda p: self.bot_user,
-                "deleteWebhook": lambda p: True,
+                "setWebhook": self._set_webhook,
+                "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "getUpdates": self._get_updates,
                 "sendMessage": self._send_message,
@@ -513,6 +544,7 @@ class FakeBotAPI:
         """Answer pending long polls and hung requests, then close the server."""
         self._closing.set()
         self._notify()
+        await self._stop_delivering()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -749,9 +781,112 @@ class FakeBotAPI:
     # --- methods -------------------------------------------------------------------------
 
     def _get_webhook_info(self, params: JSON) -> JSON:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        info: JSON = {
+            "url": self.webhook["url"] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending()),
+        }
+        if self.webhook:
+            info["max_connections"] = self.webhook.get("max_connections", 40)
+            if self.webhook.get("allowed_updates"):
+                info["allowed_updates"] = self.webhook["allowed_updates"]
+        if self._webhook_error:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
+    def _set_webhook(self, params: JSON) -> bool:
+        url = params.get("url")
+        if not isinstance(url, str) or not url:
+            return self._delete_webhook(params)  # Telegram: an empty url removes the webhook
+        local = re.match(r"http://(127\.0\.0\.1|localhost)(:\d+)?/", url + "/")
+        if not url.startswith("https://") and not local:
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        allowed = params.get("allowed_updates")
+        if allowed is not None and not isinstance(allowed, list):
+            raise bad_request("can't parse allowed updates")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) or DEFAULT_UPDATE_TYPES
+        self.webhook = dict(params)
+        self._webhook_error = None
+        self._poll_generation += 1  # a pending long poll ends with 409, as on Telegram
+        if self._delivery_task is None or self._delivery_task.done():
+            self._delivery_task = asyncio.create_task(self._deliver())
+        self._notify()
+        return True
+
+    def _delete_webhook(self, params: JSON) -> bool:
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        self.webhook = None
+        self._webhook_error = None
+        self._notify()  # the delivery loop sees it and ends
+        return True
+
+    def _pending(self) -> list[JSON]:
+        """Updates not yet delivered, among the kinds the bot asked for."""
+        self._updates = [u for u in self._updates if _update_kind(u) in self._allowed_updates]
+        return self._updates
+
+    async def _deliver(self) -> None:
+        """POST pending updates to the webhook, in order, until it is deleted."""
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            while self.webhook is not None and not self._closing.is_set():
+                pending = self._pending()
+                if not pending:
+                    changed = self._changed
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(changed.wait(), 1.0)
+                    continue
+                update, hook = pending[0], self.webhook
+                secret = hook.get("secret_token")
+                headers = {SECRET_HEADER: str(secret)} if secret else {}
+                try:
+                    async with session.post(hook["url"], json=update, headers=headers) as answer:
+                        status = answer.status
+                        reason = f"Wrong response from the webhook: {status} {answer.reason}"
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    status, reason = DROPPED, f"Connection failed: {type(exc).__name__}"
+                self.deliveries.append(Delivery(update["update_id"], hook["url"], secret, status))
+                if 200 <= status < 300:
+                    with contextlib.suppress(ValueError):
+                        self._updates.remove(update)
+                else:
+                    self._webhook_error = (int(time.time()), reason)
+                    await asyncio.sleep(WEBHOOK_RETRY_SECONDS)
+                self._notify()
+
+    async def _stop_delivering(self) -> None:
+        task, self._delivery_task = self._delivery_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def wait_delivered(
+        self,
+        update_id: int,
+        *,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the usual name in test helpers
+        succeeded: bool = True,
+    ) -> Delivery:
+        """Wait until update `update_id` was delivered to the webhook (a 2xx answer), or,
+        with `succeeded=False`, until a delivery of it was attempted at all."""
+        async with asyncio.timeout(timeout):
+            while True:
+                for delivery in self.deliveries:
+                    ok = 200 <= delivery.status < 300
+                    if delivery.update_id == update_id and (ok or not succeeded):
+                        return delivery
+                await self._changed.wait()
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         offset = _int(params, "offset", 0)
         limit = min(max(_int(params, "limit", 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
@@ -764,6 +899,8 @@ class FakeBotAPI:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            if self.webhook is not None:
+                raise ApiError(409, WEBHOOK_CONFLICT)
             if generation != self._poll_generation:
                 raise ApiError(409, CONFLICT)
             if offset < 0:
