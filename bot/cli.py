@@ -26,9 +26,13 @@ __all__ = ["main"]
 Command = Callable[[argparse.Namespace, Config], int]
 
 
-def default_devset_path() -> Path:
-    """tests/devset.yaml of the checkout that holds the bundled FAQ."""
-    return default_knowledge_path().parent / "tests" / "devset.yaml"
+DEVSET_FILE = "devset.yaml"
+"""The development set's name inside the knowledge folder (tuned and shipped with the FAQ)."""
+
+
+def default_devset_path(knowledge: Path | None = None) -> Path:
+    """The development set of a knowledge folder (default: the bundled FAQ's)."""
+    return (knowledge if knowledge is not None else default_knowledge_path()) / DEVSET_FILE
 
 
 def _load(config: Config) -> KnowledgeBase | None:
@@ -148,7 +152,7 @@ def cmd_test(args: argparse.Namespace, config: Config) -> int:
     kb = _load(config)
     if kb is None:
         return 1
-    devset_path = Path(args.devset) if args.devset else default_devset_path()
+    devset_path = Path(args.devset) if args.devset else default_devset_path(config.knowledge)
     questions = None
     if devset_path.is_file():
         try:
@@ -300,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common_options(test)
     test.add_argument(
-        "--devset", metavar="FILE", help="question set (default: tests/devset.yaml beside the FAQ)"
+        "--devset",
+        metavar="FILE",
+        help="question set (default: devset.yaml in the knowledge folder)",
     )
     test.set_defaults(handler=cmd_test)
 
