@@ -16,7 +16,7 @@ from pathlib import Path
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
 from bot.evaluation import evaluate, load_question_set
-from bot.knowledge import KnowledgeBase, default_knowledge_path, load_or_explain
+from bot.knowledge import MIN_VARIANTS, KnowledgeBase, default_knowledge_path, load_or_explain
 from bot.matching import Decision, Matcher, Status
 from bot.normalize import describe_roles
 from bot.yamlsource import display_path
@@ -40,6 +40,12 @@ def _load(config: Config) -> KnowledgeBase | None:
     return load_or_explain(config.knowledge, advice="Fix them and run `faqbot check` again.")
 
 
+def _drafts_line(kb: KnowledgeBase) -> str:
+    """The draft entries (fewer than MIN_VARIANTS variants), for check and test."""
+    listed = ", ".join(f"{e.id} ({len(e.variants)})" for e in kb.drafts)
+    return f"drafts (fewer than {MIN_VARIANTS} variants, loaded but not finished): {listed}"
+
+
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     """Validate the FAQ and report confusable phrasings."""
     kb = _load(config)
@@ -47,6 +53,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         return 1
     for warning in kb.warnings:
         print(warning)
+    if kb.drafts:
+        print(_drafts_line(kb))
     sources = sorted({s for e in kb.entries for s in e.sources})
     note = f", {len(kb.warnings)} warning(s)" if kb.warnings else ""
     print(
@@ -75,6 +83,25 @@ def _decision_json(decision: Decision) -> dict[str, object]:
             {"entry": c.entry.id, "question": c.entry.question, "score": c.score}
             for c in decision.suggestions
         ],
+    }
+
+
+def _explanation_json(decision: Decision, matcher: Matcher) -> dict[str, object]:
+    """What `--explain` shows, as JSON (the same facts as the text form)."""
+    a = decision.analysis
+    near = decision.near_miss
+    return {
+        "normalised": a.text,
+        "question_word": a.kind,
+        "direction": describe_roles(a.roles, to="to", by="by") if a.roles else None,
+        "unknown_words": list(a.unknown),
+        "matched_phrasing": decision.matched or None,
+        "withheld_by": None if near is None else {"question": near.question, "score": near.score},
+        "thresholds": {
+            "answer": matcher.answer_threshold,
+            "margin": matcher.margin,
+            "suggest": matcher.suggest_threshold,
+        },
     }
 
 
@@ -133,7 +160,10 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
         return 2
     decision = matcher.match(args.question)
     if args.json:
-        print(json.dumps(_decision_json(decision), ensure_ascii=False))
+        data = _decision_json(decision)
+        if args.explain:
+            data["explain"] = _explanation_json(decision, matcher)
+        print(json.dumps(data, ensure_ascii=False))
     else:
         _print_decision(decision, kb, matcher, args.explain)
     return 0

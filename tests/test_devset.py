@@ -37,8 +37,8 @@ def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[Questio
             f"false answer {decision.question!r} -> {decision.entry.id if decision.entry else '-'}"
         )
     print(
-        f"{path.name}: answered right {result.answerable_rate:.1%}, declined {result.decline_rate:.1%}, "
-        f"phrasings {result.phrasing_rate:.1%}"
+        f"{path.name}: answered right {result.answerable_rate:.1%}, "
+        f"declined {result.decline_rate:.1%}, phrasings {result.phrasing_rate:.1%}"
     )
     return questions, result
 
