@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -169,16 +170,17 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _describe(decision: Decision) -> str:
-    got = decision.entry.id if decision.entry else "-"
-    withheld = (
-        f", withheld by out-of-scope {decision.near_miss.question!r}" if decision.near_miss else ""
-    )
-    return f"{decision.status} {got} ({decision.score:g}){withheld}"
+def _use_colour(choice: str) -> bool:
+    """--color: always, never, or auto (a terminal, and NO_COLOR unset)."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def cmd_test(args: argparse.Namespace, config: Config) -> int:
     """Run the FAQ's phrasings and the development set; exit 1 below the thresholds."""
+    from bot import testreport
+
     kb = _load(config)
     if kb is None:
         return 1
@@ -193,52 +195,29 @@ def cmd_test(args: argparse.Namespace, config: Config) -> int:
     elif args.devset:
         print(f"faqbot test: {args.devset}: file not found", file=sys.stderr)
         return 2
-    result = evaluate(_matcher(kb, config), questions)
-    limits = kb.thresholds
-    for entry_id, decision in result.phrasing_misses:
-        print(f"phrasing miss: [{entry_id}] {decision.question!r} -> {_describe(decision)}")
-    for expected, decision in result.confusions:
-        print(f"confusion: [{expected}] {decision.question!r} -> {_describe(decision)}")
-    for decision in result.false_answers:
-        print(f"false answer: {decision.question!r} -> {_describe(decision)}")
-    rows = [
-        (
-            "FAQ phrasings answered with their own entry",
-            result.phrasing_rate,
-            result.phrasings_ok,
-            result.phrasings,
-            limits.phrasings,
-        )
-    ]
-    if questions is not None:
-        rows += [
-            (
-                "answerable questions answered correctly",
-                result.answerable_rate,
-                result.answered_right,
-                result.answerable,
-                limits.answerable,
-            ),
-            (
-                "unanswerable questions declined",
-                result.decline_rate,
-                result.declined,
-                result.unanswerable,
-                limits.unanswerable,
-            ),
-        ]
-    failed = False
-    for label, rate, part, whole, limit in rows:
-        ok = rate >= limit
-        failed |= not ok
-        print(
-            f"{'ok  ' if ok else 'FAIL'} {label}: {rate:.1%} ({part}/{whole}; minimum {limit:.0%})"
-        )
+    matcher = _matcher(kb, config)
+    result = evaluate(matcher, questions)
+    shown = display_path(devset_path) if questions is not None else None
+    passed = all(g.ok for g in testreport.gates(kb, result, questions))
+    if args.report is not None:
+        page = testreport.html_page(kb, result, questions, matcher, question_set=shown)
+        try:
+            Path(args.report).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            print(f"faqbot test: cannot write {args.report}: {exc.strerror}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(testreport.json_report(kb, result, questions, matcher, question_set=shown))
+        return 0 if passed else 1
+    for line in testreport.text_report(kb, result, questions, colour=_use_colour(args.color)):
+        print(line)
     if questions is None:
         print(
             f"(no development set at {display_path(devset_path)}: only the phrasings were tested)"
         )
-    return 1 if failed else 0
+    if args.report is not None:
+        print(f"report written to {display_path(Path(args.report))}")
+    return 0 if passed else 1
 
 
 def cmd_chat(args: argparse.Namespace, config: Config) -> int:
@@ -330,13 +309,27 @@ def build_parser() -> argparse.ArgumentParser:
         "test",
         help="measure the matcher on the FAQ's phrasings and the development set",
         description="Every phrasing must reach its own entry; the development set's accuracy "
-        "and decline rate must reach knowledge/thresholds.yaml. Exit status 1 below them.",
+        "and decline rate must reach knowledge/thresholds.yaml. Exit status 1 below them. "
+        "Prints the summary first, then each mistake once, grouped by entry. A question set "
+        "with `sealed: true` shows only its figures and is gated by its own `minimum:`.",
     )
     _common_options(test)
     test.add_argument(
         "--devset",
         metavar="FILE",
         help="question set (default: devset.yaml in the knowledge folder)",
+    )
+    test.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    test.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write an HTML page: score histogram, table per entry, confused pairs",
+    )
+    test.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (auto: only on a terminal, and not when NO_COLOR is set)",
     )
     test.set_defaults(handler=cmd_test)
 

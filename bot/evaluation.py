@@ -11,6 +11,14 @@ report the same numbers. A question set is YAML:
 
 "Correct" means status `answer` with the expected entry; an unanswerable question is
 "declined" when its status is not `answer` (a suggestion is not a confident answer).
+
+A set may start with `sealed: true` (tests/holdout.yaml does): it is an estimate, never
+tuned on, so `faqbot test` shows only its aggregate figures, and gates it only with its
+own `minimum: {answerable: 0.9, unanswerable: 0.93}` when it has one (never with
+knowledge/thresholds.yaml, which gates the development set).
+
+Every question run is kept as an `Outcome` (its kind, the entry it expects or None, the
+decision), so that reports (bot/testreport.py) are computed from one generic list.
 """
 
 from __future__ import annotations
@@ -18,11 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, Thresholds
 from bot.matching import Decision, Matcher, Status
 from bot.yamlsource import Node, Report, parse_file
 
-__all__ = ["Evaluation", "QuestionSet", "evaluate", "load_question_set"]
+__all__ = ["Evaluation", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
+
+_SET_KEYS = ("sealed", "minimum", "answerable", "unanswerable")
+_MINIMUM_KEYS = ("answerable", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,10 @@ class QuestionSet:
 
     answerable: tuple[tuple[str, str], ...]
     unanswerable: tuple[str, ...]
+    sealed: bool = False
+    """Only aggregate figures may be shown (never a question, never a confusion)."""
+    minimum: Thresholds | None = None
+    """The set's own gates (`minimum:`), replacing thresholds.yaml's; None: none."""
 
 
 def _questions(node: Node | None, report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -57,6 +72,14 @@ def load_question_set(path: Path, kb: KnowledgeBase) -> QuestionSet:
     fields = root.value if root is not None and isinstance(root.value, dict) else {}
     if root is not None and not fields:
         report.error(root.file, root.line, "expected `answerable:` and `unanswerable:` lists")
+    if root is not None and fields:
+        for key, line in root.key_lines.items():
+            if key not in _SET_KEYS:
+                report.error(
+                    root.file, line, f'unknown key "{key}"; allowed keys: {", ".join(_SET_KEYS)}'
+                )
+    sealed = _sealed(fields.get("sealed"), report)
+    minimum = _minimum(fields.get("minimum"), report)
     answerable = _questions(fields.get("answerable"), report, kb)
     unanswerable: list[str] = []
     node = fields.get("unanswerable")
@@ -67,7 +90,86 @@ def load_question_set(path: Path, kb: KnowledgeBase) -> QuestionSet:
             report.error(item.file, item.line, "each unanswerable item must be a question (text)")
     if report.errors:
         raise ValueError("\n".join(str(p) for p in report.errors))
-    return QuestionSet(tuple(answerable), tuple(unanswerable))
+    return QuestionSet(tuple(answerable), tuple(unanswerable), sealed, minimum)
+
+
+def _sealed(node: Node | None, report: Report) -> bool:
+    if node is None:
+        return False
+    if not isinstance(node.value, bool):
+        report.error(node.file, node.line, "sealed must be true or false")
+        return False
+    return node.value
+
+
+def _minimum(node: Node | None, report: Report) -> Thresholds | None:
+    if node is None:
+        return None
+    if not isinstance(node.value, dict):
+        report.error(node.file, node.line, "minimum must map answerable and unanswerable to rates")
+        return None
+    values: dict[str, float] = {}
+    for key, value in node.items():
+        rate = value.value
+        if key not in _MINIMUM_KEYS:
+            report.error(
+                node.file,
+                node.key_lines[key],
+                f'unknown key "{key}" in minimum (answerable, unanswerable)',
+            )
+        elif isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+            report.error(value.file, value.line, f"{key} must be a rate between 0 and 1, like 0.9")
+        else:
+            values[key] = float(rate)
+    return Thresholds(
+        answerable=values.get("answerable", 0.0), unanswerable=values.get("unanswerable", 0.0)
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question run through the matcher, for reports.
+
+    `kind` says where it comes from ("phrasing", "answerable", "unanswerable"; other
+    kinds may be added); `expected` is the entry it should get, or None when it should
+    get no answer.
+    """
+
+    kind: str
+    expected: str | None
+    decision: Decision
+
+    @property
+    def question(self) -> str:
+        """The question as asked."""
+        return self.decision.question
+
+    @property
+    def got(self) -> str | None:
+        """The entry answered with, or the best guess when not answered."""
+        return self.decision.entry.id if self.decision.entry is not None else None
+
+    @property
+    def answered(self) -> bool:
+        """Whether the bot answered (status answer)."""
+        return self.decision.status is Status.ANSWER and self.decision.entry is not None
+
+    @property
+    def right(self) -> bool:
+        """Answered with the expected entry, or not answered when none was expected."""
+        if self.expected is None:
+            return not self.answered
+        return self.answered and self.got == self.expected
+
+    @property
+    def verdict(self) -> str:
+        """right, suggested, wrong (answered with another entry) or unanswered; for a
+        question that expects no answer: right (declined) or wrong (answered)."""
+        if self.right:
+            return "right"
+        if self.expected is None or self.answered:
+            return "wrong"
+        return "suggested" if self.decision.status is Status.SUGGEST else "unanswered"
 
 
 @dataclass
@@ -84,6 +186,8 @@ class Evaluation:
     unanswerable: int = 0
     declined: int = 0
     false_answers: list[Decision] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Every question run, in order (phrasings first), for reports."""
 
     @staticmethod
     def _rate(part: int, whole: int) -> float:
@@ -111,6 +215,7 @@ def evaluate(matcher: Matcher, questions: QuestionSet | None = None) -> Evaluati
     for entry in matcher.kb.entries:
         for phrasing in entry.phrasings:
             decision = matcher.match(phrasing)
+            result.outcomes.append(Outcome("phrasing", entry.id, decision))
             result.phrasings += 1
             if (
                 decision.status is Status.ANSWER
@@ -124,6 +229,7 @@ def evaluate(matcher: Matcher, questions: QuestionSet | None = None) -> Evaluati
         return result
     for question, expected in questions.answerable:
         decision = matcher.match(question)
+        result.outcomes.append(Outcome("answerable", expected, decision))
         result.answerable += 1
         if (
             decision.status is Status.ANSWER
@@ -135,6 +241,7 @@ def evaluate(matcher: Matcher, questions: QuestionSet | None = None) -> Evaluati
             result.confusions.append((expected, decision))
     for question in questions.unanswerable:
         decision = matcher.match(question)
+        result.outcomes.append(Outcome("unanswerable", None, decision))
         result.unanswerable += 1
         if decision.status is Status.ANSWER:
             result.false_answers.append(decision)
