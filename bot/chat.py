@@ -32,6 +32,7 @@ class Chat:
         self.log = log
         self._choices: list[str] = []  # callback data of the last reply's buttons
         self._last_question = ""
+        self._answered: tuple[str, str] | None = None  # (question, entry) of the last answer
 
     def _button(self, data: str) -> Reply | None:
         """What pressing a button does (same callback data as on Telegram)."""
@@ -40,7 +41,13 @@ class Chat:
         if press.kind == "a" and entry is not None:
             if self._last_question:
                 self.log.record_choice(self._last_question, entry.id, channel=_CHANNEL)
+                self._answered = (self._last_question, entry.id)
                 self._last_question = ""
+            elif self._answered is not None:
+                if self._answered[1] != entry.id:  # a follow-up under an answer
+                    question, shown = self._answered
+                    self.log.record_followup(question, shown, entry.id, channel=_CHANNEL)
+                self._answered = None
             return replies.answer(entry, self.kb)
         if press.kind == "p":
             return replies.questions_page(self.kb, press.page)
@@ -50,7 +57,9 @@ class Chat:
                 self._last_question = ""
             return replies.none_of_these()
         if press.kind == "f" and entry is not None:
-            self.log.record_feedback(entry.id, press.good, channel=_CHANNEL)
+            asked = self._answered
+            voted = asked[0] if asked is not None and asked[1] == entry.id else None
+            self.log.record_feedback(entry.id, press.good, channel=_CHANNEL, question=voted)
             return Reply(replies.feedback_thanks(press.good).text)
         return None
 
@@ -75,6 +84,8 @@ class Chat:
         decision = self.matcher.match(text)
         self.log.record_question(decision, channel=_CHANNEL)
         self._last_question = text if decision.status is Status.SUGGEST else ""
+        answered = decision.status is Status.ANSWER and decision.entry is not None
+        self._answered = (text, decision.entry.id) if answered and decision.entry else None
         return replies.decision_reply(decision, self.kb)
 
     def render(self, reply: Reply) -> str:

@@ -33,7 +33,14 @@ from bot import telegram_io as io
 from bot.knowledge import KnowledgeBase
 from bot.matching import Status
 from bot.replies import Reply
-from bot.runtime_log import CHANNEL, get_log, remember_question, suggested_question
+from bot.runtime_log import (
+    CHANNEL,
+    answered_question,
+    get_log,
+    remember_answer,
+    remember_question,
+    suggested_question,
+)
 from bot.state import knowledge
 
 __all__ = [
@@ -93,6 +100,8 @@ async def _answer_question(
     sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
     if decision.status is Status.SUGGEST:
         remember_question(context, sent, question)
+    elif decision.status is Status.ANSWER and decision.entry is not None:
+        remember_answer(context, sent, question, decision.entry.id)
 
 
 def _strip_entities(text: str, entities: list[MessageEntity]) -> str:
@@ -208,16 +217,24 @@ def _log_button(
     press: replies.Press,
     message: Message | None,
     kb: KnowledgeBase,
-) -> None:
-    """Log a picked suggestion, "none of these" or a 👍/👎 (known entry ids only)."""
+) -> str | None:
+    """Log a picked suggestion, "none of these", a 👍/👎 or a follow-up clicked under an
+    answer (known entry ids only); return the question a picked suggestion answers."""
     log = get_log(context)
     known = press.entry_id in kb.by_id
     if press.kind in ("a", "n") and (known or press.kind == "n"):
         asked = suggested_question(context, message)  # None unless it was a suggestion
         if asked is not None:
             log.record_choice(asked, press.entry_id or None, channel=CHANNEL)
+            return asked if press.kind == "a" else None
+        answered = answered_question(context, message) if press.kind == "a" else None
+        if answered is not None and answered[1] != press.entry_id:
+            log.record_followup(answered[0], answered[1], press.entry_id, channel=CHANNEL)
     elif press.kind == "f" and known:
-        log.record_feedback(press.entry_id, press.good, channel=CHANNEL)
+        answered = answered_question(context, message)
+        question = answered[0] if answered is not None and answered[1] == press.entry_id else None
+        log.record_feedback(press.entry_id, press.good, channel=CHANNEL, question=question)
+    return None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -237,12 +254,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     current = knowledge(context)
     private = origin.chat.type == ChatType.PRIVATE
     reply_to = None if private or message is None else message.message_id
-    _log_button(context, press, message, current.kb)
+    picked_for = _log_button(context, press, message, current.kb)
 
     if press.kind == "a":
         entry = current.kb.by_id.get(press.entry_id)
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
-        await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
+        sent = await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
+        if picked_for is not None and entry is not None:
+            # The picked suggestion answers the user's question: a 👍/👎 on it says so.
+            remember_answer(context, sent, picked_for, entry.id)
     elif press.kind in ("p", "n"):
         if press.kind == "p":
             reply = replies.questions_page(current.kb, press.page)
