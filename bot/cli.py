@@ -245,6 +245,13 @@ def cmd_unanswered(args: argparse.Namespace, config: Config) -> int:
     return unanswered(args, config)
 
 
+def cmd_learn(args: argparse.Namespace, config: Config) -> int:
+    """Propose, and apply, variants learned from what users picked, liked and clicked."""
+    from bot.learn import learn
+
+    return learn(args, config)
+
+
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     """Show answered/suggested/unknown counts and feedback."""
     from bot.maintenance import stats
@@ -368,6 +375,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "yaml"), default="text", help="output format (text)"
     )
     unanswered.set_defaults(handler=cmd_unanswered)
+
+    learn = commands.add_parser(
+        "learn",
+        help="propose variants learned from users (picked suggestions, 👍, follow-ups)",
+        description="From the question log: the questions users meant for an entry (a "
+        "suggestion they picked, an answer they marked 👍, a related question they clicked) "
+        "that the FAQ does not answer with it yet, grouped and counted. Questions with a 👎 "
+        'or a "none of these" are never proposed. --apply writes the chosen ones into the '
+        "entries' YAML files (comments and layout kept), then runs check and test, and "
+        "restores the files if either fails.",
+    )
+    _common_options(learn)
+    learn.add_argument(
+        "--apply",
+        nargs="?",
+        const="ask",
+        metavar="WHICH",
+        help="add proposals as variants: `all`, numbers like 1,3-5, or nothing to be asked",
+    )
+    learn.add_argument(
+        "--since", metavar="DATE", help="only what users did on or after DATE (YYYY-MM-DD)"
+    )
+    learn.add_argument(
+        "--min-count",
+        metavar="N",
+        type=int,
+        default=1,
+        help="hide proposals seen fewer than N times",
+    )
+    learn.set_defaults(handler=cmd_learn)
 
     stats = commands.add_parser(
         "stats",
