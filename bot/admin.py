@@ -86,8 +86,9 @@ async def why_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not question:
         await _respond(context, message, replies.why_usage())
         return
-    matcher = knowledge(context).matcher
-    decision = matcher.match(question)
+    current = knowledge(context)
+    matcher = current.matcher
+    decision = current.understander.understand(question)[0]
     reply = replies.why_report(
         decision,
         answer_threshold=matcher.answer_threshold,

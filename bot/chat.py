@@ -1,22 +1,27 @@
 """`faqbot chat`: the conversation in a terminal, no token needed.
 
-It says exactly what the Telegram bot says (the texts come from `bot.replies`), shown
-as plain text. Buttons become numbered choices: typing `1`, `2` or `3` picks one. The
-commands /start, /aide, /questions and /sources work too. When standard input is not
-a terminal (`echo "question" | faqbot chat`), it answers each line without prompts.
-Ctrl-D or Ctrl-C end the conversation cleanly.
+It says exactly what the Telegram bot says (the texts come from `bot.replies`, the
+understanding from `bot.understanding`), shown as plain text. Buttons become numbered
+choices: typing `1`, `2` or `3` picks one. The commands /start, /aide, /questions and
+/sources work too. Like a Telegram chat, it remembers its last answer for ten minutes,
+so "et pourquoi ?" is read as a follow-up. When standard input is not a terminal
+(`echo "question" | faqbot chat`), it answers each line without prompts. Ctrl-D or
+Ctrl-C end the conversation cleanly.
 """
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import TextIO
 
 from bot import replies
 from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, Status
+from bot.matching import Status
 from bot.questionlog import QuestionLog
 from bot.replies import Reply
+from bot.understanding import Context, Understander
 
 __all__ = ["Chat", "run_chat"]
 
@@ -26,13 +31,22 @@ _CHANNEL = "chat"
 class Chat:
     """One terminal conversation: turns each line typed into a reply."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, log: QuestionLog) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        understander: Understander,
+        log: QuestionLog,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.kb = kb
-        self.matcher = matcher
+        self.understander = understander
         self.log = log
+        self.clock = clock
         self._choices: list[str] = []  # callback data of the last reply's buttons
         self._last_question = ""
         self._answered: tuple[str, str] | None = None  # (question, entry) of the last answer
+        self._context: Context | None = None  # the last answer, for follow-ups
 
     def _button(self, data: str) -> Reply | None:
         """What pressing a button does (same callback data as on Telegram)."""
@@ -48,6 +62,7 @@ class Chat:
                     question, shown = self._answered
                     self.log.record_followup(question, shown, entry.id, channel=_CHANNEL)
                 self._answered = None
+            self._context = Context(entry.id, entry.question, self.clock())
             return replies.answer(entry, self.kb)
         if press.kind == "p":
             return replies.questions_page(self.kb, press.page)
@@ -81,12 +96,18 @@ class Chat:
             return replies.sources(self.kb)
         if len(text) > replies.MAX_QUESTION_CHARS:
             return replies.too_long(len(text))
-        decision = self.matcher.match(text)
-        self.log.record_question(decision, channel=_CHANNEL)
-        self._last_question = text if decision.status is Status.SUGGEST else ""
-        answered = decision.status is Status.ANSWER and decision.entry is not None
-        self._answered = (text, decision.entry.id) if answered and decision.entry else None
-        return replies.decision_reply(decision, self.kb)
+        now = self.clock()
+        decisions = self.understander.understand(text, context=self._context, now=now)
+        self._answered = None
+        for decision in decisions:
+            self.log.record_question(decision, channel=_CHANNEL)
+            if decision.status is Status.ANSWER and decision.entry is not None:
+                self._context = Context(decision.entry.id, decision.question, now)
+                # The question a 👍/👎 or a related question picked next is about.
+                self._answered = (decision.question, decision.entry.id)
+        last = decisions[-1]
+        self._last_question = last.question if last.status is Status.SUGGEST else ""
+        return replies.merge([replies.decision_reply(d, self.kb) for d in decisions])
 
     def render(self, reply: Reply) -> str:
         """The reply as terminal text, buttons numbered (and remembered for `1`, `2`…)."""
@@ -103,7 +124,7 @@ class Chat:
 
 def run_chat(
     kb: KnowledgeBase,
-    matcher: Matcher,
+    understander: Understander,
     log: QuestionLog,
     *,
     stdin: TextIO | None = None,
@@ -113,7 +134,7 @@ def run_chat(
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty()
-    chat = Chat(kb, matcher, log)
+    chat = Chat(kb, understander, log)
 
     def show(reply: Reply | None) -> None:
         if reply is not None:

@@ -20,6 +20,7 @@ from bot.evaluation import evaluate, load_question_set
 from bot.knowledge import MIN_VARIANTS, KnowledgeBase, default_knowledge_path, load_or_explain
 from bot.matching import Decision, Matcher, Status
 from bot.normalize import describe_roles
+from bot.understanding import Understander
 from bot.yamlsource import display_path
 
 __all__ = ["main"]
@@ -67,37 +68,33 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _matcher(kb: KnowledgeBase, config: Config) -> Matcher:
-    return Matcher.from_config(kb, config.matching)
+def _understander(kb: KnowledgeBase, config: Config) -> Understander:
+    """The whole pipeline (matcher, classifier, small talk) with the config's thresholds."""
+    return Understander.build(kb, Matcher.from_config(kb, config.matching))
 
 
-def _decision_json(decision: Decision) -> dict[str, object]:
-    answered = decision.status is Status.ANSWER and decision.entry is not None
-    return {
-        "question": decision.question,
-        "status": str(decision.status),
-        "entry": decision.entry.id if decision.entry else None,
-        "score": decision.score,
-        "answer": decision.entry.answer if answered and decision.entry else None,
-        "sources": list(decision.entry.sources) if answered and decision.entry else [],
-        "suggestions": [
-            {"entry": c.entry.id, "question": c.entry.question, "score": c.score}
-            for c in decision.suggestions
-        ],
-    }
-
-
-def _explanation_json(decision: Decision, matcher: Matcher) -> dict[str, object]:
-    """What `--explain` shows, as JSON (the same facts as the text form)."""
+def _explanation(decision: Decision, matcher: Matcher) -> dict[str, object]:
+    """How a decision was reached (`--explain`), as data."""
     a = decision.analysis
-    near = decision.near_miss
+    opinion = decision.opinion
     return {
         "normalised": a.text,
         "question_word": a.kind,
         "direction": describe_roles(a.roles, to="to", by="by") if a.roles else None,
         "unknown_words": list(a.unknown),
-        "matched_phrasing": decision.matched or None,
-        "withheld_by": None if near is None else {"question": near.question, "score": near.score},
+        "matched_phrasing": decision.matched,
+        "near_miss": (
+            {"question": decision.near_miss.question, "score": decision.near_miss.score}
+            if decision.near_miss
+            else None
+        ),
+        "second_opinion": (
+            {"entry": opinion.label, "confidence": opinion.confidence, "scores": opinion.scores}
+            if opinion
+            else None
+        ),
+        "verdict": decision.verdict or None,
+        "context": decision.context,
         "thresholds": {
             "answer": matcher.answer_threshold,
             "margin": matcher.margin,
@@ -106,8 +103,47 @@ def _explanation_json(decision: Decision, matcher: Matcher) -> dict[str, object]
     }
 
 
+def _decision_json(
+    decision: Decision, matcher: Matcher, *, explain: bool = False
+) -> dict[str, object]:
+    answered = decision.status is Status.ANSWER and decision.entry is not None
+    answer = decision.entry.answer if answered and decision.entry else None
+    data: dict[str, object] = {
+        "question": decision.question,
+        "status": str(decision.status),
+        "entry": decision.entry.id if decision.entry else None,
+        "score": decision.score,
+        "answer": decision.reply if decision.status is Status.SMALLTALK else answer,
+        "sources": list(decision.entry.sources) if answered and decision.entry else [],
+        "suggestions": [
+            {"entry": c.entry.id, "question": c.entry.question, "score": c.score}
+            for c in decision.suggestions
+        ],
+    }
+    if decision.smalltalk:
+        data["smalltalk"] = decision.smalltalk
+    if explain:
+        data["explain"] = _explanation(decision, matcher)
+    return data
+
+
+def _message_json(
+    decisions: list[Decision], matcher: Matcher, *, explain: bool = False
+) -> dict[str, object]:
+    """One message's decisions as one JSON object: the first decision's fields, and
+    `more` with the others when the message asked two questions."""
+    first = _decision_json(decisions[0], matcher, explain=explain)
+    if len(decisions) > 1:
+        first["more"] = [_decision_json(d, matcher, explain=explain) for d in decisions[1:]]
+    return first
+
+
 def _print_decision(decision: Decision, kb: KnowledgeBase, matcher: Matcher, explain: bool) -> None:
     print(f"status: {decision.status} (score {decision.score:g})")
+    if decision.status is Status.SMALLTALK:
+        print(f"small talk: {decision.smalltalk}")
+        print(f"reply: {decision.reply}")
+        return
     if decision.entry is not None:
         print(f"entry: {decision.entry.id} - {decision.entry.question}")
     if decision.status is Status.ANSWER and decision.entry is not None:
@@ -133,6 +169,13 @@ def _print_decision(decision: Decision, kb: KnowledgeBase, matcher: Matcher, exp
                 f"not answered: it resembles the out-of-scope question "
                 f'"{decision.near_miss.question}" (score {decision.near_miss.score:g})'
             )
+        if decision.opinion is not None:
+            others = ", ".join(
+                f"{label} {share:.0%}" for label, share in decision.opinion.scores.items()
+            )
+            print(f"second opinion (classifier): {others or decision.opinion.label}")
+        if decision.verdict:
+            print(f"verdict: {decision.verdict}")
         print(
             f"thresholds: answer >= {matcher.answer_threshold:g} with a lead of "
             f"{matcher.margin:g}; suggest >= {matcher.suggest_threshold:g}"
@@ -144,7 +187,8 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     kb = _load(config)
     if kb is None:
         return 1
-    matcher = _matcher(kb, config)
+    understander = _understander(kb, config)
+    matcher = understander.matcher
     if args.batch is not None:
         try:
             stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
@@ -154,18 +198,20 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
         with stream:
             for line in stream:
                 question = line.rstrip("\n")
-                print(json.dumps(_decision_json(matcher.match(question)), ensure_ascii=False))
+                decisions = understander.understand(question) or [matcher.match(question)]
+                print(json.dumps(_message_json(decisions, matcher), ensure_ascii=False))
         return 0
     if args.question is None:
         print("faqbot ask: give a question, or --batch FILE", file=sys.stderr)
         return 2
-    decision = matcher.match(args.question)
+    decisions = understander.understand(args.question) or [matcher.match(args.question)]
     if args.json:
-        data = _decision_json(decision)
-        if args.explain:
-            data["explain"] = _explanation_json(decision, matcher)
+        data = _message_json(decisions, matcher, explain=args.explain)
         print(json.dumps(data, ensure_ascii=False))
-    else:
+        return 0
+    for index, decision in enumerate(decisions):
+        if index:
+            print(f"\nsecond question: {decision.question}")
         _print_decision(decision, kb, matcher, args.explain)
     return 0
 
@@ -195,8 +241,9 @@ def cmd_test(args: argparse.Namespace, config: Config) -> int:
     elif args.devset:
         print(f"faqbot test: {args.devset}: file not found", file=sys.stderr)
         return 2
-    matcher = _matcher(kb, config)
-    result = evaluate(matcher, questions)
+    understander = _understander(kb, config)
+    matcher = understander.matcher
+    result = evaluate(understander, questions)
     shown = display_path(devset_path) if questions is not None else None
     passed = all(g.ok for g in testreport.gates(kb, result, questions))
     if args.report is not None:
@@ -228,7 +275,7 @@ def cmd_chat(args: argparse.Namespace, config: Config) -> int:
     kb = _load(config)
     if kb is None:
         return 1
-    return run_chat(kb, _matcher(kb, config), QuestionLog(config.log_database))
+    return run_chat(kb, _understander(kb, config), QuestionLog(config.log_database))
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
@@ -302,8 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser(
         "ask",
         help="show what the bot decides for a question",
-        description="Print the decision for a question: status, entry, answer, sources, score "
-        "and runners-up. --batch reads one question per line and prints one JSON object per line.",
+        description="Print the decision for a message: status (answer, suggest, unknown or "
+        "smalltalk), entry, answer, sources, score and runners-up. Each message is read on its "
+        'own: `ask` is stateless, so a follow-up such as "et pourquoi ?" has no previous '
+        "answer to lean on (`faqbot chat` and Telegram remember the last answer). --batch reads "
+        "one message per line and prints one JSON object per line.",
     )
     _common_options(ask)
     ask.add_argument("question", nargs="?", help="the question, in quotes")

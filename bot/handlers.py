@@ -16,6 +16,7 @@ Where the bot speaks:
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import (
     Bot,
@@ -37,11 +38,14 @@ from bot.runtime_log import (
     CHANNEL,
     answered_question,
     get_log,
+    last_answer,
     remember_answer,
+    remember_answered,
     remember_question,
     suggested_question,
 )
 from bot.state import knowledge
+from bot.understanding import Context
 
 __all__ = [
     "addressed_question",
@@ -86,7 +90,11 @@ async def _respond(
 async def _answer_question(
     context: ContextTypes.DEFAULT_TYPE, message: Message, question: str
 ) -> None:
-    """Match a free-text question and send what the matcher's decision calls for."""
+    """Read a free-text message (bot.understanding) and send what each decision calls for.
+
+    The chat's last answer is its context for a follow-up ("et pourquoi ?"); a message
+    that asks two questions gets two replies, in order.
+    """
     question = question.strip()
     if not question:
         await _respond(context, message, replies.empty_question())
@@ -95,13 +103,17 @@ async def _answer_question(
         await _respond(context, message, replies.too_long(len(question)))
         return
     current = knowledge(context)
-    decision = current.matcher.match(question)
-    get_log(context).record_question(decision, channel=CHANNEL)
-    sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
-    if decision.status is Status.SUGGEST:
-        remember_question(context, sent, question)
-    elif decision.status is Status.ANSWER and decision.entry is not None:
-        remember_answer(context, sent, question, decision.entry.id)
+    now = time.monotonic()
+    decisions = current.understander.understand(question, context=last_answer(context), now=now)
+    for decision in decisions:
+        get_log(context).record_question(decision, channel=CHANNEL)
+        sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
+        if decision.status is Status.SUGGEST:
+            remember_question(context, sent, decision.question)
+        if decision.status is Status.ANSWER and decision.entry is not None:
+            remember_answer(context, Context(decision.entry.id, decision.question, now))
+            # The question a later 👍/👎 or follow-up click on this answer is about.
+            remember_answered(context, sent, decision.question, decision.entry.id)
 
 
 def _strip_entities(text: str, entities: list[MessageEntity]) -> str:
@@ -259,10 +271,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if press.kind == "a":
         entry = current.kb.by_id.get(press.entry_id)
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
+        if entry is not None:
+            remember_answer(context, Context(entry.id, entry.question, time.monotonic()))
         sent = await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
         if picked_for is not None and entry is not None:
             # The picked suggestion answers the user's question: a 👍/👎 on it says so.
-            remember_answer(context, sent, picked_for, entry.id)
+            remember_answered(context, sent, picked_for, entry.id)
     elif press.kind in ("p", "n"):
         if press.kind == "p":
             reply = replies.questions_page(current.kb, press.page)
@@ -288,7 +302,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text:
         entries = replies.inline_examples(current.kb, INLINE_RESULTS)
     else:
-        decision = current.matcher.match(text)
+        decision = current.understander.decide(text)
         entries = (
             [] if decision.status is Status.UNKNOWN else [c.entry for c in decision.suggestions]
         )

@@ -44,6 +44,7 @@ from bot.evaluation import evaluate, load_question_set
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, load_or_explain
 from bot.matching import Matcher, Status
 from bot.questionlog import QuestionLogError, Signal
+from bot.understanding import Understander
 from bot.yamlsource import display_path
 
 __all__ = [
@@ -86,8 +87,11 @@ def _one_line(text: str) -> str:
     return "".join("?" if unicodedata.category(c) == "Cc" else c for c in " ".join(text.split()))
 
 
-def proposals(kb: KnowledgeBase, matcher: Matcher, signals: Sequence[Signal]) -> list[Proposal]:
+def proposals(
+    kb: KnowledgeBase, understander: Understander, signals: Sequence[Signal]
+) -> list[Proposal]:
     """The variants to propose, by entry (FAQ order), most asked first within an entry."""
+    matcher = understander.matcher
     groups: dict[tuple[str | None, str, tuple[str, ...]], list[Signal]] = {}
     for signal in signals:
         text = _one_line(signal.question)
@@ -123,7 +127,7 @@ def proposals(kb: KnowledgeBase, matcher: Matcher, signals: Sequence[Signal]) ->
         question = texts[0]
         if normalizer.key(question) in phrasing_keys:
             continue
-        decision = matcher.match(question)
+        decision = (understander.understand(question) or [matcher.match(question)])[0]
         if decision.status is Status.ANSWER and decision.entry and decision.entry.id == entry_id:
             continue
         got = decision.entry.id if decision.entry is not None else "-"
@@ -266,13 +270,13 @@ def _checks_pass(root: Path, matcher_config: Config) -> str | None:
     except KnowledgeError as exc:
         errors = [str(p) for p in exc.problems if not p.warning]
         return "faqbot check fails:\n" + "\n".join(errors)
-    matcher = Matcher.from_config(kb, matcher_config.matching)
+    understander = Understander.build(kb, Matcher.from_config(kb, matcher_config.matching))
     devset = default_devset_path(root)
     try:
         questions = load_question_set(devset, kb) if devset.is_file() else None
     except ValueError as exc:
         return f"faqbot test cannot read {display_path(devset)}:\n{exc}"
-    result = evaluate(matcher, questions)
+    result = evaluate(understander, questions)
     failed = [g for g in testreport.gates(kb, result, questions) if not g.ok]
     if failed:
         misses = [
@@ -341,8 +345,8 @@ def learn(args: argparse.Namespace, config: Config) -> int:
     except QuestionLogError as exc:
         print(f"faqbot learn: {exc}", file=sys.stderr)
         return 1
-    matcher = Matcher.from_config(kb, config.matching)
-    found = [p for p in proposals(kb, matcher, signals) if p.count >= args.min_count]
+    understander = Understander.build(kb, Matcher.from_config(kb, config.matching))
+    found = [p for p in proposals(kb, understander, signals) if p.count >= args.min_count]
     if not found:
         print(
             f"Nothing to learn in {log.where}: no question that users meant for an entry "

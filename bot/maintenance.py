@@ -567,7 +567,7 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     except QuestionLogError as exc:
         print(f"faqbot stats: {exc}", file=sys.stderr)
         return 1
-    if not counts.total and not feedback and not choices:
+    if not counts.total and not counts.smalltalk and not feedback and not choices:
         when = f"since {since:%Y-%m-%d}" if since else "yet"
         print(f"No questions logged {when} (log: {questions_log.where}).")
         return 0
@@ -581,6 +581,8 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     ):
         share = f"{100 * n / counts.total:5.1f}%" if counts.total else "    -"
         lines.append(f"  {label:<10} {n:>6}  {share}")
+    if counts.smalltalk:
+        lines.append(f"Small talk (greetings, thanks…; not counted above): {counts.smalltalk}")
     lines.append("")
     lines.append("Top entries (answered directly + picked among suggestions):")
     # Entry ids come from Telegram callbacks, which a client can forge: print them safely.

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
+from bot.classifier import Opinion
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase
 from bot.names import PROPER_NOUNS
@@ -22,11 +23,13 @@ __all__ = ["Candidate", "Decision", "Matcher", "NearMiss", "Status", "Weights"]
 
 
 class Status(StrEnum):
-    """What the bot should do with a question."""
+    """What the bot should do with a message."""
 
     ANSWER = "answer"
     SUGGEST = "suggest"
     UNKNOWN = "unknown"
+    SMALLTALK = "smalltalk"
+    """Not a question about the article: a greeting, thanks, an insult… (bot/smalltalk.py)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,17 @@ class Decision:
     """The phrasing of `entry` that matched best."""
     near_miss: NearMiss | None = None
     """The out-of-scope question that kept `entry` from being answered, if one did."""
+    # What the rest of the pipeline (bot/understanding.py) adds to the matcher's verdict:
+    opinion: Opinion | None = None
+    """The second opinion (bot/classifier.py), when it was asked."""
+    verdict: str = ""
+    """How the two opinions were combined, in a few English words (for --explain)."""
+    context: str | None = None
+    """The previous question, when this message was read as a follow-up to it."""
+    smalltalk: str | None = None
+    """For status smalltalk: its kind (greeting, thanks, insult…)."""
+    reply: str | None = None
+    """For status smalltalk: what to say (French, from knowledge/smalltalk.yaml)."""
 
 
 MAX_INPUT_CHARS = 1000
@@ -164,6 +178,9 @@ class Weights:
     ("combien de villages ?" against an entry that never answers a "combien")."""
     direction: float = 0.6
     """Weight of a direction pseudo-word (">russie": "à la Russie") relative to its IDF."""
+    answer_word: float = 0.5
+    """Weight of an unknown word found in some entry's answer, relative to other unknown
+    words (a question often borrows the answer's words)."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +292,12 @@ class Matcher:
         words = {t for t in df if not _is_pseudo(t)}
         self._vocabulary = sorted(words | self.normalizer.alias_words)
         self._known = frozenset(self._vocabulary)
+        self._answer_words = (
+            frozenset(t for e in kb.entries for t in self.normalizer.analyse(e.answer).tokens)
+            - self._known
+        )
+        """Words of the answers that no phrasing has: on topic, so they weigh less than
+        other unknown words (`Weights.answer_word`)."""
         self._phrasings: list[_Phrasing] = []
         self._postings: dict[str, list[int]] = {}
         self._entry_tokens: list[frozenset[str]] = []
@@ -341,6 +364,28 @@ class Matcher:
         )
         return None if best is None else str(best[0])
 
+    def knows(self, token: str) -> bool:
+        """Whether some phrasing of the FAQ has this word (or pseudo-word)."""
+        return token in self._idf
+
+    def entry_knows(self, entry_id: str, token: str) -> bool:
+        """Whether some phrasing of this entry has this word."""
+        index = self._entry_index.get(entry_id)
+        return index is not None and token in self._entry_tokens[index]
+
+    def reverse(self, analysis: Analysis) -> tuple[list[str], list[str]]:
+        """A question's words and directions asked the other way round ("et dans l'autre
+        sens ?" after "la Corée donne quoi à la Russie ?"): each direction moves to
+        another word of the question that the FAQ knows as a direction, and the words
+        come in reverse order."""
+        tokens = list(analysis.tokens)
+        roles: list[str] = []
+        for role in analysis.roles:
+            prefix, target = role[0], role[1:]
+            other = next((t for t in tokens if t != target and f"{prefix}{t}" in self._idf), None)
+            roles.append(f"{prefix}{other}" if other else role)
+        return tokens[::-1], roles
+
     def analyse(self, question: str) -> Analysis:
         """The question's normalised content, typos corrected."""
         return self.normalizer.analyse(question[:MAX_INPUT_CHARS], correct=self._correct)
@@ -364,7 +409,10 @@ class Matcher:
     def _weight(self, token: str) -> float:
         """How much a word says: IDF over entries, or for a word no entry uses, rarity."""
         idf = self._idf.get(token)
-        return idf if idf is not None else self._unknown_weight * rarity(token)
+        if idf is not None:
+            return idf
+        share = self.weights.answer_word if token in self._answer_words else 1.0
+        return self._unknown_weight * rarity(token) * share
 
     def _fbeta(self, shared: float, total: float, phrasing: _Phrasing) -> float:
         """F-beta of question coverage and phrasing coverage, by weight of shared words.
@@ -534,7 +582,11 @@ class Matcher:
         """Decide what to do with a question (see the class docstring)."""
         if len(question) > MAX_INPUT_CHARS:
             return Decision(question, Status.UNKNOWN, None, 0.0, (), Analysis((), None))
-        analysis = self.analyse(question)
+        return self.decide(question, self.analyse(question))
+
+    def decide(self, question: str, analysis: Analysis) -> Decision:
+        """Decide for a question already analysed (`analyse`), or an analysis built from
+        several messages (a follow-up read in the context of the previous question)."""
         if not analysis.tokens:
             return self._match_bare(question, analysis)
         q = self._query(analysis)

@@ -105,6 +105,8 @@ _STOP_WORDS = frozenset(
     merci stp svp plait plaît sil s'il aussi encore vraiment exactement genre
     truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
     hein bref question questions explique expliquer expliquez raconte racontez
+    suis vais avais voulais voulait voudrais aimerais veux veut crois pense
+    juste trop
     the an of to in on at for by with from and or is are was were be been being do does
     did done have has had it its this that these those there their they he she his her
     him i you me my we us our your what which can could would should will shall may
@@ -165,9 +167,21 @@ def stem(word: str) -> str:
     return word
 
 
+# Fixed expressions of spoken French that carry no content, removed before anything
+# else reads the words: "du coup" is not about a "coup", "quand même" does not ask
+# "when", "bon" at the start of a message is not about quality.
+_FILLERS = re.compile(
+    r"\b(?:du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
+    r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
+    r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas)\b"
+)
+_LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
+
+
 def _words(text: str) -> list[str]:
-    """Folded words with elisions removed."""
-    folded = _ELISION.sub("", fold(text))
+    """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed."""
+    folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
+    folded = _ELISION.sub("", folded)
     return [w for w in _NON_WORD.split(folded) if w]
 
 
@@ -184,6 +198,19 @@ for _phrase, _kind in _QUESTION_PHRASES:
 # it is a relative pronoun ("les munitions qui ont explosé"), and after "ce" it means
 # "what" ("qu'est-ce qui pousse…").
 _QUI_ASKS_AFTER = frozenset({"est", "c", "a", "par", "pour", "de", "avec", "sont", "etait", "and"})
+
+
+_NON_WORD_OR_ACCENT = re.compile(r"[^\wù]+")
+_DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "ce", "cette", "au", "du", "des"})
+
+
+def _asks_where(words: list[str]) -> bool:
+    """Whether "où" asks "where": not after a determiner and a noun ("le passage où",
+    "au point où", "la fois où"), where it is a relative pronoun."""
+    for i, word in enumerate(words):
+        if word == "où" and not (i >= 2 and words[i - 2] in _DETERMINERS):
+            return True
+    return False
 
 
 def _is_relative(words: list[str], i: int) -> bool:
@@ -255,7 +282,7 @@ class Normalizer:
     def kind(text: str, words: list[str] | None = None) -> str | None:
         """The question word of a text, if it has one (`words`: its `_words`, if known)."""
         lowered = text.lower()
-        if "où" in lowered and ("où" in lowered.split() or lowered.startswith("où")):
+        if "où" in lowered and _asks_where(_NON_WORD_OR_ACCENT.split(lowered)):
             return "ou"
         words = _words(text) if words is None else words
         for i, word in enumerate(words):

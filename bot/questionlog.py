@@ -188,15 +188,16 @@ class UnansweredQuestion:
 
 @dataclass(frozen=True)
 class Counts:
-    """How many questions got each status."""
+    """How many questions got each status (small talk is counted apart, not a question)."""
 
     answered: int = 0
     suggested: int = 0
     unknown: int = 0
+    smalltalk: int = 0
 
     @property
     def total(self) -> int:
-        """All questions."""
+        """All questions (small talk excluded)."""
         return self.answered + self.suggested + self.unknown
 
 
@@ -619,6 +620,7 @@ class QuestionLog:
             answered=by_status[Status.ANSWER.value],
             suggested=by_status[Status.SUGGEST.value],
             unknown=by_status[Status.UNKNOWN.value],
+            smalltalk=by_status[Status.SMALLTALK.value],
         )
 
     def channels(self, since: datetime | None = None) -> dict[str, int]:

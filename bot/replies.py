@@ -43,17 +43,20 @@ __all__ = [
     "inline_examples",
     "inline_no_match",
     "inline_preview",
+    "merge",
     "none_of_these",
     "not_text",
     "parse_callback",
     "questions_page",
     "reload_done",
     "reload_failed",
+    "smalltalk",
     "source_line",
     "sources",
     "split_message",
     "suggest",
     "too_long",
+    "typeset",
     "unknown",
     "unknown_command",
     "welcome",
@@ -67,7 +70,20 @@ PAGE_SIZE = 8
 """Questions per page of /questions."""
 MAX_QUESTION_CHARS = 1000
 """Longer messages are not treated as questions."""
-NBSP = "\u00a0"
+NBSP = "\u202f"
+"""French typography: a narrow no-break space before : ; ! ? and inside « »."""
+_BEFORE_PUNCTUATION = re.compile(r"[ \u00a0\u202f]+([:;!?»])")
+_AFTER_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+
+
+def typeset(text: str) -> str:
+    """French typography: a narrow no-break space before : ; ! ? » and after «.
+
+    Only where a space was (or is missing inside « »): "https://", "10:30" and
+    "?p=234028" are left alone. Applied to every reply, FAQ texts included.
+    """
+    text = _BEFORE_PUNCTUATION.sub(lambda m: NBSP + m.group(1), text)
+    return _AFTER_GUILLEMET.sub("«" + NBSP, text)
 
 
 @dataclass(frozen=True)
@@ -81,10 +97,17 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """A message to send: Telegram HTML plus rows of buttons."""
+    """A message to send: Telegram HTML plus rows of buttons (both typeset, see `typeset`)."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "html", typeset(self.html))
+        rows = tuple(
+            tuple(Button(typeset(b.text), b.data, b.url) for b in row) for row in self.buttons
+        )
+        object.__setattr__(self, "buttons", rows)
 
     @property
     def plain(self) -> str:
@@ -162,6 +185,20 @@ def source_line(entry: Entry, article: Article) -> str:
     return f"📄 Source{NBSP}: {link}" + (f", {cited}" if cited else "")
 
 
+def _of(outlet: str) -> str:
+    """ "de " with French contraction: "du " for "Le Monde", "de la " for "La Croix"…"""
+    first = outlet.split(" ", 1)[0]
+    return {"Le": "du ", "La": "de la ", "Les": "des ", "L’": "de l’", "L'": "de l’"}.get(
+        first, "d’" if outlet[:1].lower() in "aeiouyéèêh" else "de "
+    )
+
+
+def _without_article(outlet: str) -> str:
+    """The outlet's name after `_of` ("Le Grand Continent" → "Grand Continent")."""
+    first, _, rest = outlet.partition(" ")
+    return rest if first in ("Le", "La", "Les") and rest else outlet
+
+
 def _examples(kb: KnowledgeBase, count: int) -> list[Entry]:
     """Entries to show as examples: the first entries tagged 'exemple', else the first ones."""
     tagged = [e for e in kb.entries if "exemple" in e.tags]
@@ -181,9 +218,9 @@ def welcome(kb: KnowledgeBase) -> Reply:
     """/start: who the bot is, what it knows, and example questions as buttons."""
     a = kb.article
     text = (
-        "Bonjour ! 👋 Je réponds à vos questions sur un article du "
-        f'<a href="{html.escape(a.url)}">{_e(a.outlet)}</a> consacré à la visite de '
-        "Vladimir Poutine en Corée du Nord (juin 2024).\n\n"
+        f"Bonjour ! 👋 Je réponds à vos questions sur un article {_of(a.outlet)}"
+        f'<a href="{html.escape(a.url)}">{_e(_without_article(a.outlet))}</a> consacré à la '
+        "visite de Vladimir Poutine en Corée du Nord (juin 2024).\n\n"
         "Posez votre question avec vos propres mots. Je cite à chaque fois le passage de "
         "l’article d’où vient la réponse. Quelques idées pour commencer :"
     )
@@ -214,8 +251,8 @@ def help_text() -> Reply:
 def sources(kb: KnowledgeBase) -> Reply:
     """/sources: the article reference and how citations work."""
     a = kb.article
-    title = _e(a.title) if a.title else "non connu de ce bot"
-    author = _e(a.author) if a.author else "non connu de ce bot"
+    title = _e(a.title) if a.title else "je ne le connais pas"
+    author = _e(a.author) if a.author else "je ne le connais pas"
     paragraphs = [k for k in a.sources if k.startswith("§")]
     notes = [k for k in a.sources if k.startswith("note ")]
     text = (
@@ -224,10 +261,10 @@ def sources(kb: KnowledgeBase) -> Reply:
         f"{_e(a.url)}</a>\nPublication{NBSP}: {_e(a.published)}\n"
         f"Titre{NBSP}: {title}\nAuteur{NBSP}: {author}\n\n"
         "<b>Comment je cite</b>\n"
-        f"« §3 » renvoie au 3ᵉ paragraphe de l’article : nous avons numéroté ses "
-        f"{len(paragraphs)} paragraphes nous-mêmes. « note 4 » renvoie à la note 4 de "
-        f"l’article ({len(notes)} notes) ; nous n’en connaissons que le numéro, pas le texte. "
-        "Les réponses sont rédigées avec nos mots, à partir de l’article seul."
+        f"« §3 » renvoie au 3ᵉ paragraphe de l’article : j’ai numéroté ses "
+        f"{len(paragraphs)} paragraphes moi-même. « note 4 » renvoie à sa note 4 "
+        f"({len(notes)} notes) ; je n’en connais que le numéro, pas le texte. "
+        "Mes réponses sont rédigées avec mes mots, à partir de l’article seul."
     )
     return Reply(text.replace(" :", f"{NBSP}:").replace(" ;", f"{NBSP};"))
 
@@ -314,7 +351,7 @@ def apology() -> Reply:
 def feedback_thanks(good: bool) -> Button:
     """The button that replaces 👍/👎 once the user has voted (it does nothing)."""
     return Button(
-        "🙏 Merci pour votre avis !" if good else "🙏 Merci, nous allons l’améliorer.",
+        "🙏 Merci pour votre avis !" if good else "🙏 Merci, je vais m’améliorer.",
         callback("x"),
     )
 
@@ -339,8 +376,30 @@ def questions_page(kb: KnowledgeBase, page: int) -> Reply:
     return Reply(text, tuple(rows))
 
 
+_SMALLTALK_WITH_BROWSE = frozenset({"insult", "nonsense", "other-language", "about-bot"})
+"""Small talk after which the list of questions is the most useful button."""
+
+
+def smalltalk(decision: Decision) -> Reply:
+    """Small talk gets small talk (the reply comes from knowledge/smalltalk.yaml)."""
+    text = _e(decision.reply or "🙂")
+    if decision.smalltalk in _SMALLTALK_WITH_BROWSE:
+        return Reply(text, ((_browse_button(),),))
+    return Reply(text)
+
+
+def merge(parts: Sequence[Reply]) -> Reply:
+    """Several replies as one message (the terminal shows the answers to a message that
+    asked two questions this way; Telegram sends them one by one)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Reply("\n\n".join(p.html for p in parts), tuple(row for p in parts for row in p.buttons))
+
+
 def decision_reply(decision: Decision, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
-    """The reply to a free-text question, whatever the matcher decided."""
+    """The reply to a free-text message, whatever the pipeline decided."""
+    if decision.status is Status.SMALLTALK:
+        return smalltalk(decision)
     if decision.status is Status.ANSWER and decision.entry is not None:
         return answer(decision.entry, kb, feedback=feedback)
     if decision.status is Status.SUGGEST and decision.suggestions:
@@ -536,6 +595,16 @@ def why_report(
             f"<b>Réponse bloquée par une question hors article</b>{NBSP}: "
             f"{_quote(decision.near_miss.question, 200)} (score {decision.near_miss.score:.1f})"
         )
+    if decision.smalltalk is not None:
+        lines.append(f"<b>Conversation</b>{NBSP}: <code>{_e(decision.smalltalk)}</code>")
+    opinion = decision.opinion
+    if opinion is not None:
+        shares = ", ".join(
+            f"<code>{_e(label)}</code> {share:.0%}" for label, share in opinion.scores.items()
+        )
+        lines.append(f"<b>Deuxième avis (classifieur)</b>{NBSP}: {shares or none}")
+    if decision.verdict:
+        lines.append(f"<b>Verdict</b>{NBSP}: {_e(decision.verdict)}")
     lines += [
         "",
         f"<b>Seuils</b>{NBSP}: réponse ≥{NBSP}{answer_threshold:g} avec un écart "
@@ -548,4 +617,5 @@ _STATUS_FR = {
     "answer": "réponse directe",
     "suggest": "suggestions",
     "unknown": "hors sujet (inconnue)",
+    "smalltalk": "conversation",
 }

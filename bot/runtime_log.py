@@ -1,4 +1,5 @@
-"""The question log of the running bot, kept in `application.bot_data` (issue 5).
+"""The running bot's memory: the question log in `bot_data`, and per chat the last
+answer (the context of a follow-up) and the questions its suggestions were for.
 
 Handlers get it with `get_log(context)`; without `set_log` it is a disabled log, so
 handlers never need to check. Writing to it never blocks or raises (see bot.questionlog).
@@ -13,13 +14,16 @@ from telegram import Message
 from telegram.ext import CallbackContext
 
 from bot.questionlog import QuestionLog
+from bot.understanding import Context
 
 __all__ = [
     "CHANNEL",
     "answered_question",
     "get_log",
     "get_log_of",
+    "last_answer",
     "remember_answer",
+    "remember_answered",
     "remember_question",
     "set_log",
     "suggested_question",
@@ -28,6 +32,7 @@ __all__ = [
 _KEY = "faqbot.questionlog"
 _SUGGESTED = "faqbot.suggested"
 _ANSWERED = "faqbot.answered"
+_CONTEXT = "faqbot.context"
 REMEMBERED = 20
 """Suggestion (and answer) messages remembered per chat, for logging which suggestion
 was picked, and which question a 👍/👎 or a follow-up click is about."""
@@ -64,7 +69,7 @@ def remember_question(
         del memory[next(iter(memory))]
 
 
-def remember_answer(
+def remember_answered(
     context: CallbackContext[Any, Any, Any, Any],
     sent: list[Message],
     question: str,
@@ -107,3 +112,18 @@ def suggested_question(
         return None
     question = memory.pop(message.message_id, None)
     return question if isinstance(question, str) else None
+
+
+def remember_answer(context: CallbackContext[Any, Any, Any, Any], answered: Context) -> None:
+    """Keep the chat's last answer, the context of its next message (in memory only:
+    chat_data is never persisted, and it holds the entry and the question, no name)."""
+    if context.chat_data is not None:
+        context.chat_data[_CONTEXT] = answered
+
+
+def last_answer(context: CallbackContext[Any, Any, Any, Any]) -> Context | None:
+    """The chat's last answer (its freshness is the pipeline's to judge), or None."""
+    if context.chat_data is None:
+        return None
+    value = context.chat_data.get(_CONTEXT)
+    return value if isinstance(value, Context) else None

@@ -1,7 +1,8 @@
 """What the running bot knows, kept in `application.bot_data` behind one typed accessor.
 
-The FAQ and the matcher built from it always travel together in one frozen `Knowledge`
-object. Handlers read it once per update (`knowledge(context)`) and use that snapshot to
+The FAQ and the pipeline built from it (bot/understanding.py) always travel together in
+one frozen `Knowledge` object. Handlers read it once per update (`knowledge(context)`) and
+use that snapshot to
 the end, so a reload (issue 5: `set_knowledge(application.bot_data, new)`) swaps both at
 once, atomically, and never mixes an old FAQ with a new matcher within one reply.
 """
@@ -17,6 +18,7 @@ from telegram.ext import CallbackContext
 from bot.config import MatchingConfig
 from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
+from bot.understanding import Understander
 
 __all__ = ["Knowledge", "get_knowledge", "knowledge", "set_knowledge"]
 
@@ -25,15 +27,20 @@ _KEY = "faqbot.knowledge"
 
 @dataclass(frozen=True)
 class Knowledge:
-    """A FAQ and the matcher built from it, replaced together."""
+    """A FAQ and the pipeline built from it (matcher, classifier), replaced together."""
 
     kb: KnowledgeBase
-    matcher: Matcher
+    understander: Understander
+
+    @property
+    def matcher(self) -> Matcher:
+        """The lexical matcher of the pipeline."""
+        return self.understander.matcher
 
     @classmethod
     def build(cls, kb: KnowledgeBase, matching: MatchingConfig) -> Knowledge:
-        """Index `kb` with the thresholds of `matching`."""
-        return cls(kb, Matcher.from_config(kb, matching))
+        """Index `kb` with the thresholds of `matching` and train the second opinion."""
+        return cls(kb, Understander.build(kb, Matcher.from_config(kb, matching)))
 
 
 def set_knowledge(bot_data: MutableMapping[Any, Any], value: Knowledge) -> None:

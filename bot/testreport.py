@@ -93,11 +93,30 @@ def gates(kb: KnowledgeBase, result: Evaluation, questions: QuestionSet | None) 
     if questions is None:
         return rows
     if questions.sealed:
+        # An estimate: only its own `minimum:` gates it; the second gate is on every
+        # message that must get no article answer (unanswerable ones and small talk).
         own = questions.minimum
-        answerable = own.answerable if own is not None else None
-        unanswerable = own.unanswerable if own is not None else None
-    else:
-        answerable, unanswerable = limits.answerable, limits.unanswerable
+        answerable = own[0] if own is not None else None
+        others = own[1] if own is not None else None
+        talk_ok = result.smalltalk - len(result.smalltalk_answered)
+        return [
+            *rows,
+            Gate(
+                "answerable",
+                "answerable questions answered correctly",
+                result.answered_right,
+                result.answerable,
+                answerable,
+            ),
+            Gate(
+                "unanswerable",
+                "other messages (unanswerable, small talk) without an article answer",
+                result.declined + talk_ok,
+                result.unanswerable + result.smalltalk,
+                others,
+            ),
+        ]
+    answerable, unanswerable = limits.answerable, limits.unanswerable
     rows += [
         Gate(
             "answerable",
@@ -267,7 +286,43 @@ def _describe(outcome: Outcome) -> str:
     return f"{decision.status} {outcome.got or '-'} ({decision.score:g}){withheld}"
 
 
-_MISTAKE_NAMES = {"phrasing": "phrasing miss", "unanswerable": "false answer"}
+_MISTAKE_NAMES = {
+    "phrasing": "phrasing miss",
+    "unanswerable": "false answer",
+    "smalltalk": "small talk answered",
+    "gap": "gap answered",
+}
+
+
+def _figures(result: Evaluation) -> list[str]:
+    """Aggregate figures beyond the gates (wrong answers, small talk, gaps, per kind)."""
+    lines = []
+    if result.answerable:
+        lines.append(
+            f"     wrong answers: {result.wrong_rate:.1%} ({result.answered_wrong}/"
+            f"{result.answerable} answerable messages)"
+        )
+    if result.smalltalk:
+        lines.append(
+            f"     small talk recognised: {result.smalltalk_rate:.1%} "
+            f"({result.smalltalk_recognised}/{result.smalltalk}); answered about the "
+            f"article: {len(result.smalltalk_answered)}"
+        )
+    if result.mixed:
+        lines.append(
+            f"     small talk then a question, read as a question: {result.mixed_ok}/{result.mixed}"
+        )
+    if result.gaps:
+        lines.append(
+            f"     questions no entry covers: {result.gaps} ({result.gaps_answered} answered)"
+        )
+    kinds = sorted(result.by_kind.items())
+    if len(kinds) > 2:
+        lines.append(
+            "     by kind (right or declined / total): "
+            + ", ".join(f"{kind} {ok}/{total}" for kind, (ok, total) in kinds)
+        )
+    return lines
 
 
 def text_report(
@@ -288,6 +343,7 @@ def text_report(
             limit = f"minimum {gate.minimum:.0%}"
         lines.append(f"{mark} {gate.label}: {gate.rate:.1%} ({gate.part}/{gate.whole}; {limit})")
     sealed = questions is not None and questions.sealed
+    lines += _figures(result)
     if kb.drafts:
         listed = ", ".join(f"{e.id} ({len(e.variants)})" for e in kb.drafts)
         lines.append(f"drafts (fewer than 5 variants): {listed}")

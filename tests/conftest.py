@@ -23,6 +23,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Matcher, Status
 from bot.state import Knowledge, get_knowledge
 from bot.telegram_app import build_application, running
+from bot.understanding import Understander
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,6 +88,12 @@ def bundled_kb(kb: KnowledgeBase) -> KnowledgeBase:
 def matcher(kb: KnowledgeBase) -> Matcher:
     """The matcher over the real FAQ, with the default thresholds."""
     return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def understander(kb: KnowledgeBase, matcher: Matcher) -> Understander:
+    """The whole pipeline over the real FAQ (classifier trained once per test run)."""
+    return Understander.build(kb, matcher)
 
 
 @pytest.fixture(params=["bundled", "small", "nasty"])

@@ -13,6 +13,11 @@ from bot.chat import Chat, run_chat
 from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
 from bot.questionlog import QuestionLog
+from bot.understanding import Understander
+
+
+def pipeline(kb: KnowledgeBase) -> Understander:
+    return Understander.build(kb, Matcher(kb))
 
 
 def faqbot(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -35,7 +40,7 @@ def test_piped_question_gets_the_answer_with_its_source(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "§11" in result.stdout
     assert (
-        "Source\u00a0: Le Grand Continent (https://legrandcontinent.eu/fr/?p=234028)"
+        "Source\u202f: Le Grand Continent (https://legrandcontinent.eu/fr/?p=234028)"
         in result.stdout
     )
     assert "vous ›" not in result.stdout  # no prompt when piped
@@ -53,7 +58,7 @@ def test_typing_a_number_picks_a_suggestion_and_is_logged(
     kb: KnowledgeBase, tmp_path: Path
 ) -> None:
     log = QuestionLog(tmp_path / "log.sqlite3")
-    chat = Chat(kb, Matcher(kb), log)
+    chat = Chat(kb, pipeline(kb), log)
     reply = chat.respond("obus")
     assert reply is not None
     shown = chat.render(reply)
@@ -73,7 +78,7 @@ def test_typing_a_number_picks_a_suggestion_and_is_logged(
 
 
 def test_commands_work_in_the_terminal(kb: KnowledgeBase) -> None:
-    chat = Chat(kb, Matcher(kb), QuestionLog(None))
+    chat = Chat(kb, pipeline(kb), QuestionLog(None))
     for command, needle in [
         ("/start", "Bonjour"),
         ("/aide", "Commandes"),
@@ -87,7 +92,7 @@ def test_commands_work_in_the_terminal(kb: KnowledgeBase) -> None:
 
 
 def test_number_without_choices_is_a_question(kb: KnowledgeBase) -> None:
-    chat = Chat(kb, Matcher(kb), QuestionLog(None))
+    chat = Chat(kb, pipeline(kb), QuestionLog(None))
     reply = chat.respond("7")
     assert reply is not None
     assert "l’article ne dit rien" in reply.plain
@@ -95,13 +100,31 @@ def test_number_without_choices_is_a_question(kb: KnowledgeBase) -> None:
 
 def test_ctrl_d_and_ctrl_c_exit_cleanly(kb: KnowledgeBase) -> None:
     out = io.StringIO()
-    assert run_chat(kb, Matcher(kb), QuestionLog(None), stdin=io.StringIO(""), stdout=out) == 0
+    assert (
+        run_chat(
+            kb,
+            pipeline(kb),
+            QuestionLog(None),
+            stdin=io.StringIO(""),
+            stdout=out,
+        )
+        == 0
+    )
 
     class Interrupting(io.StringIO):
         def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
             raise KeyboardInterrupt
 
-    assert run_chat(kb, Matcher(kb), QuestionLog(None), stdin=Interrupting(), stdout=out) == 0
+    assert (
+        run_chat(
+            kb,
+            pipeline(kb),
+            QuestionLog(None),
+            stdin=Interrupting(),
+            stdout=out,
+        )
+        == 0
+    )
 
 
 def test_interactive_mode_greets_and_prompts(kb: KnowledgeBase) -> None:
@@ -110,7 +133,13 @@ def test_interactive_mode_greets_and_prompts(kb: KnowledgeBase) -> None:
             return True
 
     out = io.StringIO()
-    run_chat(kb, Matcher(kb), QuestionLog(None), stdin=Terminal("mandat cpi\n"), stdout=out)
+    run_chat(
+        kb,
+        pipeline(kb),
+        QuestionLog(None),
+        stdin=Terminal("mandat cpi\n"),
+        stdout=out,
+    )
     text = out.getvalue()
     assert text.startswith("Bonjour")
     assert "vous › " in text

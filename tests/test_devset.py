@@ -3,9 +3,9 @@
 The gate uses the same thresholds as `faqbot test` (knowledge/thresholds.yaml), and
 every confusion is printed (`pytest -rA -k devset` shows them), so a maintainer sees
 what a change broke. tests/holdout.yaml was written independently and never used for
-tuning: it is gated more loosely (its own `minimum:`), as an estimate of how the bot does on
-new questions. It is `sealed: true`: its confusions are never printed, here or by `faqbot
-test`, so that it stays unseen.
+tuning: it is gated more loosely, as an estimate of how the bot does on new questions.
+It is `sealed: true`: its confusions are never printed, here or by `faqbot test`, so that
+it stays unseen.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from pathlib import Path
 from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
 from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
+from bot.understanding import Understander
 
 HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
+HOLDOUT_MINIMUM = (0.90, 0.93)
+"""Answered correctly / declined, on the held-out set: looser than the dev set's."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
@@ -25,7 +28,7 @@ def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[Questio
     are never shown, so that nobody tunes the FAQ on them)."""
     questions = load_question_set(path, kb)
     sealed = sealed or questions.sealed
-    result = evaluate(Matcher(kb), questions)
+    result = evaluate(Understander.build(kb, Matcher(kb)), questions)
     for expected, decision in [] if sealed else result.confusions:
         got = decision.entry.id if decision.entry else "-"
         print(
@@ -58,9 +61,6 @@ def test_devset_accuracy_gate(kb: KnowledgeBase) -> None:
 
 def test_holdout_accuracy_gate(kb: KnowledgeBase) -> None:
     questions, result = run(kb, HERE / "holdout.yaml", sealed=True)
-    # Its own gates, looser than the development set's (`minimum:` in the file).
-    assert questions.sealed
-    assert questions.minimum is not None
-    assert questions.minimum.answerable >= 0.9
-    assert result.answerable_rate >= questions.minimum.answerable
-    assert result.decline_rate >= questions.minimum.unanswerable
+    assert questions.sealed  # `faqbot test` shows only its figures too
+    assert result.answerable_rate >= HOLDOUT_MINIMUM[0]
+    assert result.decline_rate >= HOLDOUT_MINIMUM[1]

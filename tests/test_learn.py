@@ -20,6 +20,7 @@ from bot.learn import LearnError, insert_variants, parse_selection, proposals
 from bot.matching import Matcher, Status
 from bot.questionlog import QuestionLog, Signal
 from bot.runtime_log import set_log
+from bot.understanding import Understander
 
 # Questions the shipped FAQ hesitates on (checked below, so a matcher change shows here).
 MEANT = "munitions récentes et efficaces ?"  # users pick qualite-munitions and like it
@@ -64,10 +65,10 @@ async def test_learn_from_picks_and_thumbs_up_then_apply(
 ) -> None:
     root = copy_faq(home)
     kb = load_knowledge(root)
-    matcher = Matcher(kb)
+    understander = Understander.build(kb, Matcher(kb))
     for question in (MEANT, DISLIKED, REFUSED):
-        assert matcher.match(question).status is Status.SUGGEST, question
-    disliked_entry = next(c.entry.id for c in matcher.match(DISLIKED).suggestions)
+        assert understander.understand(question)[0].status is Status.SUGGEST, question
+    disliked_entry = next(c.entry.id for c in understander.understand(DISLIKED)[0].suggestions)
     log = QuestionLog(home / "q.sqlite3")
     try:
         async with harness(kb) as bench:
@@ -171,6 +172,7 @@ def _signal(kind: str, question: str, entry: str | None, origin: str | None = No
 
 
 def test_grouping_votes_and_exclusions(kb: Any, matcher: Matcher) -> None:
+    understander = Understander.build(kb, matcher)
     signals = [
         _signal("picked", MEANT, MEANT_ENTRY),
         _signal("picked", "Munitions récentes et efficaces", MEANT_ENTRY),
@@ -194,7 +196,7 @@ def test_grouping_votes_and_exclusions(kb: Any, matcher: Matcher) -> None:
         _signal("picked", kb.entries[0].variants[0], kb.entries[0].id),
         _signal("picked", "une question sur une entrée disparue", "entree-supprimee"),
     ]
-    found = {(p.entry_id, p.question): p for p in proposals(kb, matcher, signals)}
+    found = {(p.entry_id, p.question): p for p in proposals(kb, understander, signals)}
     meant = found[(MEANT_ENTRY, MEANT)]
     assert meant.count == 2
     assert meant.spellings == ["Munitions récentes et efficaces"]

@@ -21,6 +21,7 @@ from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher, Status
 from bot.questionlog import _MIGRATIONS, SCHEMA_VERSION, QuestionLog
 from bot.runtime_log import set_log
+from bot.understanding import Understander
 
 
 def _signals(path: Path) -> set[tuple[str, str, str | None, str | None]]:
@@ -66,16 +67,17 @@ async def test_telegram_logs_the_question_of_a_vote_and_follow_ups(
 def test_the_chat_logs_them_too(tmp_path: Path, kb: KnowledgeBase, samples: Samples) -> None:
     path = tmp_path / "q.sqlite3"
     log = QuestionLog(path)
-    chat = Chat(kb, Matcher(kb), log)
+    chat = Chat(kb, Understander.build(kb, Matcher(kb)), log)
 
     def press(data: str) -> None:
         reply = chat.respond(str(chat._choices.index(data) + 1))
         assert reply is not None
         chat.render(reply)
 
-    reply = chat.respond(samples.suggested)
+    hesitant = "munitions récentes et efficaces ?"  # the bot offers suggestions
+    reply = chat.respond(hesitant)
     assert reply is not None
-    chat.render(reply)
+    assert "Vouliez-vous dire" in chat.render(reply)
     picked = next(d for d in chat._choices if d.startswith("a:"))
     press(picked)
     press(f"f:+:{picked[2:]}")
@@ -86,8 +88,8 @@ def test_the_chat_logs_them_too(tmp_path: Path, kb: KnowledgeBase, samples: Samp
     press(f"a:{related}")
     log.close()
     assert _signals(path) == {
-        ("picked", samples.suggested, picked[2:], None),
-        ("good", samples.suggested, picked[2:], None),
+        ("picked", hesitant, picked[2:], None),
+        ("good", hesitant, picked[2:], None),
         ("followup", samples.answered, related, samples.entry_id),
     }
 

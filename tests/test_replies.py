@@ -20,7 +20,7 @@ HOSTILE = [
     "<script>alert('x')</script>",
     "&amp; &lt; &#39; &bogus;",
     "</a><a href='javascript:x'>",
-    "pourquoi \u00a0 «  » ? 🙂",
+    "pourquoi \u202f «  » ? 🙂",
     "x" * 500,
 ]
 
@@ -73,10 +73,10 @@ def test_why_report_names_the_out_of_scope_question(kb: KnowledgeBase) -> None:
     assert "hors article" in html
     assert "Quel cadeau Poutine a-t-il offert à Kim" in html
     assert "71.5" in html
-    assert "<b>Sens</b>\u00a0: <i>(aucun)</i>" in html
+    assert "<b>Sens</b>\u202f: <i>(aucun)</i>" in html
     directed = Matcher(kb).match("que donne la russie à la corée du nord ?")
     report = replies.why_report(directed, answer_threshold=60, margin=2, suggest_threshold=45)
-    assert "<b>Sens</b>\u00a0: vers coree" in report.html
+    assert "<b>Sens</b>\u202f: vers coree" in report.html
 
 
 def buttons(reply: Reply) -> list[Button]:
@@ -131,11 +131,11 @@ def test_hostile_text_is_escaped_not_interpreted(nasty_kb: KnowledgeBase) -> Non
     entry = nasty_kb.by_id["balises-html"]
     html = replies.answer(entry, nasty_kb).html
     visible = check_html(html)
-    assert entry.question in visible  # a question is plain text: its "<b>" is shown
+    assert replies.typeset(entry.question) in visible  # plain text: its "<b>" is shown
     # An answer's own markup is kept (<b>spécial</b> is bold), every other <, > or & escaped.
-    assert "Rien de <b>spécial</b> : A &amp; B &lt; C &gt; D" in html
-    assert entry.plain_answer in visible
-    assert "Rien de spécial : A & B < C > D" in visible
+    assert replies.typeset("Rien de <b>spécial</b> : A &amp; B &lt; C &gt; D") in html
+    assert replies.typeset(entry.plain_answer) in visible
+    assert replies.typeset("Rien de spécial : A & B < C > D") in visible
     assert 'Le <Grand> & "Continent"' in visible  # the outlet, escaped in the link text
     assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;&amp;c=&quot;3&quot;"' in html
 
@@ -143,7 +143,7 @@ def test_hostile_text_is_escaped_not_interpreted(nasty_kb: KnowledgeBase) -> Non
 def test_answer_has_the_source_line_linked_to_the_article(any_kb: KnowledgeBase) -> None:
     for entry in any_kb.entries:
         reply = replies.answer(entry, any_kb)
-        link = re.search(r'📄 Source\u00a0: <a href="([^"]+)">', reply.html)
+        link = re.search(r'📄 Source\u202f: <a href="([^"]+)">', reply.html)
         assert link is not None, entry.id
         paragraphs = [s for s in entry.sources if s.startswith("§")]
         for key in paragraphs:

@@ -55,7 +55,7 @@ async def test_question_is_answered_with_its_source_line(
     assert entry.question in text
     assert " ".join(entry.answer.split()) in " ".join(text.split())
     source = text.splitlines()[-1]
-    assert source.startswith(f"📄 Source\u00a0: {kb.article.outlet}")
+    assert source.startswith(f"📄 Source\u202f: {kb.article.outlet}")
     for key in (k for k in entry.sources if k != "article"):
         assert key in source
     link = next(e for e in answer["entities"] if e["type"] == "text_link")

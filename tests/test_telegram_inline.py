@@ -34,7 +34,7 @@ async def test_inline_query_lists_the_best_entry_first_with_answer_and_source(
     assert content["link_preview_options"] == {"is_disabled": True}
     shown = check_html(content["message_text"])
     assert " ".join(entry.answer.split()) in " ".join(shown.split())
-    assert shown.splitlines()[-1].startswith(f"📄 Source\u00a0: {kb.article.outlet}")
+    assert shown.splitlines()[-1].startswith(f"📄 Source\u202f: {kb.article.outlet}")
     assert kb.article.url in content["message_text"]
     assert "reply_markup" not in first  # buttons would call back from chats we are not in
 

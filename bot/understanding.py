@@ -1,0 +1,378 @@
+"""How the bot reads a message: one pipeline, no Telegram here.
+
+    understander = Understander(kb, matcher)          # built once per FAQ (and reload)
+    decisions = understander.understand(text, context=previous, now=time.monotonic())
+
+The steps, in order (`Understander.understand`):
+1. **Small talk.** A message that is small talk *as a whole* ("bonjour", "merci !",
+   "t'es nul", "42", a question in German) gets status `smalltalk` and a reply from
+   knowledge/smalltalk.yaml. "merci ! et pourquoi Poutine va en Corée ?" is a question.
+2. **Follow-ups.** When the chat's previous answer is fresh (`CONTEXT_SECONDS`) and the
+   message is elliptic ("et pourquoi ?", "c'était quand ?", "par qui ?", "et dans
+   l'autre sens ?"), it is read together with the previous question: their words are
+   pooled, the new question word wins, and "dans l'autre sens" swaps the direction.
+   A message that is a whole question on its own is read on its own.
+3. **Long and multi-question messages.** A message of several sentences is also read
+   sentence by sentence: a preamble ("Un pote m'a dit que…") does not drown its
+   question, and a message that asks two things gets both answers (at most
+   `MAX_ANSWERS`).
+4. **Matching with a second opinion.** The lexical matcher (bot/matching.py) decides;
+   the classifier (bot/classifier.py) gives its opinion, and `combine` settles it:
+   an answer the classifier strongly disagrees with is held back (suggestions instead),
+   and a hesitation on which both agree becomes an answer.
+
+The result is one `Decision` per question found in the message (usually one). The
+callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
+bot/replies.py and remember the last answer as the next message's context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.knowledge import KnowledgeBase
+from bot.matching import Decision, Matcher, Status
+from bot.normalize import Analysis, surface
+
+__all__ = [
+    "CONTEXT_SECONDS",
+    "Combination",
+    "Context",
+    "Understander",
+    "combine",
+    "is_elliptic",
+    "sentences",
+]
+
+CONTEXT_SECONDS = 600.0
+"""How long a chat's last answer serves as context for a follow-up (ten minutes)."""
+MAX_ANSWERS = 2
+"""At most this many answers to one message (two questions in one message)."""
+ELLIPTIC_WORDS = 3
+"""A follow-up has at most this many content words the FAQ knows."""
+_CONTINUATIONS = frozenset(
+    {"et", "alors", "donc", "mais", "puis", "ensuite", "and", "so", "but", "what", "ok", "ah"}
+)
+"""First words that mark a message as leaning on the previous one ("et pourquoi ?")."""
+_REVERSE = re.compile(r"\b(?:autre sens|inverse|l'inverse|reciproque|other way|vice versa)\b")
+_MORE = re.compile(
+    r"\b(?:developper|developpe|detaille|details?|precise|preciser|en dire plus|"
+    r"c'est a dire|comment ca|tell me more|more details?|explain)\b"
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a chat remembers of its last answer, for follow-ups (in memory only)."""
+
+    entry_id: str
+    question: str
+    """The question as the user asked it (or the entry's question, for a button)."""
+    at: float
+    """When it was answered (`time.monotonic()` seconds)."""
+
+
+@dataclass(frozen=True)
+class Combination:
+    """The knobs of `combine`, chosen on the development sets (see bench/bench_trimmed.py)."""
+
+    hold_below: float = 0.0
+    """An answer is held back when the classifier gives its entry less than this (off by
+    default: on the development sets it cost more right answers than wrong ones)."""
+    hold_out_of_scope: float = 0.9
+    """An answer is held back when the classifier says "out of scope" this surely."""
+    agree_floor: float = 45.0
+    """A hesitation becomes an answer when both pick the same entry and the matcher's
+    score reaches this…"""
+    agree_confidence: float = 0.9
+    """…and the classifier gives that entry at least this."""
+
+
+def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> Decision:
+    """The matcher's decision, corrected by the classifier's opinion (see the module doc)."""
+    if opinion is None or decision.status is Status.SMALLTALK:
+        return decision
+    decision = replace(decision, opinion=opinion)
+    entry = decision.entry
+    if decision.status is Status.ANSWER and entry is not None:
+        if opinion.label == OUT_OF_SCOPE and opinion.confidence >= knobs.hold_out_of_scope:
+            return replace(decision, status=Status.SUGGEST, verdict="held back: out of scope")
+        if opinion.confidence_of(entry.id) < knobs.hold_below and entry.id != opinion.label:
+            return replace(
+                decision,
+                status=Status.SUGGEST,
+                verdict=f"held back: second opinion {opinion.label}",
+            )
+        agree = "both agree" if opinion.label == entry.id else "matcher"
+        return replace(decision, verdict=agree)
+    top = decision.suggestions[0] if decision.suggestions else None
+    if (
+        top is not None
+        and decision.near_miss is None
+        and not decision.analysis.unknown  # words the FAQ does not know: a near miss
+        and top.entry.id == opinion.label
+        and top.score >= knobs.agree_floor
+        and opinion.confidence >= knobs.agree_confidence
+    ):
+        return replace(
+            decision,
+            status=Status.ANSWER,
+            entry=top.entry,
+            score=top.score,
+            matched=top.phrasing,
+            verdict="both agree (below the matcher's own threshold)",
+        )
+    return decision
+
+
+_CLAUSE = re.compile(
+    r",?\s+(?:et|and)\s+(?=(?:pourquoi|quand|combien|qui|où|ou|comment|que|qu['’]|quel|quelle|"
+    r"quels|quelles|est-ce|why|when|how|what|who|where)\b)",
+    flags=re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The questions of a message: its sentences (split after . ! ? … and line breaks),
+    and within a sentence the clauses joined by "et" + a question word ("combien
+    d'obus, et pourquoi ?")."""
+    parts = re.split(r"(?<=[.!?…])\s+|\n+", text.strip())
+    out: list[str] = []
+    for part in parts:
+        out += [c.strip() for c in _CLAUSE.split(part) if c.strip()]
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+(?:mais|parce que|car|du coup)\s+", re.IGNORECASE)
+_QUESTION_MARK = re.compile(
+    r"\?|\b(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|quoi|"
+    r"est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|which|is it|"
+    r"does|did|can)\b",
+    re.IGNORECASE,
+)
+_HEARSAY = re.compile(
+    r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|prétend|affirme|raconte|j['’]ai lu|"
+    r"j['’]ai vu|j['’]ai entendu|on m['’]a dit|il paraît)\s+(?:que|qu['’])\s*",
+    re.IGNORECASE,
+)
+SELF_CONTAINED = 3
+"""A part of a message with this many words the FAQ knows may be answered even when the
+whole message points elsewhere (two different questions in one message)."""
+MIN_CLAUSE_WORDS = 4
+"""A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message, for reading each on its own: its sentences and
+    "et + question word" clauses (`sentences`), and inside a long sentence the clauses
+    that ask something, hearsay preambles removed ("Un pote m'a dit que …").
+    A message that is one plain question gives itself."""
+    out: list[str] = []
+    for sentence in sentences(text):
+        clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+        if len(clauses) == 1:
+            out.append(_HEARSAY.sub("", sentence).strip() or sentence)
+            continue
+        kept: list[str] = []
+        for i, clause in enumerate(clauses):
+            if not _QUESTION_MARK.search(clause):
+                continue
+            if len(clause.split()) < MIN_CLAUSE_WORDS and i > 0:
+                clause = f"{clauses[i - 1]} {clause}"
+            kept.append(_HEARSAY.sub("", clause).strip() or clause)
+        out.extend(kept or [sentence])
+    return out
+
+
+def is_elliptic(text: str, analysis: Analysis, known: Sequence[str]) -> bool:
+    """Whether a message leans on the previous one: few words the FAQ knows, and either
+    a continuation word first ("et", "alors"), a question word, or no content at all."""
+    words = surface(text).split()
+    if not words or len(words) > 10:
+        return False
+    if len(known) > ELLIPTIC_WORDS:
+        return False
+    return (
+        words[0] in _CONTINUATIONS
+        or analysis.kind is not None
+        or len(known) <= 1
+        or bool(_REVERSE.search(surface(text)))
+        or bool(_MORE.search(surface(text)))
+    )
+
+
+class Understander:
+    """The pipeline of the module docstring, over one FAQ (rebuilt on reload)."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher,
+        *,
+        opinion: SecondOpinion | None = None,
+        knobs: Combination | None = None,
+        smalltalk: object | None = None,
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self.second_opinion = opinion
+        self.knobs = knobs or Combination()
+        self.smalltalk = smalltalk
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, matcher: Matcher) -> Understander:
+        """The full pipeline: the classifier is trained on the FAQ's phrasings here."""
+        return cls(kb, matcher, opinion=train_second_opinion(kb, matcher))
+
+    # --- the steps ---------------------------------------------------------------------
+
+    def _opinion(self, question: str, analysis: Analysis) -> Opinion | None:
+        if self.second_opinion is None:
+            return None
+        return self.second_opinion.opinion(question, analysis.tokens)
+
+    def decide(self, question: str, analysis: Analysis | None = None) -> Decision:
+        """Matcher and second opinion on one question (no small talk, no context)."""
+        if analysis is None:
+            analysis = self.matcher.analyse(question)
+        decision = self.matcher.decide(question, analysis)
+        return combine(decision, self._opinion(question, analysis), self.knobs)
+
+    def _followup(self, text: str, analysis: Analysis, context: Context) -> Decision | None:
+        """The message read together with the previous question, if it is elliptic."""
+        known = [t for t in analysis.tokens if self.matcher.knows(t)]
+        if not is_elliptic(text, analysis, known):
+            return None
+        previous = self.matcher.analyse(context.question)
+        folded = surface(text)
+        tokens = list(previous.tokens)
+        roles = list(analysis.roles or previous.roles)
+        reverse = bool(_REVERSE.search(folded))
+        if reverse:  # the message's own words ("autre", "sens") say only that
+            tokens, roles = self.matcher.reverse(previous)
+        else:
+            tokens += [t for t in analysis.tokens if t not in tokens]
+        pooled = Analysis(
+            tuple(tokens),
+            analysis.kind or previous.kind,
+            tuple(t for t in analysis.unknown if t not in previous.tokens),
+            tuple(roles),
+        )
+        decision = self.decide(f"{context.question} {text}", pooled)
+        entry = decision.entry
+        new_words = [] if reverse else [t for t in analysis.tokens if t not in previous.tokens]
+        if (
+            decision.status is Status.ANSWER
+            and entry is not None
+            and any(not self.matcher.entry_knows(entry.id, t) for t in new_words)
+        ):
+            # The follow-up brings words this entry never uses ("et qui est allé à sa
+            # place ?"): the previous question's words alone must not make it an answer.
+            decision = replace(decision, status=Status.SUGGEST, verdict="follow-up: new words")
+        return replace(decision, question=text, context=context.question)
+
+    def _prefer_followup(self, alone: Decision, followup: Decision, analysis: Analysis) -> bool:
+        """Whether the follow-up reading wins over the message read on its own: it must
+        say something, and the message alone must not be a full question of its own
+        (an answer from at least two words the FAQ knows)."""
+        if followup.status is Status.UNKNOWN:
+            return False
+        if alone.status is not Status.ANSWER or _REVERSE.search(surface(followup.question)):
+            return True
+        known = [t for t in analysis.tokens if self.matcher.knows(t)]
+        return len(known) < 2
+
+    def understand(
+        self, text: str, *, context: Context | None = None, now: float = 0.0
+    ) -> list[Decision]:
+        """Every decision a message calls for (see the module docstring), usually one."""
+        text = text.strip()
+        if not text:
+            return []
+        if self.smalltalk is not None:
+            talk = self.smalltalk.recognise(text)  # type: ignore[attr-defined]
+            if talk is not None:
+                analysis = self.matcher.analyse(text)
+                return [
+                    Decision(
+                        text,
+                        Status.SMALLTALK,
+                        None,
+                        0.0,
+                        (),
+                        analysis,
+                        smalltalk=talk.kind,
+                        reply=talk.reply,
+                    )
+                ]
+        analysis = self.matcher.analyse(text)
+        fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
+        alone = self.decide(text, analysis)
+        if fresh and context is not None:
+            followup = self._followup(text, analysis, context)
+            if followup is not None and self._prefer_followup(alone, followup, analysis):
+                return [followup]
+        parts = questions_in(text)
+        if len(parts) > 1 or (parts and parts[0] != text):
+            several = self._several(parts, alone)
+            if several:
+                return several
+        return [alone]
+
+    def _several(self, parts: list[str], whole: Decision) -> list[Decision]:
+        """The answers a message of several questions, or with a preamble, calls for.
+
+        Each question found in the message (`questions_in`) is read on its own, in
+        order; the distinct answers are kept (two at most). The whole message's answer
+        is kept first when no part gives it. No part answered: [] (the whole message's
+        decision stands).
+        """
+        answers: list[Decision] = []
+        close = {c.entry.id for c in whole.suggestions}
+        for part in parts:
+            analysis = self.matcher.analyse(part)
+            decision = self.decide(part, analysis)
+            entry = decision.entry
+            if decision.status is not Status.ANSWER or entry is None:
+                continue
+            known = [t for t in analysis.tokens if self.matcher.knows(t)]
+            if entry.id not in close and len(known) < SELF_CONTAINED:
+                # "l'article dit quoi là-dessus ?" alone is about the article; within a
+                # message about shells, it is not: a part's answer must fit the whole
+                # message, unless the part says enough on its own.
+                continue
+            if all(d.entry is not None and d.entry.id != entry.id for d in answers):
+                answers.append(replace(decision, question=part))
+        if not answers:
+            return []
+        if whole.status is Status.ANSWER and whole.entry is not None:
+            if all(d.entry is not None and d.entry.id != whole.entry.id for d in answers):
+                answers.insert(0, whole)
+        return answers[:MAX_ANSWERS]
+
+
+def training_set(
+    kb: KnowledgeBase, matcher: Matcher
+) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
+    """The classifier's examples: every phrasing (its entry id) and out-of-scope question."""
+    texts: list[str] = []
+    tokens: list[tuple[str, ...]] = []
+    labels: list[str] = []
+    for entry in kb.entries:
+        for phrasing in entry.phrasings:
+            texts.append(phrasing)
+            tokens.append(matcher.normalizer.analyse(phrasing).tokens)
+            labels.append(entry.id)
+    for question in kb.out_of_scope:
+        texts.append(question)
+        tokens.append(matcher.normalizer.analyse(question).tokens)
+        labels.append(OUT_OF_SCOPE)
+    return texts, tokens, labels
+
+
+def train_second_opinion(kb: KnowledgeBase, matcher: Matcher) -> SecondOpinion:
+    """The classifier trained on this FAQ (about half a second for 1,700 phrasings)."""
+    return SecondOpinion(*training_set(kb, matcher))

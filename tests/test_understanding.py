@@ -1,0 +1,309 @@
+"""The understanding pipeline (bot/understanding.py) on the real FAQ: follow-ups, long and
+two-question messages, the second opinion, and no confident answer on weak evidence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.evaluation import evaluate, load_question_set
+from bot.knowledge import KnowledgeBase
+from bot.matching import Candidate, Decision, Matcher, Status
+from bot.normalize import Analysis
+from bot.understanding import (
+    CONTEXT_SECONDS,
+    Combination,
+    Context,
+    Understander,
+    combine,
+    sentences,
+    train_second_opinion,
+)
+
+HERE = Path(__file__).resolve().parent
+CONVERSATION = yaml.safe_load((HERE / "devset-conversation.yaml").read_text(encoding="utf-8"))
+
+
+def answered(decisions: list[Decision]) -> list[str]:
+    return [d.entry.id for d in decisions if d.status is Status.ANSWER and d.entry is not None]
+
+
+def after(understander: Understander, first: str, then: str, *, seconds: float = 5.0) -> Decision:
+    """The decision for `then`, asked `seconds` after the bot answered `first`."""
+    [decision] = understander.understand(first)
+    assert decision.status is Status.ANSWER, first
+    assert decision.entry is not None, first
+    context = Context(decision.entry.id, first, 100.0)
+    [followup] = understander.understand(then, context=context, now=100.0 + seconds)
+    return followup
+
+
+# --- follow-ups ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("Pourquoi Poutine va en Corée du Nord ?", "et pourquoi il en a besoin ?", "besoin-obus"),
+        ("Kim Jong-Un est déjà allé en Russie ?", "c'était quand ?", "kim-en-russie"),
+        ("La Corée du Nord donne quoi à la Russie ?", "et dans l'autre sens ?",
+         "ce-que-donne-la-russie"),
+        ("Pourquoi Poutine a annulé son voyage en Afrique du Sud ?", "c'était quand ?",
+         "brics-afrique-du-sud"),
+        ("La Russie était dans le G8 ?", "depuis quand ?", "g8"),
+    ],
+)  # fmt: skip
+def test_elliptic_followup_is_answered_in_context(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    decision = after(understander, first, then)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == expected
+    assert decision.context == first
+
+
+def test_the_same_followup_without_context_is_not_answered(understander: Understander) -> None:
+    for message in ("par qui ?", "et dans l'autre sens ?", "c'était quand ?"):
+        assert not answered(understander.understand(message)), message
+
+
+def test_context_expires_after_ten_minutes(understander: Understander) -> None:
+    late = after(
+        understander,
+        "La Corée du Nord donne quoi à la Russie ?",
+        "et dans l'autre sens ?",
+        seconds=CONTEXT_SECONDS + 1,
+    )
+    assert late.context is None
+    assert not (late.status is Status.ANSWER and late.entry and late.entry.id.startswith("ce-que"))
+
+
+def test_a_whole_question_after_an_answer_is_read_on_its_own(understander: Understander) -> None:
+    decision = after(
+        understander,
+        "Pourquoi Poutine va en Corée du Nord ?",
+        "Combien d'obus la Corée du Nord a-t-elle envoyés à la Russie ?",
+    )
+    assert decision.context is None
+    assert decision.entry is not None
+    assert decision.entry.id == "nombre-obus"
+
+
+def test_followup_with_words_the_entry_does_not_know_is_not_answered(
+    understander: Understander,
+) -> None:
+    decision = after(
+        understander,
+        "Pourquoi Poutine a annulé son voyage en Afrique du Sud ?",
+        "et qui est allé à sa place ?",
+    )
+    assert decision.status is not Status.ANSWER
+
+
+def test_dev_followups_mostly_answered_and_rarely_wrong(understander: Understander) -> None:
+    """Regression gate on tests/devset-conversation.yaml's follow-ups (tuned on)."""
+    right = wrong = 0
+    for item in CONVERSATION["followups"]:
+        [first] = understander.understand(item["after"])
+        context = None
+        if first.status is Status.ANSWER and first.entry is not None:
+            context = Context(first.entry.id, item["after"], 0.0)
+        got = answered(understander.understand(item["q"], context=context, now=1.0))
+        right += got == [item["expect"]]
+        wrong += bool(got) and got != [item["expect"]]
+    total = len(CONVERSATION["followups"])
+    assert right / total >= 0.45
+    assert wrong / total <= 0.1
+    false = 0
+    for item in CONVERSATION["followups_unanswerable"]:
+        context = Context("x", item["after"], 0.0)
+        false += bool(answered(understander.understand(item["q"], context=context, now=1.0)))
+    assert false <= 2
+
+
+# --- long and two-question messages ---------------------------------------------------------
+
+
+def test_sentences_and_clauses() -> None:
+    assert sentences("Bonjour. Pourquoi Poutine y va ? Et combien d'obus ?") == [
+        "Bonjour.",
+        "Pourquoi Poutine y va ?",
+        "Et combien d'obus ?",
+    ]
+    assert sentences("combien de conteneurs, et pourquoi les envoyer ?") == [
+        "combien de conteneurs",
+        "pourquoi les envoyer ?",
+    ]
+    assert sentences("  ") == []
+
+
+def test_two_questions_in_one_message_get_both_answers(understander: Understander) -> None:
+    decisions = understander.understand(
+        "Pourquoi Poutine va-t-il en Corée du Nord ? Et quand Kim est-il allé en Russie ?"
+    )
+    assert answered(decisions) == ["but-reel", "kim-en-russie"] or set(answered(decisions)) == {
+        "pourquoi-coree-du-nord",
+        "kim-en-russie",
+    }
+
+
+def test_question_inside_a_long_message_with_a_preamble(understander: Understander) -> None:
+    decisions = understander.understand(
+        "Bonjour, je prépare un exposé pour mon cours d'histoire et je suis tombé sur un "
+        "article du Grand Continent. Je voudrais savoir une chose. Combien d'obus la Corée "
+        "du Nord a-t-elle envoyés à la Russie ?"
+    )
+    assert answered(decisions) == ["nombre-obus"]
+
+
+def test_dev_long_messages_gate(understander: Understander, kb: KnowledgeBase) -> None:
+    """Regression gate on the long messages of tests/devset-conversation.yaml."""
+    questions = load_question_set(HERE / "devset-conversation.yaml", kb)
+    longs = [e for e in questions.expected if e.kind == "long"]
+    right = 0
+    for item in longs:
+        got = answered(understander.understand(item.question))
+        right += bool(got) and all(g in item.entries for g in got)
+    assert right / len(longs) >= 0.6
+
+
+# --- ordinary French is not mangled ----------------------------------------------------------
+
+
+def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
+    for item in CONVERSATION["ordinary_french"]:
+        tokens = matcher.analyse(item["q"]).tokens
+        assert not {"vai", "sui", "avai", "voulai"} & set(tokens), item["q"]
+    assert "qualite" not in matcher.analyse("Bon, je vais lire la suite plus tard").tokens
+    assert matcher.analyse("il a eu un coup de chance quand même").kind is None
+    assert matcher.analyse("le passage où l'article parle des obus").kind is None
+    assert matcher.analyse("au point où on en est").kind is None
+    assert "coup" not in matcher.analyse("du coup Poutine y va ou pas ?").tokens
+    # …while real questions keep their question word.
+    assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
+    assert matcher.analyse("Poutine peut aller où ?").kind == "ou"
+    assert matcher.analyse("quand même, c'est quand la visite ?").kind == "quand"
+
+
+# --- no confident answer on weak evidence ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "t'es nul",
+        "c'est faux",
+        "le kremlin veut quoi",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "ok",
+        "merci",
+        "Wie alt ist Putin?",
+        "quel temps fait-il à Moscou",
+        "la guerre de Corée c'était quand",
+        "quelles langues parle Poutine",
+    ],
+)
+def test_weak_evidence_gets_no_confident_answer(understander: Understander, message: str) -> None:
+    assert not answered(understander.understand(message))
+
+
+# --- the second opinion --------------------------------------------------------------------
+
+
+def test_classifier_learns_the_phrasings_and_the_out_of_scope_class(
+    understander: Understander, kb: KnowledgeBase
+) -> None:
+    opinion = understander.second_opinion
+    assert opinion is not None
+    assert set(opinion.classes) == {*kb.by_id, OUT_OF_SCOPE}
+    matcher = understander.matcher
+    for entry in kb.entries[:10]:
+        said = opinion.opinion(entry.question, matcher.analyse(entry.question).tokens)
+        assert said is not None, entry.question
+        assert said.label == entry.id, entry.question
+    for question in kb.out_of_scope[:10]:
+        said = opinion.opinion(question, matcher.analyse(question).tokens)
+        assert said is not None, question
+        assert said.label == OUT_OF_SCOPE, question
+
+
+def test_classifier_generalises_to_a_new_phrasing(understander: Understander) -> None:
+    """Char n-grams: an SMS spelling no phrasing has still points to the right entry."""
+    opinion = understander.second_opinion
+    assert opinion is not None
+    text = "pk poutine y va en coree du nord"
+    said = opinion.opinion(text, understander.matcher.analyse(text).tokens)
+    assert said is not None
+    assert said.label in {"but-reel", "pourquoi-coree-du-nord"}
+    assert 0 < said.confidence <= 1
+
+
+def test_classifier_with_a_single_class_has_no_opinion() -> None:
+    lone = SecondOpinion(["a b", "a c"], [("a", "b"), ("a", "c")], ["x", "x"])
+    assert lone.opinion("a b", ("a", "b")) is None
+
+
+def _decision(status: Status, entry_id: str | None, kb: KnowledgeBase, score: float) -> Decision:
+    entry = kb.by_id[entry_id] if entry_id else None
+    suggestions = (Candidate(entry, score, entry.question),) if entry else ()
+    return Decision("q", status, entry, score, suggestions, Analysis(("x",), None))
+
+
+def test_combine_holds_back_an_answer_the_classifier_calls_out_of_scope(kb: KnowledgeBase) -> None:
+    entry = kb.entries[0].id
+    decision = _decision(Status.ANSWER, entry, kb, 70)
+    sure = Opinion(OUT_OF_SCOPE, 0.95, entry, {OUT_OF_SCOPE: 0.95, entry: 0.03})
+    held = combine(decision, sure, Combination())
+    assert held.status is Status.SUGGEST
+    assert "out of scope" in held.verdict
+    unsure = Opinion(OUT_OF_SCOPE, 0.6, entry, {OUT_OF_SCOPE: 0.6, entry: 0.3})
+    assert combine(decision, unsure, Combination()).status is Status.ANSWER
+
+
+def test_combine_answers_a_hesitation_both_agree_on(kb: KnowledgeBase) -> None:
+    entry = kb.entries[0].id
+    hesitation = _decision(Status.SUGGEST, entry, kb, 50)
+    agree = Opinion(entry, 0.97, OUT_OF_SCOPE, {entry: 0.97})
+    decided = combine(hesitation, agree, Combination())
+    assert decided.status is Status.ANSWER
+    assert decided.entry is not None
+    assert decided.entry.id == entry
+    assert decided.verdict.startswith("both agree")
+    # Not below the floor, not when the classifier is unsure, not with unknown words.
+    assert combine(replace(hesitation, score=30), agree, Combination()).status is Status.SUGGEST
+    low = _decision(Status.SUGGEST, entry, kb, 30)
+    assert combine(low, agree, Combination()).status is Status.SUGGEST
+    unsure = Opinion(entry, 0.5, OUT_OF_SCOPE, {entry: 0.5})
+    assert combine(hesitation, unsure, Combination()).status is Status.SUGGEST
+    unknown = replace(hesitation, analysis=Analysis(("x",), None, ("zorglub",)))
+    assert combine(unknown, agree, Combination()).status is Status.SUGGEST
+
+
+def test_trimmed_faq_still_answers_three_quarters(kb: KnowledgeBase) -> None:
+    """Issue 10: with the question and 5 variants per entry, at least 75% of the dev set's
+    answerable questions are answered right (bench/bench_trimmed.py prints the figures)."""
+    small = replace(kb, entries=tuple(replace(e, variants=e.variants[:5]) for e in kb.entries))
+    matcher = Matcher(small)
+    understander = Understander(small, matcher, opinion=train_second_opinion(small, matcher))
+    questions = load_question_set(devset_file(), kb)
+    questions = replace(questions, expected=questions.expected, declined=(), smalltalk=())
+    result = evaluate(understander, questions)
+    assert result.answerable_rate >= 0.75
+    assert result.wrong_rate <= 0.03
+
+
+def devset_file() -> Path:
+    """The development set, wherever this checkout keeps it."""
+    for candidate in (HERE.parent / "knowledge" / "devset.yaml", HERE / "devset.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("no development set")
