@@ -54,17 +54,6 @@ from bot.yamlsource import Node, Report, parse_file
 
 __all__ = ["Evaluation", "Expected", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
 
-_SET_KEYS = (
-    "sealed",
-    "minimum",
-    "answerable",
-    "unanswerable",
-    "smalltalk",
-    "followups",
-    "followups_unanswerable",
-    "mixed",
-    "long",
-)
 _MINIMUM_KEYS = ("answerable", "unanswerable")
 
 
@@ -204,12 +193,6 @@ def load_question_set(path: Path, kb: KnowledgeBase) -> QuestionSet:
     declined = _other_items(fields, ("unanswerable", "followups_unanswerable"), report)
     smalltalk = _other_items(fields, ("smalltalk",), report)
     mixed = [e.question for e in _other_items(fields, ("mixed",), report)]
-    if root is not None:
-        for key, line in root.key_lines.items():
-            if key not in _SET_KEYS:
-                report.error(
-                    root.file, line, f'unknown key "{key}"; allowed keys: {", ".join(_SET_KEYS)}'
-                )
     sealed = fields.get("sealed")
     if sealed is not None and not isinstance(sealed.value, bool):
         report.error(sealed.file, sealed.line, "sealed must be true or false")

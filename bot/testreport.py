@@ -496,7 +496,7 @@ def _svg_histogram(counts: dict[str, list[int]], answer: float, suggest: float) 
             f'<text x="{left}" y="{y0 - 6}" style="font-weight:bold;fill:{_COLOURS[name]}">'
             f"{_SERIES_LABELS[name]} ({sum(counts[name])})</text>"
         )
-        for tick in (0, peak / 2, peak):
+        for tick in sorted({0, peak // 2, peak}):
             y = base - panel_h * tick / peak
             parts.append(
                 f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
@@ -588,9 +588,9 @@ def html_page(
         f"<p>The best score of every question of {source}, in three panels: the "
         "questions whose right entry was ranked first, those where another entry was, and "
         "the questions the article does not answer. The bot answers only at or above the "
-        f"answer threshold ({matcher.answer_threshold:g}), and only with a lead of "
-        f"{matcher.margin:g} over the runner-up, enough shared information and no "
-        "out-of-scope near miss; from the suggest threshold "
+        f"answer threshold ({matcher.answer_threshold:g}), and only when the other checks "
+        f"agree (a lead of {matcher.margin:g} over the runner-up, enough shared words, no "
+        "out-of-scope near miss, the classifier's second opinion); from the suggest threshold "
         f"({matcher.suggest_threshold:g}) it offers choices; below, it says it does not "
         "know. So everything left of the answer line is never answered: green bars there "
         "are lost answers, red and grey bars right of it are the risk of a wrong answer.</p>",

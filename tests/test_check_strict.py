@@ -239,7 +239,8 @@ def test_repeated_variant_warning_points_at_the_variant(
     )
     status, errors, warnings = check(root, capsys)
     assert (status, errors) == (0, [])
-    (warning,) = [w for w in warnings if "repeats another phrasing" in w]
+    (warning,) = [w for w in warnings if "Poutine, Pyongyang, 2000 ?" in w]
+    assert "repeats another phrasing" in warning
     assert warning.startswith(f"{root / FILE}:{line_of(text, 'Poutine, Pyongyang, 2000 ?')}: ")
 
 
@@ -276,7 +277,7 @@ def test_a_draft_loads_and_can_be_asked(tmp_path: Path, capsys: pytest.CaptureFi
         file.write(DRAFT)
     status, errors, warnings = check(root, capsys)
     assert (status, errors) == (0, [])
-    (warning,) = [w for w in warnings if "draft" in w]
+    (warning,) = [w for w in warnings if "brouillon-cadeau" in w]
     assert 'entry "brouillon-cadeau": draft: 2 variant(s)' in warning
     question = "Quel cadeau Kim a-t-il offert à Poutine en guise de souvenir ?"
     assert main(["ask", "--knowledge", str(root), "--json", question]) == 0

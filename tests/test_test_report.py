@@ -216,12 +216,12 @@ def test_sealed_set_with_its_own_minimum(
 
 
 def test_bad_sealed_and_minimum_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = write(tmp_path, "sealed: oui\nminimum: {answerable: 2}\nanswerabel: []\n" + SMALL_SET)
+    bad = write(tmp_path, "sealed: oui\nminimum: {answerable: 2, unanswerabel: 1}\n" + SMALL_SET)
     status, out = run_test(capsys, "--devset", str(bad))
     assert status == 1
     assert "set.yaml:1: sealed must be true or false" in out
     assert "set.yaml:2: answerable must be a rate between 0 and 1" in out
-    assert 'set.yaml:3: unknown key "answerabel"' in out
+    assert 'set.yaml:2: unknown key "unanswerabel" in minimum' in out
 
 
 def _texts(node: object) -> list[str]:
