@@ -29,6 +29,8 @@ __all__ = [
     "Entry",
     "KnowledgeBase",
     "KnowledgeError",
+    "SmallTalk",
+    "SmallTalkKind",
     "Thresholds",
     "default_knowledge_path",
     "load_knowledge",
@@ -42,7 +44,14 @@ MIN_VARIANTS = 5
 MAX_SENTENCES = 4
 """Longer answers get a warning: people read them on a phone."""
 OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
-SINGLE_FILES = ("article.yaml", "synonyms.yaml", "thresholds.yaml", OUT_OF_SCOPE_FILE)
+SMALLTALK_FILE = "smalltalk.yaml"
+SINGLE_FILES = (
+    "article.yaml",
+    "synonyms.yaml",
+    "thresholds.yaml",
+    OUT_OF_SCOPE_FILE,
+    SMALLTALK_FILE,
+)
 """The knowledge folder's files besides faq/*.yaml (all but article.yaml optional)."""
 CONFUSABLE_SCORE = 92
 """Phrasings of two entries at least this similar (rapidfuzz ratio) are reported."""
@@ -122,6 +131,66 @@ class Thresholds:
     """Share of the development set's unanswerable questions not answered."""
 
 
+SMALLTALK_KINDS = (
+    "insult",
+    "about-bot",
+    "how-are-you",
+    "goodbye",
+    "thanks",
+    "greeting",
+    "ack",
+    "other-language",
+    "nonsense",
+)
+"""The kinds of small talk, in priority order: when a message mixes several ("ok
+merci", "salut ça va ?"), the first one of this list wins."""
+NO_SHRUG_KINDS = frozenset({"thanks", "insult"})
+"""Kinds whose replies must never carry 🤷 (thanking or angry people get no shrug)."""
+_SMALLTALK_KEYS = ("fillers", "foreign_words", "kinds")
+_SMALLTALK_KIND_KEYS = ("examples", "replies", "follow_with_help")
+
+
+@dataclass(frozen=True)
+class SmallTalkKind:
+    """One kind of small talk (knowledge/smalltalk.yaml): what people type, what I answer."""
+
+    name: str
+    examples: tuple[str, ...]
+    replies: tuple[str, ...]
+    follow_with_help: bool = False
+    """Whether the reply should be followed by a way into the questions (/questions)."""
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """The small-talk file: its kinds, filler words and other languages' function words.
+
+    Empty (no kinds) when the knowledge folder has no smalltalk.yaml: nothing is then
+    recognised as small talk.
+    """
+
+    kinds: tuple[SmallTalkKind, ...] = ()
+    """In the priority order of `SMALLTALK_KINDS`, not in file order."""
+    fillers: tuple[str, ...] = ()
+    foreign_words: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Language name -> words of that language that French and English never use."""
+    file: str = ""
+    line: int = 0
+    by_kind: Mapping[str, SmallTalkKind] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_kind", MappingProxyType({k.name: k for k in self.kinds}))
+
+    @property
+    def examples(self) -> tuple[tuple[str, str], ...]:
+        """Every example with its kind: (kind, example)."""
+        return tuple((k.name, e) for k in self.kinds for e in k.examples)
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     """The whole validated FAQ."""
@@ -135,6 +204,8 @@ class KnowledgeBase:
     warnings: tuple[Problem, ...] = ()
     out_of_scope: tuple[str, ...] = ()
     """Questions on the article's theme that it does not answer (out-of-scope.yaml)."""
+    smalltalk: SmallTalk = field(default_factory=SmallTalk)
+    """Greetings, thanks, insults, other languages… (smalltalk.yaml; empty if absent)."""
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -643,6 +714,220 @@ def _load_out_of_scope(
     return tuple(out)
 
 
+# --- smalltalk.yaml ------------------------------------------------------------------------
+
+NARROW_NBSP = "\u202f"
+_SPACE_AFTER_GUILLEMET = re.compile(r"«(?!\u202f)")
+_PLAIN_SPACE_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
+
+
+def smalltalk_key(text: str) -> str:
+    """How the small-talk loader compares two examples: folded words, repeated letters
+    squeezed, emoji kept ("Mercii !" and "merci" are the same example)."""
+    from bot.smalltalk import phrase_key  # the recogniser's own tokeniser
+
+    return phrase_key(text)
+
+
+def _typography_problem(reply: str) -> str | None:
+    """What is wrong with a reply's French typography, with the fix; None if nothing."""
+    match = _PLAIN_SPACE_BEFORE.search(reply)
+    if match:
+        return (
+            f'a plain space before "{match.group(1)}": use a narrow no-break space (U+202F) instead'
+        )
+    for match in re.finditer(r"(?<=\S)([;:!?»])", reply):
+        mark = match.group(1)
+        if mark == ":" and reply[match.end() : match.end() + 2] == "//":
+            continue  # a URL
+        if reply[match.start() - 1] != NARROW_NBSP:
+            return f'no narrow no-break space (U+202F) before "{mark}": add one'
+    if _SPACE_AFTER_GUILLEMET.search(reply):
+        return 'no narrow no-break space (U+202F) after "«": add one'
+    return None
+
+
+def _smalltalk_kind(name: str, node: Node, report: Report, root: Node) -> SmallTalkKind | None:
+    where = f'small-talk kind "{name}": '
+    line = root.key_lines.get(name, node.line)
+    if not isinstance(node.value, dict):
+        report.error(node.file, line, f"{where}must be a mapping with examples: and replies: lists")
+        return None
+    _check_keys(node, _SMALLTALK_KIND_KEYS, report, where)
+    fields = node.value
+    for key in ("examples", "replies"):
+        if key not in fields or fields[key].value in (None, []):
+            at = fields[key].line if key in fields else line
+            report.error(node.file, at, f'{where}no "{key}": add `{key}:` with at least one item')
+    examples = _texts(fields.get("examples"), report, f"{where}examples")
+    replies = _texts(fields.get("replies"), report, f"{where}replies")
+    for reply, reply_node in replies:
+        problem = _typography_problem(reply)
+        if problem is not None:
+            report.error(reply_node.file, reply_node.line, f"{where}reply: {problem}")
+        if name in NO_SHRUG_KINDS and "🤷" in reply:
+            report.error(
+                reply_node.file,
+                reply_node.line,
+                f"{where}a reply to {name} never shrugs: remove the 🤷",
+            )
+    follow = fields.get("follow_with_help")
+    follow_with_help = False
+    if follow is not None:
+        if not isinstance(follow.value, bool):
+            report.error(follow.file, follow.line, f"{where}follow_with_help must be true or false")
+        else:
+            follow_with_help = follow.value
+    return SmallTalkKind(
+        name=name,
+        examples=tuple(e for e, _ in examples),
+        replies=tuple(r for r, _ in replies),
+        follow_with_help=follow_with_help,
+        file=node.file,
+        line=line,
+    )
+
+
+def _word_list(node: Node | None, report: Report, what: str) -> list[tuple[str, Node]]:
+    """A list of words or short phrases, each folded (case and accents do not matter)."""
+    return [(" ".join(surface(w).split()), n) for w, n in _texts(node, report, what)]
+
+
+def _load_foreign_words(
+    node: Node | None, report: Report, normalizer: Normalizer
+) -> dict[str, tuple[str, ...]]:
+    if node is None or node.value is None:
+        return {}
+    if not isinstance(node.value, dict):
+        report.error(
+            node.file, node.line, "foreign_words must map a language to a list of its words"
+        )
+        return {}
+    languages: dict[str, tuple[str, ...]] = {}
+    for language, words_node in node.items():
+        words: list[str] = []
+        for word, word_node in _word_list(words_node, report, f'the words of "{language}"'):
+            if len(word.split()) != 1:
+                report.error(
+                    word_node.file,
+                    word_node.line,
+                    f'"{word}" ({language}) is not one word: list single words only',
+                )
+            elif not normalizer.key(word):
+                report.error(
+                    word_node.file,
+                    word_node.line,
+                    f'"{word}" ({language}) is also a French or English function word: '
+                    "remove it, or French messages would be taken for another language",
+                )
+            else:
+                words.append(word)
+        languages[str(language)] = tuple(words)
+    return languages
+
+
+def _load_smalltalk(
+    path: Path, report: Report, entries: list[Entry], normalizer: Normalizer
+) -> SmallTalk:
+    """The small talk (see knowledge/README.md); an empty `SmallTalk` if the file is absent."""
+    if not path.exists():
+        return SmallTalk()
+    root = parse_file(path, report)
+    if root is None or root.value is None:
+        return SmallTalk()
+    if not isinstance(root.value, dict):
+        report.error(
+            root.file,
+            root.line,
+            f"{path.name} must be a mapping with `kinds:` (and optionally `fillers:` and "
+            "`foreign_words:`)",
+        )
+        return SmallTalk()
+    _check_keys(root, _SMALLTALK_KEYS, report, "")
+    fillers = tuple(w for w, _ in _word_list(root.value.get("fillers"), report, "fillers"))
+    foreign = _load_foreign_words(root.value.get("foreign_words"), report, normalizer)
+    kinds_node = root.value.get("kinds")
+    if kinds_node is None or not isinstance(kinds_node.value, dict) or not kinds_node.value:
+        line = kinds_node.line if kinds_node is not None else root.line
+        report.error(
+            root.file,
+            line,
+            f"no `kinds:`: map each kind ({', '.join(SMALLTALK_KINDS)}) to its examples "
+            "and replies",
+        )
+        return SmallTalk(fillers=fillers, foreign_words=MappingProxyType(foreign))
+    loaded: dict[str, SmallTalkKind] = {}
+    for name, node in kinds_node.items():
+        if name not in SMALLTALK_KINDS:
+            report.error(
+                kinds_node.file,
+                kinds_node.key_lines[name],
+                f'unknown small-talk kind "{name}"{suggest(name, list(SMALLTALK_KINDS))}; '
+                f"known kinds: {', '.join(SMALLTALK_KINDS)}",
+            )
+            continue
+        kind = _smalltalk_kind(name, node, report, kinds_node)
+        if kind is not None:
+            loaded[name] = kind
+    _check_smalltalk_examples(kinds_node, report, entries, normalizer)
+    return SmallTalk(
+        kinds=tuple(loaded[k] for k in SMALLTALK_KINDS if k in loaded),
+        fillers=fillers,
+        foreign_words=MappingProxyType(foreign),
+        file=root.file,
+        line=root.line,
+    )
+
+
+def _check_smalltalk_examples(
+    kinds_node: Node, report: Report, entries: list[Entry], normalizer: Normalizer
+) -> None:
+    """An example is neither a FAQ phrasing nor an example of another kind.
+
+    A FAQ phrasing is compared by its folded words, stop words included (`surface`), not
+    by the matcher's key: the key drops "merci", "bonjour" or "ok", so "merci pour ta
+    réponse" would be the FAQ's "tu peux répondre à quoi ?". The recogniser leaves
+    exactly these messages to the FAQ.
+    """
+    owners = {surface(p): e for e in entries for p in e.phrasings}
+    seen: dict[str, tuple[str, Node]] = {}
+    for name, node in kinds_node.items():
+        if name not in SMALLTALK_KINDS or not isinstance(node.value, dict):
+            continue
+        for example, example_node in _texts(node.value.get("examples"), Report(), ""):
+            folded = surface(example)
+            entry = owners.get(folded) if folded else None
+            if entry is not None:
+                report.error(
+                    example_node.file,
+                    example_node.line,
+                    f'small-talk example "{example}" ({name}) is, once folded, a phrasing '
+                    f'of entry "{entry.id}" ({entry.file}:{entry.line}): the FAQ answers it; '
+                    "remove it from one of them",
+                )
+                continue
+            key = smalltalk_key(example)
+            if not key:
+                continue
+            first = seen.get(key)
+            if first is None:
+                seen[key] = (name, example_node)
+            elif first[0] != name:
+                report.error(
+                    example_node.file,
+                    example_node.line,
+                    f'small-talk example "{example}" ({name}) is also an example of '
+                    f'"{first[0]}" (line {first[1].line}): keep it in one kind only',
+                )
+            else:
+                report.warn(
+                    example_node.file,
+                    example_node.line,
+                    f'small-talk example "{example}" repeats another example of "{name}" '
+                    f"(line {first[1].line}) once normalised; it adds nothing",
+                )
+
+
 def faq_files(path: Path) -> list[Path]:
     """The entry files of a knowledge folder, in name order."""
     return sorted((path / "faq").glob("*.yaml")) + sorted((path / "faq").glob("*.yml"))
@@ -668,6 +953,7 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
     normalizer = Normalizer(synonyms)
     _check_phrasings(entries, report, normalizer)
     out_of_scope = _load_out_of_scope(root / OUT_OF_SCOPE_FILE, report, entries, normalizer)
+    smalltalk = _load_smalltalk(root / SMALLTALK_FILE, report, entries, normalizer)
     if report.errors:
         raise KnowledgeError(report.errors + report.warnings)
     assert article is not None
@@ -681,6 +967,7 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
         files=tuple(p for p in all_files if p.exists()),
         warnings=tuple(report.warnings),
         out_of_scope=out_of_scope,
+        smalltalk=smalltalk,
     )
 
 

@@ -17,7 +17,7 @@ from bot.classifier import Opinion
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase
 from bot.names import PROPER_NOUNS
-from bot.normalize import Analysis, fold, stem, surface
+from bot.normalize import STOP_WORDS, Analysis, fold, stem, surface
 
 __all__ = ["Candidate", "Decision", "Matcher", "NearMiss", "Status", "Weights"]
 
@@ -77,6 +77,8 @@ class Decision:
     """For status smalltalk: its kind (greeting, thanks, insult…)."""
     reply: str | None = None
     """For status smalltalk: what to say (French, from knowledge/smalltalk.yaml)."""
+    browse: bool = False
+    """For status smalltalk: offer the list of questions after the reply."""
 
 
 MAX_INPUT_CHARS = 1000
@@ -95,6 +97,8 @@ entries is ln((n+1)/(k+0.5))). A lone broad keyword gets suggestions instead."""
 BARE_CUTOFF = 90
 """Similarity (rapidfuzz ratio) a question without content words needs to a phrasing
 made only of stop words ("t'es qui ?", "what can you do?") to be answered with it."""
+STOP_WORDS_TO_FIX = sorted(w for w in STOP_WORDS if len(w) >= 5)
+"""Long stop words whose typos are dropped too ("exatement", "vraimment")."""
 MIN_WORD_COUNT = 100
 """A word seen this often in the dictionaries' corpora is a real word, not a typo."""
 
@@ -353,16 +357,25 @@ class Matcher:
         )
 
     def _correct_uncached(self, token: str) -> str | None:
-        """The FAQ word that an unknown word is a typo of, or None."""
+        """The FAQ word that an unknown word is a typo of; "" for a typo of a stop word
+        ("exatement": dropped like the word it stands for); None if neither."""
         if token in self._known:
             return token
+        if len(token) >= 4 and token.endswith("e") and f"{token}e" in self._known:
+            return f"{token}e"  # "coré" for "Corée": é typed for ée
         if len(token) < 4 or token.isdigit() or token in dictionary_words():
             return None
         cutoff = 75 if len(token) < 6 else 80
         best = process.extractOne(
             token, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
         )
-        return None if best is None else str(best[0])
+        if best is not None:
+            return str(best[0])
+        if len(token) >= 6 and process.extractOne(
+            token, STOP_WORDS_TO_FIX, scorer=fuzz.ratio, processor=None, score_cutoff=85
+        ):
+            return ""
+        return None
 
     def knows(self, token: str) -> bool:
         """Whether some phrasing of the FAQ has this word (or pseudo-word)."""

@@ -31,9 +31,11 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from bot.names import PROPER_NOUNS
 
-__all__ = ["Analysis", "Normalizer", "describe_roles", "fold", "stem", "surface"]
+__all__ = ["STOP_WORDS", "Analysis", "Normalizer", "describe_roles", "fold", "stem", "surface"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‛": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
@@ -178,11 +180,41 @@ _FILLERS = re.compile(
 _LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
 
 
+# SMS spellings of everyday French words (not of this article's words: those are the
+# maintainers' synonyms in knowledge/synonyms.yaml), spelled out before anything else.
+_SMS: dict[str, tuple[str, ...]] = {
+    "koi": ("quoi",), "kwa": ("quoi",), "koa": ("quoi",), "kel": ("quel",),
+    "kelle": ("quelle",), "kels": ("quels",), "kelles": ("quelles",),
+    "keske": ("qu", "est", "ce", "que"), "kesk": ("qu", "est", "ce", "que"),
+    "kesako": ("quoi",), "cmt": ("comment",), "cmnt": ("comment",), "kom": ("comment",),
+    "pr": ("pour",), "ds": ("dans",), "vs": ("vous",), "tt": ("tout",), "ts": ("tous",),
+    "bcp": ("beaucoup",), "mm": ("meme",), "ya": ("il", "y", "a"), "yen": ("il", "y", "en"),
+    "ct": ("c", "etait"), "g": ("j", "ai"), "jai": ("j", "ai"), "chui": ("je", "suis"),
+    "jsuis": ("je", "suis"), "jpeux": ("je", "peux"), "jveux": ("je", "veux"),
+    "jcomprend": ("je", "comprends"), "jcomprends": ("je", "comprends"), "jsp": (),
+    "dc": ("donc",), "qq": ("quelque",), "qqch": ("quelque", "chose"), "ac": ("avec",),
+    "avc": ("avec",), "tjr": ("toujours",), "tjrs": ("toujours",), "tjs": ("toujours",),
+    "mtn": ("maintenant",), "mnt": ("maintenant",), "ajd": ("aujourd", "hui"),
+    "auj": ("aujourd", "hui"), "pcq": ("parce", "que"), "pck": ("parce", "que"),
+    "psk": ("parce", "que"), "jms": ("jamais",), "nn": ("non",), "pa": ("pas",),
+    "dla": ("de", "la"), "ke": ("que",), "ptet": ("peut", "etre"), "pt": ("peut", "etre"),
+    "bi1": ("bien",), "rien2": ("rien",), "oqp": ("occupe",), "svp": (), "stp": (),
+    "avt": ("avant",), "pdt": ("pendant",), "ms": ("mais",), "tps": ("temps",),
+    "vrmt": ("vraiment",), "dsl": (), "ptdr": (), "mdr": (), "lol": (), "jpense": ("je", "pense"),
+    "jcrois": ("je", "crois"), "jsais": ("je", "sais"), "tu sais": (), "cad": (),
+}  # fmt: skip
+
+
 def _words(text: str) -> list[str]:
-    """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed."""
+    """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed,
+    SMS spellings of everyday words spelled out ("koi" → "quoi", "ya" → "il y a")."""
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
     folded = _ELISION.sub("", folded)
-    return [w for w in _NON_WORD.split(folded) if w]
+    words: list[str] = []
+    for word in _NON_WORD.split(folded):
+        if word:
+            words.extend(_SMS.get(word, (word,)))
+    return words
 
 
 def surface(text: str) -> str:
@@ -213,6 +245,25 @@ def _asks_where(words: list[str]) -> bool:
     return False
 
 
+_LONG_QUESTION_WORDS = ("quand", "pourquoi", "combien", "comment")
+_NEAR_QUESTION_WORDS = frozenset(
+    {"comme", "commen", "quando", "quant", "quanto", "quants", "combine", "combines",
+     "commence", "commente", "comments", "commet", "commets", "quanta"}
+)  # fmt: skip
+"""Real words close to a question word: never taken for its typo."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _question_word_typo(word: str) -> str | None:
+    """The question word a word of 5+ letters is a typo of ("qaund", "pourqoi"), if any."""
+    if len(word) < 5 or word in _STOP_WORDS or word in _NEAR_QUESTION_WORDS:
+        return None
+    for candidate in _LONG_QUESTION_WORDS:
+        if word[:2] == candidate[:2] and fuzz.ratio(word, candidate) >= 80:
+            return candidate
+    return None
+
+
 def _is_relative(words: list[str], i: int) -> bool:
     """Whether words[i] is "qui" used as a relative pronoun, not as a question word."""
     if words[i] not in ("qui", "ki") or i == 0 or i == len(words) - 1:
@@ -227,6 +278,8 @@ _ROLE_SPAN = 5
 """Words after a marker searched for the content word it introduces."""
 
 _IGNORED = _STOP_WORDS | {*_QUESTION_WORDS, "ou", "how", "many", "much"}
+STOP_WORDS = frozenset(w for w in _STOP_WORDS if w.isascii() and "'" not in w)
+"""The folded stop words (for the matcher's typo corrector)."""
 
 
 def _content(text: str) -> tuple[str, ...]:
@@ -291,6 +344,9 @@ class Normalizer:
                     return kind
             if word in _QUESTION_WORDS and not _is_relative(words, i):
                 return _QUESTION_WORDS[word]
+            typo = _question_word_typo(word)
+            if typo is not None:
+                return typo
         if words and words[0] == "ou":
             return "ou"
         return None
@@ -316,12 +372,14 @@ class Normalizer:
         """Stemmed, corrected content words with synonyms applied; and the unknown ones."""
         stemmed: list[str] = []
         unknown: set[str] = set()
-        for word in (stem(w) for w in words if w not in _IGNORED):
+        for word in (stem(w) for w in words if w not in _IGNORED and not _question_word_typo(w)):
             token: str | None = word
             if correct is not None and word not in self.alias_words:
                 token = correct(word)
                 if token is None:
                     unknown.add(word)
+                elif not token:  # a typo of a stop word: dropped like it
+                    continue
             stemmed.append(token or word)
         return [t for t in self._apply_synonyms(stemmed) if t not in _IGNORED], unknown
 

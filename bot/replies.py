@@ -376,14 +376,12 @@ def questions_page(kb: KnowledgeBase, page: int) -> Reply:
     return Reply(text, tuple(rows))
 
 
-_SMALLTALK_WITH_BROWSE = frozenset({"insult", "nonsense", "other-language", "about-bot"})
-"""Small talk after which the list of questions is the most useful button."""
-
-
 def smalltalk(decision: Decision) -> Reply:
-    """Small talk gets small talk (the reply comes from knowledge/smalltalk.yaml)."""
+    """Small talk gets small talk: the reply is curated in knowledge/smalltalk.yaml (like
+    the FAQ's answers, and unlike every other sentence, which is written here), with the
+    list of questions as a button where the file says so (`follow_with_help`)."""
     text = _e(decision.reply or "🙂")
-    if decision.smalltalk in _SMALLTALK_WITH_BROWSE:
+    if decision.browse:
         return Reply(text, ((_browse_button(),),))
     return Reply(text)
 

@@ -36,6 +36,7 @@ from bot.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.knowledge import KnowledgeBase
 from bot.matching import Decision, Matcher, Status
 from bot.normalize import Analysis, surface
+from bot.smalltalk import SmallTalkRecogniser
 
 __all__ = [
     "CONTEXT_SECONDS",
@@ -180,9 +181,10 @@ def questions_in(text: str) -> list[str]:
         for i, clause in enumerate(clauses):
             if not _QUESTION_MARK.search(clause):
                 continue
+            asked = clause
             if len(clause.split()) < MIN_CLAUSE_WORDS and i > 0:
-                clause = f"{clauses[i - 1]} {clause}"
-            kept.append(_HEARSAY.sub("", clause).strip() or clause)
+                asked = f"{clauses[i - 1]} {clause}"
+            kept.append(_HEARSAY.sub("", asked).strip() or asked)
         out.extend(kept or [sentence])
     return out
 
@@ -214,7 +216,7 @@ class Understander:
         *,
         opinion: SecondOpinion | None = None,
         knobs: Combination | None = None,
-        smalltalk: object | None = None,
+        smalltalk: SmallTalkRecogniser | None = None,
     ) -> None:
         self.kb = kb
         self.matcher = matcher
@@ -224,8 +226,14 @@ class Understander:
 
     @classmethod
     def build(cls, kb: KnowledgeBase, matcher: Matcher) -> Understander:
-        """The full pipeline: the classifier is trained on the FAQ's phrasings here."""
-        return cls(kb, matcher, opinion=train_second_opinion(kb, matcher))
+        """The full pipeline: the classifier is trained on the FAQ's phrasings here, and
+        the small talk of knowledge/smalltalk.yaml indexed."""
+        return cls(
+            kb,
+            matcher,
+            opinion=train_second_opinion(kb, matcher),
+            smalltalk=SmallTalkRecogniser.from_knowledge(kb, matcher.normalizer),
+        )
 
     # --- the steps ---------------------------------------------------------------------
 
@@ -292,22 +300,21 @@ class Understander:
         text = text.strip()
         if not text:
             return []
-        if self.smalltalk is not None:
-            talk = self.smalltalk.recognise(text)  # type: ignore[attr-defined]
-            if talk is not None:
-                analysis = self.matcher.analyse(text)
-                return [
-                    Decision(
-                        text,
-                        Status.SMALLTALK,
-                        None,
-                        0.0,
-                        (),
-                        analysis,
-                        smalltalk=talk.kind,
-                        reply=talk.reply,
-                    )
-                ]
+        talk = self.smalltalk.recognise(text) if self.smalltalk is not None else None
+        if talk is not None:
+            return [
+                Decision(
+                    text,
+                    Status.SMALLTALK,
+                    None,
+                    0.0,
+                    (),
+                    Analysis((), None),
+                    smalltalk=talk.kind,
+                    reply=talk.reply,
+                    browse=talk.follow_with_help,
+                )
+            ]
         analysis = self.matcher.analyse(text)
         fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         alone = self.decide(text, analysis)
@@ -332,11 +339,13 @@ class Understander:
         """
         answers: list[Decision] = []
         close = {c.entry.id for c in whole.suggestions}
+        if whole.near_miss is not None:
+            return []  # the whole message resembles a question the article does not answer
         for part in parts:
             analysis = self.matcher.analyse(part)
             decision = self.decide(part, analysis)
             entry = decision.entry
-            if decision.status is not Status.ANSWER or entry is None:
+            if decision.status is not Status.ANSWER or entry is None or analysis.unknown:
                 continue
             known = [t for t in analysis.tokens if self.matcher.knows(t)]
             if entry.id not in close and len(known) < SELF_CONTAINED:
@@ -348,9 +357,13 @@ class Understander:
                 answers.append(replace(decision, question=part))
         if not answers:
             return []
-        if whole.status is Status.ANSWER and whole.entry is not None:
-            if all(d.entry is not None and d.entry.id != whole.entry.id for d in answers):
-                answers.insert(0, whole)
+        entry = whole.entry
+        if (
+            whole.status is Status.ANSWER
+            and entry is not None
+            and all(d.entry is not None and d.entry.id != entry.id for d in answers)
+        ):
+            answers.insert(0, whole)
         return answers[:MAX_ANSWERS]
 
 

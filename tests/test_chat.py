@@ -91,11 +91,14 @@ def test_commands_work_in_the_terminal(kb: KnowledgeBase) -> None:
     assert chat.respond("   ") is None
 
 
-def test_number_without_choices_is_a_question(kb: KnowledgeBase) -> None:
+def test_number_without_choices_gets_a_short_help(kb: KnowledgeBase) -> None:
+    """A bare number with no choices on screen is no question: small talk (nonsense)
+    answers it with a short help and the list of questions, never an FAQ answer."""
     chat = Chat(kb, pipeline(kb), QuestionLog(None))
     reply = chat.respond("7")
     assert reply is not None
-    assert "l’article ne dit rien" in reply.plain
+    assert "Source" not in reply.plain
+    assert [b.data for row in reply.buttons for b in row] == ["p:1"]
 
 
 def test_ctrl_d_and_ctrl_c_exit_cleanly(kb: KnowledgeBase) -> None:
@@ -151,3 +154,29 @@ def test_long_message_is_refused_politely(tmp_path: Path) -> None:
     result = faqbot(stdin="a" * 10_000 + "\n", tmp_path=tmp_path)
     assert result.returncode == 0
     assert "Votre message est très long (10000 caractères)" in result.stdout
+
+
+def test_piped_followup_is_read_in_context(tmp_path: Path) -> None:
+    result = faqbot(
+        stdin="La Corée du Nord donne quoi à la Russie ?\net dans l'autre sens ?\n",
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("📄 Source") == 2
+    assert "Que donne la Russie à la Corée du Nord en échange" in result.stdout
+
+
+def test_chat_remembers_context_for_ten_minutes(kb: KnowledgeBase) -> None:
+    now = [1000.0]
+    chat = Chat(kb, pipeline(kb), QuestionLog(None), clock=lambda: now[0])
+    first = chat.respond("La Corée du Nord donne quoi à la Russie ?")
+    assert first is not None
+    assert kb.by_id["ce-que-donne-la-coree"].question.split()[0] in first.plain
+    now[0] += 30
+    second = chat.respond("et dans l'autre sens ?")
+    assert second is not None
+    assert second.plain.startswith(kb.by_id["ce-que-donne-la-russie"].question[:15])
+    now[0] += 601
+    late = chat.respond("et dans l'autre sens ?")
+    assert late is not None
+    assert not late.plain.startswith(kb.by_id["ce-que-donne-la-coree"].question[:15])

@@ -314,3 +314,174 @@ def test_any_garbage_gives_a_located_error_never_a_crash(tmp_path: Path, garbage
     errors = errors_of(root)
     assert errors
     assert all("20-garbage.yaml" in e for e in errors), errors
+
+
+# --- smalltalk.yaml -------------------------------------------------------------------------
+
+SMALLTALK = """\
+fillers: [et, vraiment]
+foreign_words:
+  allemand: [warum, ist]
+kinds:
+  greeting:
+    follow_with_help: true
+    examples: [bonjour, salut]
+    replies: ["Bonjour\u202f!"]
+  thanks:
+    examples:
+      - merci
+      - merci beaucoup
+    replies:
+      - "De rien\u202f! Une autre question\u202f?"
+      - "Avec plaisir\u202f: «\u202fmerci\u202f» à vous."
+"""
+
+
+def with_smalltalk(root: Path, text: str) -> Path:
+    """A small valid knowledge folder with this smalltalk.yaml."""
+    make_knowledge(root)
+    (root / "smalltalk.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_smalltalk_loads_in_priority_order(tmp_path: Path) -> None:
+    kb = load_knowledge(with_smalltalk(tmp_path, SMALLTALK))
+    smalltalk = kb.smalltalk
+    assert [k.name for k in smalltalk.kinds] == ["thanks", "greeting"]  # SMALLTALK_KINDS order
+    thanks = smalltalk.by_kind["thanks"]
+    assert thanks.examples == ("merci", "merci beaucoup")
+    assert thanks.follow_with_help is False
+    assert smalltalk.by_kind["greeting"].follow_with_help is True
+    assert thanks.line == line_of(SMALLTALK, "thanks:")
+    assert thanks.file.endswith("smalltalk.yaml")
+    assert smalltalk.fillers == ("et", "vraiment")
+    assert smalltalk.foreign_words["allemand"] == ("warum", "ist")
+    assert tmp_path / "smalltalk.yaml" in kb.files
+    assert not kb.warnings
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "expected"),
+    [
+        # An unknown top-level key, kind and kind key: each with the close one.
+        ("fillers:", "filler:", "filler:", 'unknown key "filler" (did you mean "fillers"?)'),
+        (
+            "  greeting:",
+            "  greting:",
+            "greting:",
+            'unknown small-talk kind "greting" (did you mean "greeting"?)',
+        ),
+        (
+            "    examples: [bonjour",
+            "    example: [bonjour",
+            "example:",
+            'unknown key "example" (did you mean "examples"?)',
+        ),
+        # Empty and missing replies.
+        ('    replies: ["Bonjour\u202f!"]', "    replies: []", "replies: []", 'no "replies"'),
+        ('    replies: ["Bonjour\u202f!"]', "", "greeting:", 'no "replies": add `replies:`'),
+        # A list written as one text.
+        (
+            "    examples: [bonjour, salut]",
+            "    examples: bonjour",
+            "examples: bonjour",
+            'examples must be a list: write it as ["bonjour"]',
+        ),
+        # An example that is a FAQ phrasing, or an example of another kind.
+        (
+            "      - merci beaucoup",
+            "      - derniere visite poutine coree",
+            "derniere visite",
+            'is, once folded, a phrasing of entry "derniere-visite"',
+        ),
+        (
+            "      - merci beaucoup",
+            "      - Salut !",
+            "Salut !",
+            'is also an example of "greeting" (line 7): keep it in one kind only',
+        ),
+        # Typography of the replies.
+        (
+            "De rien\u202f!",
+            "De rien !",
+            "De rien",
+            'a plain space before "!": use a narrow no-break space (U+202F) instead',
+        ),
+        (
+            "question\u202f?",
+            "question?",
+            "question?",
+            'no narrow no-break space (U+202F) before "?"',
+        ),
+        ("«\u202fmerci", "«merci", "«merci", 'no narrow no-break space (U+202F) after "«"'),
+        ("De rien\u202f!", "De rien\u202f! 🤷", "🤷", "a reply to thanks never shrugs"),
+        # Types.
+        (
+            "    follow_with_help: true",
+            "    follow_with_help: oui merci",
+            "follow_with_help",
+            "follow_with_help must be true or false",
+        ),
+        # Other languages' words must not be French or English function words.
+        (
+            "[warum, ist]",
+            "[warum, que]",
+            "allemand:",
+            '"que" (allemand) is also a French or English function word',
+        ),
+        ("[warum, ist]", "[warum, wie geht]", "allemand:", '"wie geht" (allemand) is not one word'),
+    ],
+)
+def test_smalltalk_mistakes_have_file_line_and_fix(
+    tmp_path: Path, old: str, new: str, needle: str, expected: str
+) -> None:
+    assert old in SMALLTALK
+    text = SMALLTALK.replace(old, new, 1)
+    errors = errors_of(with_smalltalk(tmp_path, text))
+    assert all("smalltalk.yaml:" in e for e in errors), errors
+    (message,) = [e for e in errors if expected in e]
+    assert message.startswith(f"{tmp_path / 'smalltalk.yaml'}:{line_of(text, needle)}: "), message
+    # Only a misspelt key also loses what it held ("example:": no examples left).
+    assert len(errors) == (2 if new.startswith("    example:") else 1), errors
+
+
+def test_smalltalk_must_have_kinds_and_be_a_mapping(tmp_path: Path) -> None:
+    (message,) = errors_of(with_smalltalk(tmp_path / "list", "- merci\n- bonjour\n"))
+    assert "smalltalk.yaml:1: " in message
+    assert "must be a mapping with `kinds:`" in message
+    (message,) = errors_of(with_smalltalk(tmp_path / "nokinds", "fillers: [et]\n"))
+    assert "smalltalk.yaml:1: " in message
+    assert "no `kinds:`" in message
+    (message,) = errors_of(with_smalltalk(tmp_path / "kind", "kinds:\n  thanks: merci\n"))
+    assert "smalltalk.yaml:2: " in message
+    assert 'small-talk kind "thanks": must be a mapping' in message
+
+
+def test_smalltalk_repeated_example_is_a_warning(tmp_path: Path) -> None:
+    text = SMALLTALK.replace("      - merci beaucoup", "      - MERCI !")
+    kb = load_knowledge(with_smalltalk(tmp_path, text))
+    (warning,) = (str(w) for w in kb.warnings)
+    assert f"smalltalk.yaml:{line_of(text, 'MERCI')}: warning: " in warning
+    assert "repeats another example" in warning
+
+
+def test_check_cli_reports_smalltalk_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALLTALK.replace("  greeting:", "  hello:").replace("De rien\u202f!", "De rien !")
+    root = with_smalltalk(tmp_path, text)
+    assert main(["check", "--knowledge", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert f"smalltalk.yaml:{line_of(text, 'hello:')}: unknown small-talk kind" in err
+    assert f"smalltalk.yaml:{line_of(text, 'De rien')}: " in err
+    assert "2 error(s)" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "garbage", ["kinds: [", "kinds:\n  - thanks", "kinds:\n  thanks:\n    - x"]
+)
+def test_smalltalk_garbage_gives_a_located_error(tmp_path: Path, garbage: str) -> None:
+    errors = errors_of(with_smalltalk(tmp_path, garbage))
+    assert errors
+    assert all("smalltalk.yaml:" in e for e in errors), errors
