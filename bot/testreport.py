@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -318,9 +319,12 @@ def _figures(result: Evaluation) -> list[str]:
         )
     kinds = sorted(result.by_kind.items())
     if len(kinds) > 2:
-        lines.append(
-            "     by kind (right or declined / total): "
-            + ", ".join(f"{kind} {ok}/{total}" for kind, (ok, total) in kinds)
+        listed = ", ".join(f"{kind} {ok}/{total}" for kind, (ok, total) in kinds)
+        lines += textwrap.wrap(
+            f"by kind (right or declined / total): {listed}",
+            width=96,
+            initial_indent="     ",
+            subsequent_indent="       ",
         )
     return lines
 
