@@ -58,10 +58,14 @@ _CONTINUATIONS = frozenset(
     {"et", "alors", "donc", "mais", "puis", "ensuite", "and", "so", "but", "what", "ok", "ah"}
 )
 """First words that mark a message as leaning on the previous one ("et pourquoi ?")."""
+_LEANS_BACK = frozenset({"et", "alors", "donc", "mais", "puis", "ensuite"})
+"""First words that make a message with little content meaningless without context."""
+_LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc", "pour"}
+"""First words of a message that leans on the previous answer even when it has content."""
 _REVERSE = re.compile(r"\b(?:autre sens|inverse|l'inverse|reciproque|other way|vice versa)\b")
 _MORE = re.compile(
     r"\b(?:developper|developpe|detaille|details?|precise|preciser|en dire plus|"
-    r"c'est a dire|comment ca|tell me more|more details?|explain)\b"
+    r"c'est a dire|tell me more|more details?|explain)\b"
 )
 
 
@@ -184,9 +188,22 @@ def questions_in(text: str) -> list[str]:
             asked = clause
             if len(clause.split()) < MIN_CLAUSE_WORDS and i > 0:
                 asked = f"{clauses[i - 1]} {clause}"
-            kept.append(_HEARSAY.sub("", asked).strip() or asked)
+            kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
         out.extend(kept or [sentence])
     return out
+
+
+_INDIRECT = re.compile(
+    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)\s+"
+    r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
+    re.IGNORECASE,
+)
+
+
+def _indirect(clause: str) -> str:
+    """An indirect question from its question word on ("j'ai lu l'article dans le métro
+    et j'ai pas compris pourquoi il y va" → "pourquoi il y va")."""
+    return _INDIRECT.sub("", clause) or clause
 
 
 def is_elliptic(text: str, analysis: Analysis, known: Sequence[str]) -> bool:
@@ -282,14 +299,29 @@ class Understander:
             decision = replace(decision, status=Status.SUGGEST, verdict="follow-up: new words")
         return replace(decision, question=text, context=context.question)
 
+    def _needs_context(self, text: str, analysis: Analysis) -> bool:
+        """Whether a message only makes sense after an answer ("et dans l'autre sens ?",
+        "tu peux développer ?", "et alors ?"): never answered on its own. Only messages
+        with at most one word the FAQ knows: "ce que Pyongyang ne peut pas développer
+        seul" is a whole question."""
+        folded = surface(text)
+        words = folded.split()
+        known = [t for t in analysis.tokens if self.matcher.knows(t)]
+        if not words or len(known) > 1:
+            return False
+        return bool(_REVERSE.search(folded) or _MORE.search(folded)) or words[0] in _LEANS_BACK
+
     def _prefer_followup(self, alone: Decision, followup: Decision, analysis: Analysis) -> bool:
         """Whether the follow-up reading wins over the message read on its own: it must
         say something, and the message alone must not be a full question of its own
         (an answer from at least two words the FAQ knows)."""
         if followup.status is Status.UNKNOWN:
             return False
-        if alone.status is not Status.ANSWER or _REVERSE.search(surface(followup.question)):
+        folded = surface(followup.question)
+        if alone.status is not Status.ANSWER or _REVERSE.search(folded):
             return True
+        if folded.split()[:1] and folded.split()[0] in _LEANING:
+            return True  # "elles viennent d'où ?", "donc elles servent à rien ?"
         known = [t for t in analysis.tokens if self.matcher.knows(t)]
         return len(known) < 2
 
@@ -318,6 +350,8 @@ class Understander:
         analysis = self.matcher.analyse(text)
         fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         alone = self.decide(text, analysis)
+        if not fresh and alone.status is Status.ANSWER and self._needs_context(text, analysis):
+            alone = replace(alone, status=Status.SUGGEST, verdict="a follow-up without context")
         if fresh and context is not None:
             followup = self._followup(text, analysis, context)
             if followup is not None and self._prefer_followup(alone, followup, analysis):
@@ -341,8 +375,12 @@ class Understander:
         close = {c.entry.id for c in whole.suggestions}
         if whole.near_miss is not None:
             return []  # the whole message resembles a question the article does not answer
-        for part in parts:
+        for index, part in enumerate(parts):
             analysis = self.matcher.analyse(part)
+            known = [t for t in analysis.tokens if self.matcher.knows(t)]
+            if len(known) < 2 and index > 0:  # "pourquoi il y est pas allé": with the part before
+                part = f"{parts[index - 1]} {part}"  # noqa: PLW2901 - read with its antecedent
+                analysis = self.matcher.analyse(part)
             decision = self.decide(part, analysis)
             entry = decision.entry
             if decision.status is not Status.ANSWER or entry is None or analysis.unknown:

@@ -142,13 +142,13 @@ class Harness:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_done(self, update_id: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def wait_done(self, update_id: int, timeout: float = 60.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has completely handled update `update_id`."""
         async with asyncio.timeout(timeout):
             while update_id not in self.done:
                 await self._changed.wait()
 
-    async def process(self, update: JSON, *, timeout: float = 10.0) -> list[Call]:  # noqa: ASYNC109
+    async def process(self, update: JSON, *, timeout: float = 60.0) -> list[Call]:  # noqa: ASYNC109
         """Push an update, wait until it is fully handled; return the API calls it caused."""
         start = len(self.api.calls)
         pushed = self.api.push(update)

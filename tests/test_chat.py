@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -180,3 +181,30 @@ def test_chat_remembers_context_for_ten_minutes(kb: KnowledgeBase) -> None:
     late = chat.respond("et dans l'autre sens ?")
     assert late is not None
     assert not late.plain.startswith(kb.by_id["ce-que-donne-la-coree"].question[:15])
+
+
+def test_ask_json_gives_small_talk_with_its_reply(tmp_path: Path) -> None:
+    env = {**os.environ, "FAQBOT_LOG_DB": str(tmp_path / "log.sqlite3")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "merci beaucoup !"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["status"] == "smalltalk"
+    assert data["smalltalk"] == "thanks"
+    assert data["answer"]
+    assert data["entry"] is None
+
+
+def test_chat_replies_to_small_talk(kb: KnowledgeBase) -> None:
+    chat = Chat(kb, pipeline(kb), QuestionLog(None))
+    reply = chat.respond("bonjour")
+    assert reply is not None
+    assert "Source" not in reply.plain
+    assert "ne dit rien" not in reply.plain

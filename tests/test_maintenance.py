@@ -447,3 +447,26 @@ def test_word_weights_follow_rarity_in_the_faq(kb: KnowledgeBase) -> None:
     assert weight(by_rarity[0]) < weight("tartiflette")
     if len(kb.entries) >= 10:  # the bundled FAQ: a word of one entry says the most
         assert weight("tartiflette") < weight(by_rarity[-1])
+
+
+def test_small_talk_is_logged_apart_and_never_unanswered(
+    home: Path, kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.understanding import Understander
+
+    config = write_config(home, kb)
+    understander = Understander.build(kb, Matcher(kb))
+    question_log = QuestionLog(home / "var" / "q.sqlite3")
+    for text in ("bonjour", "merci !", "ok", "t'es nul", *SINGLES):
+        for decision in understander.understand(text):
+            question_log.record_question(decision, channel="chat")
+    question_log.close()
+    status, out, err = run(capsys, "--config", config, "unanswered")
+    assert status == 0, err
+    for text in ("bonjour", "merci", "t'es nul"):
+        assert text not in out
+    assert SINGLES[0] in out
+    status, out, err = run(capsys, "--config", config, "stats")
+    assert status == 0, err
+    assert f"Questions: {len(SINGLES)}" in out
+    assert "Small talk (greetings, thanks…; not counted above): 4" in out

@@ -32,7 +32,7 @@ async def _ask(bench: Harness, question: str = QUESTION) -> str:
     return text
 
 
-async def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+async def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:  # noqa: ASYNC109
     """Wait until `condition()` holds, checking often; fail after `timeout` seconds."""
     async with asyncio.timeout(timeout):
         while not condition():  # noqa: ASYNC110 - the state is set by a JobQueue job

@@ -21,7 +21,7 @@ async def test_start_welcomes_with_the_article_and_example_buttons(app_and_api: 
     kb = app_and_api.kb
     assert welcome["chat"]["id"] == USER_ID
     assert visible(welcome).startswith("Bonjour")
-    assert kb.article.outlet in visible(welcome)
+    assert "Grand Continent" in visible(welcome)  # "un article du Grand Continent"
     links = [e["url"] for e in welcome.get("entities", []) if e["type"] == "text_link"]
     assert kb.article.url in links
     data = button_data(welcome)
@@ -103,7 +103,7 @@ async def test_unknown_question_says_so_and_offers_to_browse(
 ) -> None:
     [reply] = sent_messages(await app_and_api.process(text_message(samples.unknown)))
     assert visible(reply).startswith("Désolé, l’article ne dit rien")
-    assert samples.unknown in visible(reply)
+    assert replies.typeset(samples.unknown) in visible(reply)
     assert button_data(reply) == ["p:1"]
 
 
@@ -189,8 +189,9 @@ async def test_html_characters_in_a_question_are_quoted_back_escaped(
         assert all(c.status == 200 for c in calls), app_and_api.api.describe_calls()
         [reply] = sent_messages(calls)
         [call] = [c for c in calls if c.method == "sendMessage"]
-        assert html.escape(question, quote=False) in call.params["text"]
-        assert question in visible(reply)  # shown as typed, not interpreted
+        typed = replies.typeset(question)  # French spacing, nothing else changed
+        assert html.escape(typed, quote=False) in call.params["text"]
+        assert typed in visible(reply)  # shown as typed, not interpreted
         assert not [e for e in reply.get("entities", []) if e["type"] == "bold"]
 
 

@@ -47,7 +47,7 @@ async def test_mention_is_answered_with_the_mention_removed(
     [reply] = sent_messages(
         await app_and_api.process(in_group(f"{MENTION.upper()} {samples.unknown}"))
     )
-    assert f"«\u202f{samples.unknown}\u202f»" in reply["text"]
+    assert f"«\u202f{replies.typeset(samples.unknown)}\u202f»" in reply["text"]
     assert MENTION.casefold() not in reply["text"].casefold()
 
 
