@@ -20,7 +20,23 @@ from pathlib import Path
 from bot.knowledge import default_knowledge_path
 from bot.yamlsource import Node, Problem, Report, display_path, parse_file, suggest
 
-__all__ = ["Config", "ConfigError", "MatchingConfig", "load_config"]
+__all__ = ["Config", "ConfigError", "MatchingConfig", "default_state_dir", "load_config"]
+
+
+def default_state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the bot keeps its state (the durable answer queue) when nothing else is set.
+
+    `$STATE_DIRECTORY` (systemd's StateDirectory=; its first path if colon-separated),
+    else `$XDG_STATE_HOME/faqbot`, else `~/.local/state/faqbot`.
+    """
+    env = os.environ if env is None else env
+    systemd = env.get("STATE_DIRECTORY", "").split(":")[0].strip()
+    if systemd:
+        return Path(systemd)
+    xdg = env.get("XDG_STATE_HOME", "").strip()
+    if xdg:
+        return Path(xdg) / "faqbot"
+    return Path.home() / ".local" / "state" / "faqbot"
 
 
 class ConfigError(Exception):
@@ -58,6 +74,8 @@ class Config:
     rate_limiter: bool = True
     log_database: Path | None = Path("var/questions.sqlite3")
     """Where unanswered questions and feedback are logged; None turns the log off."""
+    state_dir: Path = field(default_factory=default_state_dir)
+    """Where the bot keeps its state: the durable queue of updates and answers."""
     reload_interval: float = 5.0
     """Seconds between two checks of the FAQ files for changes (0 turns it off)."""
     source: str | None = None

@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import replies
@@ -74,16 +74,23 @@ INLINE_CACHE_SECONDS = 60
 
 
 async def _respond(
-    context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply
-) -> list[Message]:
-    """Reply in the message's chat; in a group, quote the message so people see who asked."""
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    reply: Reply,
+    on_sent: io.OnSent | None = None,
+) -> None:
+    """Reply in the message's chat; in a group, quote the message so people see who asked.
+
+    The reply is queued (bot.telegram_io); `on_sent` gets its messages once delivered.
+    """
     private = message.chat.type == ChatType.PRIVATE
-    return await io.send(
+    await io.send(
         context.bot,
         message.chat_id,
         reply,
         reply_to=None if private else message.message_id,
         thread_id=message.message_thread_id if message.is_topic_message else None,
+        on_sent=on_sent,
     )
 
 
@@ -107,9 +114,13 @@ async def _answer_question(
     decisions = current.understander.understand(question, context=last_answer(context), now=now)
     for decision in decisions:
         get_log(context).record_question(decision, channel=CHANNEL)
-        sent = await _respond(context, message, replies.decision_reply(decision, current.kb))
-        if decision.status is Status.SUGGEST:
-            remember_question(context, sent, decision.question)
+        remember = None
+        if decision.status is Status.SUGGEST:  # which suggestion gets picked is logged
+
+            def remember(sent: list[Message], asked: str = decision.question) -> None:
+                remember_question(context, sent, asked)
+
+        await _respond(context, message, replies.decision_reply(decision, current.kb), remember)
         if decision.status is Status.ANSWER and decision.entry is not None:
             remember_answer(context, Context(decision.entry.id, decision.question, now))
             # The question a later 👍/👎 or follow-up click on this answer is about.
@@ -256,8 +267,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         await query.answer()  # stops the button's spinner; first, whatever happens next
-    except BadRequest as exc:  # too old to answer: still do what the button says
-        logger.info("could not answer callback query: %s", exc)
+    except TelegramError as exc:  # too old, 403, Telegram down: still do what it says
+        logger.info("could not answer a callback query: %s", exc)
     press = replies.parse_callback(query.data or "")
     origin = query.message
     if origin is None:  # a button on an inline-mode message: ours have none

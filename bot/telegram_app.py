@@ -2,8 +2,11 @@
 
 `build_application` assembles the PTB `Application` (token, Bot API address, HTTP
 timeouts, rate limiter with retries, per-user update processing, handlers, error
-handler, command menu) without touching the network. `running(app)` starts and stops
-long polling around a block; `run(config)` is `faqbot run`: it polls until Ctrl-C.
+handler, command menu) and its `Pipeline` (bot.updates: durable fetching and fair,
+durable sending) without touching the network. `running(app)` starts and stops them
+around a block; `run(config)` is `faqbot run`: it polls until SIGINT or SIGTERM, then
+stops within `STOP_GRACE` × 2 seconds or so, whatever the backlog (the rest is answered
+after the restart).
 
 The token is in every Bot API URL, so it must never reach a log: httpx's request
 logging is silenced, and `redact_in_logs` rewrites any log record that would still
@@ -38,14 +41,17 @@ from bot import admin, handlers, replies
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
 from bot.matching import dictionary_words
+from bot.sending import Limits
 from bot.state import Knowledge, set_knowledge
 from bot.telegram_io import RetryingRateLimiter
+from bot.updates import Pipeline
 
 __all__ = [
     "ALLOWED_UPDATES",
     "PerUserUpdateProcessor",
     "TokenRedactingFilter",
     "build_application",
+    "pipeline",
     "redact_in_logs",
     "register_handlers",
     "run",
@@ -65,6 +71,8 @@ POLL_TIMEOUT = 30
 """Seconds a getUpdates long poll may wait for news before Telegram answers empty."""
 MAX_CONCURRENT_USERS = 32
 """Users whose updates are processed at the same time (each user's one at a time)."""
+STOP_GRACE = 3.0
+"""Seconds a stop gives the updates being handled, then as many to the calls in flight."""
 HTTP_CONNECTIONS = 8
 """Connections to the Bot API. Even at 100 ms a call that is ~80 calls/s, well above the
 30 messages/s Telegram allows; more connections only slow httpx's pool bookkeeping down
@@ -259,13 +267,32 @@ async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -
         logger.warning("could not set the command menu: %s", exc)
 
 
+_PIPELINE = "faqbot.pipeline"
+
+
+def pipeline(application: Application[Any, Any, Any, Any, Any, Any]) -> Pipeline:
+    """The application's fetching and sending pipeline (see bot.updates)."""
+    value = application.bot_data.get(_PIPELINE)
+    if not isinstance(value, Pipeline):
+        raise RuntimeError("not built by build_application")
+    return value
+
+
 def build_application(
     config: Config,
     *,
     kb: KnowledgeBase | None = None,
     request: BaseRequest | None = None,
+    limits: Limits | None = None,
+    poll_timeout: int = POLL_TIMEOUT,
+    fetch_retry_initial: float = 1.0,
+    fetch_retry_max: float = 30.0,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, ready to initialise and poll; loads the configured FAQ unless `kb` is given."""
+    """The bot, ready to initialise and poll; loads the configured FAQ unless `kb` is given.
+
+    `limits` (bot.sending.Limits) and the fetch backoff are knobs for tests and benchmarks;
+    the defaults are Telegram's limits. `config.rate_limiter` False turns the limits off.
+    """
     if not config.token:
         raise ValueError("build_application needs a token (config.token)")
     redact_in_logs(config.token)  # before the Bot exists: PTB logs its URL when created
@@ -284,9 +311,9 @@ def build_application(
                 pool_timeout=5.0,
             )
         )
-        # getUpdates waits up to POLL_TIMEOUT for news; PTB adds that to this read timeout.
         .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=10.0))
         .rate_limiter(RetryingRateLimiter(throttle=config.rate_limiter))
+        .updater(None)  # bot.updates fetches, stores, then confirms
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(set_commands)
     )
@@ -294,6 +321,18 @@ def build_application(
         builder = builder.base_url(config.base_url).base_file_url(_file_url(config.base_url))
     application = builder.build()
     set_knowledge(application.bot_data, Knowledge.build(kb, config.matching))
+    limits = limits or Limits()
+    if not config.rate_limiter:
+        limits = replace(limits, throttle=False)
+    application.bot_data[_PIPELINE] = Pipeline(
+        application,
+        config.state_dir,
+        limits=limits,
+        allowed_updates=list(ALLOWED_UPDATES),
+        poll_timeout=poll_timeout,
+        fetch_retry_initial=fetch_retry_initial,
+        fetch_retry_max=fetch_retry_max,
+    )
     register_handlers(application)
     # Admins, hot reload (of the folder the FAQ came from) and the question log.
     admin.setup(application, replace(config, knowledge=kb.path))
@@ -307,27 +346,26 @@ def build_application(
 async def running(
     application: Application[Any, Any, Any, Any, Any, Any],
     *,
-    poll_interval: float = 0.0,
-    poll_timeout: int = POLL_TIMEOUT,
+    grace: float = STOP_GRACE,
+    fetch: bool = True,
 ) -> AsyncIterator[None]:
-    """Initialise, set the command menu, long-poll and process updates inside the block."""
+    """Initialise, set the command menu, fetch, handle and send inside the block.
+
+    With `fetch=False` nothing polls Telegram: updates come from whoever calls
+    `pipeline(application).receive(raw_updates)` (a webhook server, answering Telegram
+    once it returns). On exit: stop fetching, give the work in flight `grace` seconds
+    (twice: handlers, then calls in flight), keep the rest in the durable queue, shut down.
+    """
     async with application:  # initialize() (getMe: a bad token fails here) ... shutdown()
         if application.post_init is not None:
             await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=poll_interval,
-            timeout=poll_timeout,
-            allowed_updates=list(ALLOWED_UPDATES),
-            # Questions asked while the bot was down are answered, not dropped.
-            drop_pending_updates=False,
-        )
-        await application.start()
+        await application.start()  # the job queue (hot reload)
+        flow = pipeline(application)
+        await flow.start(fetch=fetch)
         try:
             yield
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            await flow.stop(grace)
             if application.running:
                 await application.stop()
             await admin.teardown(application)  # the question log writes what it holds

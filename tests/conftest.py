@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -13,16 +14,16 @@ import pytest
 import pytest_asyncio
 import yaml
 from fake_bot_api import JSON, Call, FakeBotAPI
-from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application
 from telegram.request import BaseRequest
 from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
 from bot.config import Config
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher, Status
+from bot.matching import Decision, Matcher, Status
+from bot.sending import Limits
 from bot.state import Knowledge, get_knowledge
-from bot.telegram_app import build_application, running
+from bot.telegram_app import build_application, pipeline, running
 from bot.understanding import Understander
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,19 +116,37 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("all_proxy", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def state_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The bot's state folder (its durable queue) is a fresh temporary one, never ~/.local."""
+    monkeypatch.delenv("STATE_DIRECTORY", raising=False)
+    monkeypatch.delenv("FAQBOT_STATE_DIR", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    return tmp_path / "xdg-state"
+
+
 @dataclass
 class Harness:
     """The real Application, long-polling a FakeBotAPI, plus a way to know it is done.
 
-    A test-only handler in the last handler group records each update id once every
-    handler (error handler included) has finished with it: `process()` waits for that, so
-    tests never sleep and silence can be asserted as firmly as a reply.
+    The pipeline (bot.updates) reports each update id once every handler (error handler
+    included) has finished with it and every reply it queued was delivered (or dropped):
+    `process()` waits for that, so tests never sleep and silence can be asserted as
+    firmly as a reply.
     """
 
     api: FakeBotAPI
     app: Application[Any, Any, Any, Any, Any, Any]
     done: set[int] = field(default_factory=set)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        pipeline(self.app).on_settled.append(self._settled)
+
+    def _settled(self, update_id: int) -> None:
+        self.done.add(update_id)
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -136,11 +155,6 @@ class Harness:
     @property
     def knowledge(self) -> Knowledge:
         return get_knowledge(self.app.bot_data)
-
-    async def _mark_done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        self.done.add(update.update_id)
-        self._changed.set()
-        self._changed = asyncio.Event()
 
     async def wait_done(self, update_id: int, timeout: float = 60.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has completely handled update `update_id`."""
@@ -183,14 +197,22 @@ def make_config(api: FakeBotAPI, **changes: Any) -> Config:
 
 @asynccontextmanager
 async def harness(
-    kb: KnowledgeBase, *, request: BaseRequest | None = None, **config: Any
+    kb: KnowledgeBase,
+    *,
+    request: BaseRequest | None = None,
+    limits: Limits | None = None,
+    api: FakeBotAPI | None = None,
+    **config: Any,
 ) -> AsyncIterator[Harness]:
-    """A FakeBotAPI and the bot long-polling it, both stopped on exit."""
-    async with FakeBotAPI() as api:
-        app = build_application(make_config(api, **config), kb=kb, request=request)
+    """A FakeBotAPI (or `api`) and the bot long-polling it, both stopped on exit."""
+    async with contextlib.AsyncExitStack() as stack:
+        if api is None:
+            api = await stack.enter_async_context(FakeBotAPI())
+        app = build_application(
+            make_config(api, **config), kb=kb, request=request, limits=limits, poll_timeout=1
+        )
         bench = Harness(api, app)
-        app.add_handler(TypeHandler(Update, bench._mark_done), group=1_000)
-        async with running(app, poll_interval=0, poll_timeout=1):
+        async with running(app):
             yield bench
 
 
@@ -216,8 +238,15 @@ class Samples:
 
 
 def find_samples(kb: KnowledgeBase) -> Samples:
-    """Pick one question per matcher status (see `Samples`)."""
-    matcher = Matcher(kb)
+    """Pick one question per status of the whole pipeline, as the bot reads them."""
+    understander = Understander.build(kb, Matcher(kb))
+
+    class _Pipeline:
+        @staticmethod
+        def match(question: str) -> Decision:
+            return understander.understand(question)[0]
+
+    matcher = _Pipeline()
     answered = next(
         (e.question, e.id)
         for e in kb.entries
@@ -232,7 +261,8 @@ def find_samples(kb: KnowledgeBase) -> Samples:
     suggested = next(
         q
         for q in pool
-        if (d := matcher.match(q)).status is Status.SUGGEST
+        if len(understander.understand(q)) == 1
+        and (d := matcher.match(q)).status is Status.SUGGEST
         and len(d.suggestions) >= 2
         and d.near_miss is None  # a plain hesitation, not a withheld near miss
     )

@@ -24,7 +24,7 @@ import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest_asyncio
@@ -104,17 +104,26 @@ _ids = itertools.count(1)
 class ApiError(Exception):
     """An error answer: `{"ok": false, "error_code": status, "description": ...}`."""
 
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> JSON:
         """The JSON body Telegram sends for this error."""
         body: JSON = {"ok": False, "error_code": self.status, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -394,6 +403,7 @@ class Call:
     params: JSON
     status: int  # HTTP status, or DROPPED when the connection was dropped
     response: JSON | None  # the JSON body sent back (None when dropped)
+    time: float = field(default_factory=time.monotonic)  # when the server answered
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.method, self.params, self.status))
@@ -455,6 +465,8 @@ class FakeBotAPI:
         self._changed = asyncio.Event()
         self._closing = asyncio.Event()
         self._faults: dict[str, list[_Fault]] = {}
+        self._outages: dict[str, list[tuple[float, float, ApiError]]] = {}
+        self._migrated: dict[int | str, int] = {}
         self._chats: dict[int | str, JSON] = {}
         self._messages: dict[tuple[int | str, int], JSON] = {}
         self._inline_messages: dict[str, JSON] = {}
@@ -575,6 +587,40 @@ class FakeBotAPI:
         fault = _Fault("error", status, retry_after, description)
         self._faults.setdefault(method.lower(), []).extend([fault] * times)
 
+    def migrate_chat(self, chat_id: int, new_chat_id: int) -> None:
+        """The group `chat_id` became the supergroup `new_chat_id`: sending to the old id
+        fails as on Telegram (400 with parameters.migrate_to_chat_id) from now on."""
+        self._migrated[chat_id] = new_chat_id
+
+    def fail_for(
+        self,
+        method: str,
+        seconds: float,
+        status: int = 500,
+        *,
+        retry_after: int | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Answer every call of `method` with an error for the next `seconds` (an outage).
+
+        Time-bound outages queue up: a second one starts when the previous one ends.
+        """
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        if description is None:
+            description = (
+                f"Too Many Requests: retry after {retry_after}"
+                if status == 429
+                else _DEFAULT_DESCRIPTIONS.get(status, "Internal Server Error")
+            )
+        outages = self._outages.setdefault(method.lower(), [])
+        start = max([end for _, end, _ in outages] + [time.monotonic()])
+        outages.append((start, start + seconds, ApiError(status, description, retry_after)))
+
+    def recover(self, method: str) -> None:
+        """End every outage of `method` (see `fail_for`) now."""
+        self._outages.pop(method.lower(), None)
+
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection of the next `times` calls of `method` without answering."""
         self._faults.setdefault(method.lower(), []).extend([_Fault("drop")] * times)
@@ -665,6 +711,10 @@ class FakeBotAPI:
             handler = self._methods.get(method.lower())
             if handler is None:
                 raise ApiError(404, "Not Found")
+            now = time.monotonic()
+            for start, end, error in self._outages.get(method.lower(), []):
+                if start <= now < end:
+                    raise error
             faults = self._faults.get(method.lower())
             if faults:
                 fault = faults.pop(0)
@@ -729,6 +779,12 @@ class FakeBotAPI:
 
     def _send_message(self, params: JSON) -> JSON:
         chat_id = _chat_id(params)
+        if chat_id in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self._migrated[chat_id],
+            )
         text, entities = self._check_text(params, "text")
         markup = _check_markup(params.get("reply_markup"))
         message: JSON = {

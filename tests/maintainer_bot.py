@@ -16,8 +16,7 @@ from typing import Any
 
 from conftest import ROOT, Harness, make_config
 from fake_bot_api import FakeBotAPI
-from telegram import Update
-from telegram.ext import Application, CommandHandler, TypeHandler
+from telegram.ext import Application, CommandHandler
 
 from bot import admin, reload
 from bot.knowledge import load_knowledge
@@ -47,16 +46,15 @@ async def maintained_bot(root: Path, **config: Any) -> AsyncIterator[Harness]:
     settings: dict[str, Any] = {"admins": frozenset({ADMIN_ID}), "knowledge": root, **config}
     async with FakeBotAPI() as api:
         full_config = make_config(api, **settings)
-        app = build_application(full_config, kb=load_knowledge(root))
+        app = build_application(full_config, kb=load_knowledge(root), poll_timeout=1)
         if not _has_admin_commands(app):
             app.handlers[0][0:0] = admin.handlers()
         wired = reload.get_config(app.bot_data) is not None
         if not wired:
             admin.setup(app, full_config)
         bench = Harness(api, app)
-        app.add_handler(TypeHandler(Update, bench._mark_done), group=1_000)
         try:
-            async with running(app, poll_interval=0, poll_timeout=1):
+            async with running(app):
                 yield bench
         finally:
             if not wired:
