@@ -120,11 +120,17 @@ async def _answer_question(
             def remember(sent: list[Message], asked: str = decision.question) -> None:
                 remember_question(context, sent, asked)
 
+        elif decision.status is Status.ANSWER and decision.entry is not None:
+            # The question a later 👍/👎 or follow-up click on this answer is about.
+
+            def remember(
+                sent: list[Message], asked: str = decision.question, entry: str = decision.entry.id
+            ) -> None:
+                remember_answered(context, sent, asked, entry)
+
         await _respond(context, message, replies.decision_reply(decision, current.kb), remember)
         if decision.status is Status.ANSWER and decision.entry is not None:
             remember_answer(context, Context(decision.entry.id, decision.question, now))
-            # The question a later 👍/👎 or follow-up click on this answer is about.
-            remember_answered(context, sent, decision.question, decision.entry.id)
 
 
 def _strip_entities(text: str, entities: list[MessageEntity]) -> str:
@@ -284,10 +290,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
         if entry is not None:
             remember_answer(context, Context(entry.id, entry.question, time.monotonic()))
-        sent = await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
+        remember = None
         if picked_for is not None and entry is not None:
             # The picked suggestion answers the user's question: a 👍/👎 on it says so.
-            remember_answered(context, sent, picked_for, entry.id)
+
+            def remember(
+                sent: list[Message], asked: str = picked_for, shown: str = entry.id
+            ) -> None:
+                remember_answered(context, sent, asked, shown)
+
+        await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to, on_sent=remember)
     elif press.kind in ("p", "n"):
         if press.kind == "p":
             reply = replies.questions_page(current.kb, press.page)
