@@ -129,7 +129,7 @@ class MatchingConfig:
 
     answer_threshold: float = 55.0
     """Below this score the bot never answers directly. Every value from 52 to 58 does
-    equally well on tests/devset.yaml; the default sits in the middle of that range."""
+    equally well on knowledge/devset.yaml; the default sits in the middle of that range."""
     margin: float = 2.0
     """The best entry must lead the second by this much to be answered directly."""
     suggest_threshold: float = 45.0

@@ -38,9 +38,11 @@ from bot.matching import Status
 from bot.replies import Reply
 from bot.runtime_log import (
     CHANNEL,
+    answered_question,
     get_log,
     last_answer,
     remember_answer,
+    remember_answered,
     remember_question,
     suggested_question,
 )
@@ -119,6 +121,14 @@ async def _answer_question(
 
             def remember(sent: list[Message], asked: str = decision.question) -> None:
                 remember_question(context, sent, asked)
+
+        elif decision.status is Status.ANSWER and decision.entry is not None:
+            # The question a later 👍/👎 or follow-up click on this answer is about.
+
+            def remember(
+                sent: list[Message], asked: str = decision.question, entry: str = decision.entry.id
+            ) -> None:
+                remember_answered(context, sent, asked, entry)
 
         await _respond(context, message, replies.decision_reply(decision, current.kb), remember)
         if decision.status is Status.ANSWER and decision.entry is not None:
@@ -245,16 +255,24 @@ def _log_button(
     press: replies.Press,
     message: Message | None,
     kb: KnowledgeBase,
-) -> None:
-    """Log a picked suggestion, "none of these" or a 👍/👎 (known entry ids only)."""
+) -> str | None:
+    """Log a picked suggestion, "none of these", a 👍/👎 or a follow-up clicked under an
+    answer (known entry ids only); return the question a picked suggestion answers."""
     log = get_log(context)
     known = press.entry_id in kb.by_id
     if press.kind in ("a", "n") and (known or press.kind == "n"):
         asked = suggested_question(context, message)  # None unless it was a suggestion
         if asked is not None:
             log.record_choice(asked, press.entry_id or None, channel=CHANNEL)
+            return asked if press.kind == "a" else None
+        answered = answered_question(context, message) if press.kind == "a" else None
+        if answered is not None and answered[1] != press.entry_id:
+            log.record_followup(answered[0], answered[1], press.entry_id, channel=CHANNEL)
     elif press.kind == "f" and known:
-        log.record_feedback(press.entry_id, press.good, channel=CHANNEL)
+        answered = answered_question(context, message)
+        question = answered[0] if answered is not None and answered[1] == press.entry_id else None
+        log.record_feedback(press.entry_id, press.good, channel=CHANNEL, question=question)
+    return None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -274,14 +292,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     current = knowledge(context)
     private = origin.chat.type == ChatType.PRIVATE
     reply_to = None if private or message is None else message.message_id
-    _log_button(context, press, message, current.kb)
+    picked_for = _log_button(context, press, message, current.kb)
 
     if press.kind == "a":
         entry = current.kb.by_id.get(press.entry_id)
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
         if entry is not None:
             remember_answer(context, Context(entry.id, entry.question, time.monotonic()))
-        await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
+        remember = None
+        if picked_for is not None and entry is not None:
+            # The picked suggestion answers the user's question: a 👍/👎 on it says so.
+
+            def remember(
+                sent: list[Message], asked: str = picked_for, shown: str = entry.id
+            ) -> None:
+                remember_answered(context, sent, asked, shown)
+
+        await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to, on_sent=remember)
     elif press.kind in ("p", "n"):
         if press.kind == "p":
             reply = replies.questions_page(current.kb, press.page)

@@ -12,7 +12,8 @@ Interface (stable; the Telegram front end and `faqbot chat` call it):
     log = QuestionLog(config.log_database)           # None: disabled
     log.record_question(decision, channel="telegram")  # or "inline", "chat"
     log.record_choice(question, entry_id_or_None, channel="telegram")
-    log.record_feedback(entry_id, good=True, channel="telegram")
+    log.record_feedback(entry_id, good=True, channel="telegram", question=None)
+    log.record_followup(question, answered_entry, entry_id, channel="telegram")
     log.close()                                        # at shutdown (waits a few seconds)
 
 `flush()` waits until the queued rows are written: for tests and the CLI, never in an
@@ -59,6 +60,10 @@ It never blocks or breaks answering, and it does not lose rows (issue 11):
   thread; it is also registered with `atexit`, so a forgotten close loses nothing
   on a normal exit.
 
+Version 2 adds the question to a 👍/👎 (when the bot knows which question got the
+answer) and a `followups` table (a related question clicked under an answer): what
+`faqbot learn` reads, with the picked suggestions, to propose variants.
+
 The schema is versioned with `PRAGMA user_version` (`SCHEMA_VERSION`); it is created
 on the first write, with its parent folders. A file written by a newer faqbot (higher
 version) is left alone. The reading helpers (`unanswered`, `counts`, `top_entries`,
@@ -97,12 +102,13 @@ __all__ = [
     "EntryUse",
     "QuestionLog",
     "QuestionLogError",
+    "Signal",
     "UnansweredQuestion",
 ]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 5.0
 """Seconds the writer waits for a lock held by someone else before retrying later."""
 QUEUE_SIZE = 10_000
@@ -148,6 +154,18 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             good INTEGER NOT NULL       -- 1: 👍, 0: 👎
         )""",
     ),
+    (  # 2: what `faqbot learn` reads (variants learned from users)
+        # The question that led to the answer voted on, when the bot knows it.
+        "ALTER TABLE feedback ADD COLUMN question TEXT",
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            clicked_at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            question TEXT NOT NULL,     -- the question that got the answer
+            answered_entry TEXT NOT NULL, -- the entry answered with
+            entry_id TEXT NOT NULL      -- the related question clicked under it
+        )""",
+    ),
 )
 _MIGRATIONS += (
     (
@@ -164,7 +182,10 @@ _INSERTS = {
     "questions": "INSERT INTO questions (asked_at, channel, question, status, entry_id, score)"
     " VALUES (?, ?, ?, ?, ?, ?)",
     "choices": "INSERT INTO choices (chosen_at, channel, question, entry_id) VALUES (?, ?, ?, ?)",
-    "feedback": "INSERT INTO feedback (given_at, channel, entry_id, good) VALUES (?, ?, ?, ?)",
+    "feedback": "INSERT INTO feedback (given_at, channel, entry_id, good, question)"
+    " VALUES (?, ?, ?, ?, ?)",
+    "followups": "INSERT INTO followups (clicked_at, channel, question, answered_entry, entry_id)"
+    " VALUES (?, ?, ?, ?, ?)",
 }
 
 SqlValue = str | float | int | None
@@ -228,6 +249,20 @@ class EntryFeedback:
     entry_id: str
     good: int
     bad: int
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What a user's action says about the entry a question meant (`QuestionLog.signals`)."""
+
+    kind: str
+    """picked (a suggestion), none ("none of these"), good (👍), bad (👎), followup."""
+    at: datetime
+    question: str
+    entry_id: str | None
+    """The entry picked, voted on or clicked (None for "none of these")."""
+    answered_entry: str | None = None
+    """For a follow-up: the entry whose answer the related question was clicked under."""
 
 
 @dataclass(frozen=True)
@@ -348,9 +383,30 @@ class QuestionLog:
             ),
         )
 
-    def record_feedback(self, entry_id: str, good: bool, *, channel: str) -> None:
-        """Log a 👍 (`good`) or 👎 on the answer of an entry."""
-        self._put("feedback", lambda: (str(channel), str(entry_id), 1 if good else 0))
+    def record_feedback(
+        self, entry_id: str, good: bool, *, channel: str, question: str | None = None
+    ) -> None:
+        """Log a 👍 (`good`) or 👎 on the answer of an entry, and the question that led
+        to it when known."""
+        self._put(
+            "feedback",
+            lambda: (
+                str(channel),
+                str(entry_id),
+                1 if good else 0,
+                None if question is None else str(question)[:MAX_TEXT],
+            ),
+        )
+
+    def record_followup(
+        self, question: str, answered_entry: str, entry_id: str, *, channel: str
+    ) -> None:
+        """Log a click on a related question (`entry_id`) under the answer (`answered_entry`)
+        that `question` got."""
+        self._put(
+            "followups",
+            lambda: (str(channel), str(question)[:MAX_TEXT], str(answered_entry), str(entry_id)),
+        )
 
     def _put(self, table: str, values: Callable[[], tuple[SqlValue, ...]]) -> None:
         """Queue a row; `values` is called here, so that even a bad argument cannot raise."""
@@ -766,6 +822,50 @@ class QuestionLog:
         result = [EntryFeedback(e, good[e], bad[e]) for e in good.keys() | bad.keys()]
         result.sort(key=lambda f: (-(f.good + f.bad), -f.bad, f.entry_id))
         return result
+
+    def signals(self, since: datetime | None = None) -> list[Signal]:
+        """What users said about which entry a question meant, oldest first: suggestions
+        picked or refused ("none of these"), 👍/👎 that know their question, and
+        related questions clicked under an answer (for `faqbot learn`)."""
+        rows: list[tuple[SqlValue, ...]] = []
+        rows += [
+            ("picked" if e is not None else "none", t, q, e, None)
+            for t, q, e in self._select(
+                "SELECT chosen_at, question, entry_id FROM choices WHERE 1", "chosen_at", since
+            )
+        ]
+        rows += [
+            ("good" if g else "bad", t, q, e, None)
+            for t, q, e, g in self._select(
+                "SELECT given_at, question, entry_id, good FROM feedback "
+                "WHERE question IS NOT NULL",
+                "given_at",
+                since,
+            )
+        ]
+        rows += [
+            ("followup", t, q, e, f)
+            for t, q, e, f in self._select(
+                "SELECT clicked_at, question, entry_id, answered_entry FROM followups WHERE 1",
+                "clicked_at",
+                since,
+            )
+        ]
+        try:
+            found = [
+                Signal(
+                    kind=str(kind),
+                    at=_parse_stamp(str(at)),
+                    question=str(question),
+                    entry_id=None if entry is None else str(entry),
+                    answered_entry=None if origin is None else str(origin),
+                )
+                for kind, at, question, entry, origin in rows
+            ]
+        except (ValueError, TypeError) as exc:
+            raise QuestionLogError(f"{self.where}: a row cannot be read ({exc})") from exc
+        found.sort(key=lambda s: s.at)
+        return found
 
     def choices(self, since: datetime | None = None) -> list[tuple[str | None, int]]:
         """How often each suggestion was picked (None: "none of these"), most first."""

@@ -113,6 +113,9 @@ class Node:
     file: str
     line: int
     key_lines: dict[str, int] = field(default_factory=dict)
+    folded_line: int | None = None
+    """For a plain text spanning several lines, the first continuation line that starts
+    with "- ": list items indented unevenly, which YAML read as one text."""
 
     def items(self) -> Iterator[tuple[str, Node]]:
         """Key/value pairs of a mapping node."""
@@ -133,7 +136,17 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return _constructor.construct_object(node, deep=True)
 
 
-def _convert(node: yaml.Node, file: str, report: Report) -> Node:
+def _folded_line(node: yaml.ScalarNode, lines: list[str]) -> int | None:
+    """The first continuation line of a plain multi-line text that starts with "- "."""
+    if node.style is not None or node.end_mark.line <= node.start_mark.line:
+        return None
+    for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        if lines[number].lstrip().startswith("- "):
+            return number + 1
+    return None
+
+
+def _convert(node: yaml.Node, file: str, report: Report, lines: list[str]) -> Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         values: dict[str, Node] = {}
@@ -152,18 +165,18 @@ def _convert(node: yaml.Node, file: str, report: Report) -> Node:
                     f"{key_lines[key]}): keep only one",
                 )
                 continue
-            values[key] = _convert(value_node, file, report)
+            values[key] = _convert(value_node, file, report, lines)
             key_lines[key] = key_line
         return Node(values, file, line, key_lines)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(item, file, report) for item in node.value], file, line)
+        return Node([_convert(item, file, report, lines) for item in node.value], file, line)
     assert isinstance(node, yaml.ScalarNode)
     try:
         value = _scalar(node)
     except (yaml.YAMLError, ValueError) as exc:  # an invalid timestamp, an int of 5,000 digits
         report.error(file, line, f"cannot read this value: {exc}")
         value = None
-    return Node(value, file, line)
+    return Node(value, file, line, folded_line=_folded_line(node, lines))
 
 
 def parse_file(path: Path, report: Report) -> Node | None:
@@ -199,6 +212,15 @@ def parse_file(path: Path, report: Report) -> Node | None:
         if exc.context and start is not None and start.line + 1 != line:
             what += f" ({exc.context} started on line {start.line + 1})"
         hint = "; check the indentation, close brackets and quotes, and quote text with ': '"
+        if "'\\t'" in what:
+            what = "a tab character"
+            hint = (
+                ": YAML indents with spaces only; replace the tab with spaces "
+                "(as many as the lines around it use)"
+            )
+        elif "expected <block end>" in what and mark is not None and _is_item(text, mark.line):
+            what = "this `- ` item is not aligned with the items above it"
+            hint = ": put every `- ` of the list at the same column (same number of spaces)"
         report.error(file, line, f"YAML syntax error{column}: {what}{hint}")
         return None
     except yaml.YAMLError as exc:
@@ -209,7 +231,7 @@ def parse_file(path: Path, report: Report) -> Node | None:
         return None
     if root is None:
         return Node(None, file, 1)
-    return _convert(root, file, report)
+    return _convert(root, file, report, text.splitlines())
 
 
 # --- bounded, safe reading (issue 11) -------------------------------------------------------
@@ -338,3 +360,9 @@ def compose_safely(text: str) -> yaml.Node | None:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _is_item(text: str, line: int) -> bool:
+    """Whether the 0-based `line` of `text` is a list item ("- ...")."""
+    lines = text.splitlines()
+    return 0 <= line < len(lines) and lines[line].lstrip().startswith("-")

@@ -143,7 +143,8 @@ def test_schema_has_no_personal_columns(
     assert columns == {
         "questions": {"id", "asked_at", "channel", "question", "status", "entry_id", "score"},
         "choices": {"id", "chosen_at", "channel", "question", "entry_id"},
-        "feedback": {"id", "given_at", "channel", "entry_id", "good"},
+        "feedback": {"id", "given_at", "channel", "entry_id", "good", "question"},
+        "followups": {"id", "clicked_at", "channel", "question", "answered_entry", "entry_id"},
         "lost": {"id", "noted_at", "rows"},
     }
     personal = ("user", "name", "chat", "from", "sender", "phone", "lang", "message")

@@ -133,8 +133,11 @@ def test_hostile_text_is_escaped_not_interpreted(nasty_kb: KnowledgeBase) -> Non
     entry = nasty_kb.by_id["balises-html"]
     html = replies.answer(entry, nasty_kb).html
     visible = check_html(html)
-    assert replies.typeset(entry.question) in visible
-    assert replies.typeset(entry.answer) in visible
+    assert replies.typeset(entry.question) in visible  # plain text: its "<b>" is shown
+    # An answer's own markup is kept (<b>spécial</b> is bold), every other <, > or & escaped.
+    assert replies.typeset("Rien de <b>spécial</b> : A &amp; B &lt; C &gt; D") in html
+    assert replies.typeset(entry.plain_answer) in visible
+    assert replies.typeset("Rien de spécial : A & B < C > D") in visible
     assert 'Le <Grand> & "Continent"' in visible  # the outlet, escaped in the link text
     assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;&amp;c=&quot;3&quot;"' in html
 
