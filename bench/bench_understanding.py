@@ -32,18 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
+from bench_matching import percentile  # noqa: E402 - the same percentile in every bench
 from rapidfuzz import process  # noqa: E402
 
 from bot.config import MatchingConfig  # noqa: E402
 from bot.knowledge import KnowledgeBase, default_knowledge_path, load_knowledge  # noqa: E402
 from bot.matching import dictionary_words  # noqa: E402
 from bot.state import Knowledge  # noqa: E402
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0-100) of some values."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn: Callable[[str], object], questions: Sequence[str]) -> list[float]:

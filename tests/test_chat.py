@@ -21,11 +21,13 @@ def pipeline(kb: KnowledgeBase) -> Understander:
     return Understander.build(kb, Matcher(kb))
 
 
-def faqbot(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def faqbot(
+    *args: str, stdin: str, tmp_path: Path, command: str = "chat", json: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FAQBOT_LOG_DB": str(tmp_path / "log.sqlite3")}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot", "chat", *args],
+        [sys.executable, "-m", "bot", command, *(["--json"] if json else []), *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -184,16 +186,7 @@ def test_chat_remembers_context_for_ten_minutes(kb: KnowledgeBase) -> None:
 
 
 def test_ask_json_gives_small_talk_with_its_reply(tmp_path: Path) -> None:
-    env = {**os.environ, "FAQBOT_LOG_DB": str(tmp_path / "log.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "merci beaucoup !"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-        timeout=60,
-    )
+    result = faqbot("merci beaucoup !", stdin="", tmp_path=tmp_path, command="ask", json=True)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["status"] == "smalltalk"
