@@ -119,7 +119,7 @@ def main() -> None:
     kb = load_knowledge()
     import yaml
 
-    devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    devset = yaml.safe_load((ROOT / "knowledge" / "devset.yaml").read_text(encoding="utf-8"))
     shipped_questions = [q["q"] for q in devset["answerable"]] + list(devset["unanswerable"])
     report("shipped FAQ", kb, shipped_questions)
 

@@ -3,7 +3,7 @@
 The recogniser runs on every message before the matcher, so it must be cheap. In one
 run this prints its build time (the pyspellchecker dictionaries loaded apart, as the
 matcher loads them too) and `recognise()` latency p50/p99 in microseconds per message,
-on three sets: every answerable and unanswerable question of tests/devset.yaml (what
+on three sets: every answerable and unanswerable question of knowledge/devset.yaml (what
 people ask), every small-talk example of knowledge/smalltalk.yaml, and long messages
 (the dev set's questions pasted five times). Plain `fold()` of the same messages is
 printed as the reference. Target on a 2-core machine: p99 well under 200 µs.
@@ -64,7 +64,7 @@ def main() -> None:
     print(f"dictionaries (loaded once per process, shared with the matcher): {dictionary_s:.2f} s")
     print(f"recogniser build on the shipped files: {build_ms:.1f} ms")
 
-    devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    devset = yaml.safe_load((ROOT / "knowledge" / "devset.yaml").read_text(encoding="utf-8"))
     questions = [item["q"] for item in devset["answerable"]] + list(devset["unanswerable"])
     sets = {
         "dev-set questions": questions,

@@ -2,7 +2,7 @@
 
 It starts the fake Bot API server (tests/fake_bot_api.py) and the real Application,
 long-polling it over HTTP on 127.0.0.1, pushes a burst of 1,000 questions from 100 users
-(10 each, taken from tests/devset.yaml, so answers, suggestions and "unknown" replies mix
+(10 each, taken from knowledge/devset.yaml, so answers, suggestions and "unknown" replies mix
 as in real use) and measures, for each question, the time from the burst to its reply.
 It does so twice:
 
@@ -237,7 +237,7 @@ def busiest_window(times: Sequence[float], start: float, width: float = 1.0) -> 
 
 def questions() -> list[str]:
     """Realistic questions: the development set's answerable and unanswerable ones."""
-    data = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "knowledge" / "devset.yaml").read_text(encoding="utf-8"))
     return [item["q"] for item in data["answerable"]] + list(data["unanswerable"])
 
 

@@ -20,7 +20,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, filters
 
-from bot import replies
+from bot import reload, replies
 from bot import telegram_io as io
 from bot.config import Config
 from bot.questionlog import QuestionLog
@@ -114,5 +114,6 @@ def setup(application: Application[Any, Any, Any, Any, Any, Any], config: Config
 
 
 async def teardown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Write what the question log still holds and close it (in a thread: it may wait)."""
+    """Stop a FAQ reload check in progress; write what the question log holds and close it."""
+    reload.stop(application)
     await asyncio.to_thread(get_log_of(application.bot_data).close)

@@ -45,6 +45,7 @@ class Chat:
         self.clock = clock
         self._choices: list[str] = []  # callback data of the last reply's buttons
         self._last_question = ""
+        self._answered: tuple[str, str] | None = None  # (question, entry) of the last answer
         self._context: Context | None = None  # the last answer, for follow-ups
 
     def _button(self, data: str) -> Reply | None:
@@ -54,7 +55,13 @@ class Chat:
         if press.kind == "a" and entry is not None:
             if self._last_question:
                 self.log.record_choice(self._last_question, entry.id, channel=_CHANNEL)
+                self._answered = (self._last_question, entry.id)
                 self._last_question = ""
+            elif self._answered is not None:
+                if self._answered[1] != entry.id:  # a follow-up under an answer
+                    question, shown = self._answered
+                    self.log.record_followup(question, shown, entry.id, channel=_CHANNEL)
+                self._answered = None
             self._context = Context(entry.id, entry.question, self.clock())
             return replies.answer(entry, self.kb)
         if press.kind == "p":
@@ -65,7 +72,9 @@ class Chat:
                 self._last_question = ""
             return replies.none_of_these()
         if press.kind == "f" and entry is not None:
-            self.log.record_feedback(entry.id, press.good, channel=_CHANNEL)
+            asked = self._answered
+            voted = asked[0] if asked is not None and asked[1] == entry.id else None
+            self.log.record_feedback(entry.id, press.good, channel=_CHANNEL, question=voted)
             return Reply(replies.feedback_thanks(press.good).text)
         return None
 
@@ -89,10 +98,13 @@ class Chat:
             return replies.too_long(len(text))
         now = self.clock()
         decisions = self.understander.understand(text, context=self._context, now=now)
+        self._answered = None
         for decision in decisions:
             self.log.record_question(decision, channel=_CHANNEL)
             if decision.status is Status.ANSWER and decision.entry is not None:
                 self._context = Context(decision.entry.id, decision.question, now)
+                # The question a 👍/👎 or a related question picked next is about.
+                self._answered = (decision.question, decision.entry.id)
         last = decisions[-1]
         self._last_question = last.question if last.status is Status.SUGGEST else ""
         return replies.merge([replies.decision_reply(d, self.kb) for d in decisions])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -22,8 +23,8 @@ from bot.config import (
     parse_listen,
     webhook_url_problem,
 )
-from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
-from bot.knowledge import KnowledgeBase, default_knowledge_path, load_or_explain
+from bot.evaluation import evaluate, load_question_set
+from bot.knowledge import MIN_VARIANTS, KnowledgeBase, default_knowledge_path, load_or_explain
 from bot.matching import Decision, Matcher, Status
 from bot.normalize import describe_roles
 from bot.understanding import Understander
@@ -34,17 +35,24 @@ __all__ = ["main"]
 Command = Callable[[argparse.Namespace, Config], int]
 
 
+DEVSET_FILE = "devset.yaml"
+"""The development set's name inside the knowledge folder (tuned and shipped with the FAQ)."""
+
+
 def default_devset_path(knowledge: Path | None = None) -> Path:
-    """The development set: `devset.yaml` in the knowledge folder if it has one, else
-    tests/devset.yaml of the checkout that holds the bundled FAQ."""
-    own = (knowledge or default_knowledge_path()) / "devset.yaml"
-    checkout = default_knowledge_path().parent / "tests" / "devset.yaml"
-    return checkout if not own.is_file() and checkout.is_file() else own
+    """The development set of a knowledge folder (default: the bundled FAQ's)."""
+    return (knowledge if knowledge is not None else default_knowledge_path()) / DEVSET_FILE
 
 
 def _load(config: Config) -> KnowledgeBase | None:
     """Load the FAQ or print its errors to stderr (None)."""
     return load_or_explain(config.knowledge, advice="Fix them and run `faqbot check` again.")
+
+
+def _drafts_line(kb: KnowledgeBase) -> str:
+    """The draft entries (fewer than MIN_VARIANTS variants), for check and test."""
+    listed = ", ".join(f"{e.id} ({len(e.variants)})" for e in kb.drafts)
+    return f"drafts (fewer than {MIN_VARIANTS} variants, loaded but not finished): {listed}"
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -54,6 +62,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         return 1
     for warning in kb.warnings:
         print(warning)
+    if kb.drafts:
+        print(_drafts_line(kb))
     sources = sorted({s for e in kb.entries for s in e.sources})
     note = f", {len(kb.warnings)} warning(s)" if kb.warnings else ""
     print(
@@ -213,20 +223,21 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _describe(decision: Decision) -> str:
-    got = decision.entry.id if decision.entry else "-"
-    withheld = (
-        f", withheld by out-of-scope {decision.near_miss.question!r}" if decision.near_miss else ""
-    )
-    return f"{decision.status} {got} ({decision.score:g}){withheld}"
+def _use_colour(choice: str) -> bool:
+    """--color: always, never, or auto (a terminal, and NO_COLOR unset)."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def cmd_test(args: argparse.Namespace, config: Config) -> int:
     """Run the FAQ's phrasings and the development set; exit 1 below the thresholds."""
+    from bot import testreport
+
     kb = _load(config)
     if kb is None:
         return 1
-    devset_path = Path(args.devset) if args.devset else default_devset_path(kb.path)
+    devset_path = Path(args.devset) if args.devset else default_devset_path(config.knowledge)
     questions = None
     if devset_path.is_file():
         try:
@@ -237,85 +248,30 @@ def cmd_test(args: argparse.Namespace, config: Config) -> int:
     elif args.devset:
         print(f"faqbot test: {args.devset}: file not found", file=sys.stderr)
         return 2
-    result = evaluate(_understander(kb, config), questions)
-    if questions is not None and questions.sealed:
-        return _report_sealed(result, questions, devset_path)
-    limits = kb.thresholds
-    for entry_id, decision in result.phrasing_misses:
-        print(f"phrasing miss: [{entry_id}] {decision.question!r} -> {_describe(decision)}")
-    for expected, decision in result.confusions:
-        print(f"confusion: [{expected}] {decision.question!r} -> {_describe(decision)}")
-    for decision in result.false_answers:
-        print(f"false answer: {decision.question!r} -> {_describe(decision)}")
-    rows = [
-        (
-            "FAQ phrasings answered with their own entry",
-            result.phrasing_rate,
-            result.phrasings_ok,
-            result.phrasings,
-            limits.phrasings,
-        )
-    ]
-    if questions is not None:
-        rows += [
-            (
-                "answerable questions answered correctly",
-                result.answerable_rate,
-                result.answered_right,
-                result.answerable,
-                limits.answerable,
-            ),
-            (
-                "unanswerable questions declined",
-                result.decline_rate,
-                result.declined,
-                result.unanswerable,
-                limits.unanswerable,
-            ),
-        ]
-    failed = False
-    for label, rate, part, whole, limit in rows:
-        ok = rate >= limit
-        failed |= not ok
-        print(
-            f"{'ok  ' if ok else 'FAIL'} {label}: {rate:.1%} ({part}/{whole}; minimum {limit:.0%})"
-        )
+    understander = _understander(kb, config)
+    matcher = understander.matcher
+    result = evaluate(understander, questions)
+    shown = display_path(devset_path) if questions is not None else None
+    passed = all(g.ok for g in testreport.gates(kb, result, questions))
+    if args.report is not None:
+        page = testreport.html_page(kb, result, questions, matcher, question_set=shown)
+        try:
+            Path(args.report).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            print(f"faqbot test: cannot write {args.report}: {exc.strerror}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(testreport.json_report(kb, result, questions, matcher, question_set=shown))
+        return 0 if passed else 1
+    for line in testreport.text_report(kb, result, questions, colour=_use_colour(args.color)):
+        print(line)
     if questions is None:
         print(
             f"(no development set at {display_path(devset_path)}: only the phrasings were tested)"
         )
-    return 1 if failed else 0
-
-
-def _report_sealed(result: Evaluation, questions: QuestionSet, path: Path) -> int:
-    """A sealed set (an estimate): aggregate figures only, never a question."""
-    print(f"{display_path(path)} is sealed: only aggregate figures are shown.")
-    print(
-        f"answerable messages answered correctly: {result.answerable_rate:.1%} "
-        f"({result.answered_right}/{result.answerable}); "
-        f"wrong answers: {result.wrong_rate:.1%} ({result.answered_wrong})"
-    )
-    print(
-        f"unanswerable messages declined: {result.decline_rate:.1%} "
-        f"({result.declined}/{result.unanswerable})"
-    )
-    if result.smalltalk:
-        print(
-            f"small talk recognised: {result.smalltalk_rate:.1%} "
-            f"({result.smalltalk_recognised}/{result.smalltalk}); "
-            f"answered about the article: {len(result.smalltalk_answered)}"
-        )
-    print(f"others (unanswerable + small talk) without an article answer: {result.others_rate:.1%}")
-    if result.gaps:
-        print(f"questions no entry covers: {result.gaps} ({result.gaps_answered} answered)")
-    for kind, (ok, total) in sorted(result.by_kind.items()):
-        print(f"  {kind}: {ok}/{total}")
-    if questions.minimum is None:
-        return 0
-    low_answerable, low_declined = questions.minimum
-    ok = result.answerable_rate >= low_answerable and result.others_rate >= low_declined
-    print(f"{'ok' if ok else 'FAIL'}: minimum {low_answerable:.0%} / {low_declined:.0%}")
-    return 0 if ok else 1
+    if args.report is not None:
+        print(f"report written to {display_path(Path(args.report))}")
+    return 0 if passed else 1
 
 
 def cmd_chat(args: argparse.Namespace, config: Config) -> int:
@@ -392,6 +348,13 @@ def cmd_unanswered(args: argparse.Namespace, config: Config) -> int:
     return unanswered(args, config)
 
 
+def cmd_learn(args: argparse.Namespace, config: Config) -> int:
+    """Propose, and apply, variants learned from what users picked, liked and clicked."""
+    from bot.learn import learn
+
+    return learn(args, config)
+
+
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     """Show answered/suggested/unknown counts and feedback."""
     from bot.maintenance import stats
@@ -415,7 +378,7 @@ def _common_options(parser: argparse.ArgumentParser, *, knowledge: bool = True) 
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list of sub-commands
     """The argument parser, with every sub-command and its help."""
     parser = argparse.ArgumentParser(
         prog="faqbot",
@@ -459,14 +422,27 @@ def build_parser() -> argparse.ArgumentParser:
         "test",
         help="measure the matcher on the FAQ's phrasings and the development set",
         description="Every phrasing must reach its own entry; the development set's accuracy "
-        "and decline rate must reach knowledge/thresholds.yaml. Exit status 1 below them.",
+        "and decline rate must reach knowledge/thresholds.yaml. Exit status 1 below them. "
+        "Prints the summary first, then each mistake once, grouped by entry. A question set "
+        "with `sealed: true` shows only its figures and is gated by its own `minimum:`.",
     )
     _common_options(test)
     test.add_argument(
         "--devset",
         metavar="FILE",
-        help="question set (default: the FAQ folder's devset.yaml, else the checkout's "
-        "tests/devset.yaml)",
+        help="question set (default: devset.yaml in the knowledge folder)",
+    )
+    test.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    test.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write an HTML page: score histogram, table per entry, confused pairs",
+    )
+    test.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (auto: only on a terminal, and not when NO_COLOR is set)",
     )
     test.set_defaults(handler=cmd_test)
 
@@ -533,6 +509,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "yaml"), default="text", help="output format (text)"
     )
     unanswered.set_defaults(handler=cmd_unanswered)
+
+    learn = commands.add_parser(
+        "learn",
+        help="propose variants learned from users (picked suggestions, 👍, follow-ups)",
+        description="From the question log: the questions users meant for an entry (a "
+        "suggestion they picked, an answer they marked 👍, a related question they clicked) "
+        "that the FAQ does not answer with it yet, grouped and counted. Questions with a 👎 "
+        'or a "none of these" are never proposed. --apply writes the chosen ones into the '
+        "entries' YAML files (comments and layout kept), then runs check and test, and "
+        "restores the files if either fails.",
+    )
+    _common_options(learn)
+    learn.add_argument(
+        "--apply",
+        nargs="?",
+        const="ask",
+        metavar="WHICH",
+        help="add proposals as variants: `all`, numbers like 1,3-5, or nothing to be asked",
+    )
+    learn.add_argument(
+        "--since", metavar="DATE", help="only what users did on or after DATE (YYYY-MM-DD)"
+    )
+    learn.add_argument(
+        "--min-count",
+        metavar="N",
+        type=int,
+        default=1,
+        help="hide proposals seen fewer than N times",
+    )
+    learn.set_defaults(handler=cmd_learn)
 
     stats = commands.add_parser(
         "stats",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from bot.yamlsource import Node, Problem, Report, display_path, parse_file, sugg
 __all__ = [
     "DEFAULT_WEBHOOK_LISTEN",
     "LOG_FILE",
+    "MIN_RELOAD_INTERVAL",
     "Config",
     "ConfigError",
     "MatchingConfig",
@@ -127,7 +129,7 @@ class MatchingConfig:
 
     answer_threshold: float = 55.0
     """Below this score the bot never answers directly. Every value from 52 to 58 does
-    equally well on tests/devset.yaml; the default sits in the middle of that range."""
+    equally well on knowledge/devset.yaml; the default sits in the middle of that range."""
     margin: float = 2.0
     """The best entry must lead the second by this much to be answered directly."""
     suggest_threshold: float = 45.0
@@ -218,6 +220,34 @@ def _admins(node: Node, report: Report) -> frozenset[int]:
     return frozenset(int(v.value) for v in values)
 
 
+MIN_RELOAD_INTERVAL = 1.0
+"""Shortest reload.interval_seconds accepted (0 turns the checks off)."""
+
+
+def _unwritable(database: Path) -> str | None:
+    """Why the question log could not be created or written at `database`, or None.
+
+    The nearest existing folder on the way must let a file be created in it: that is
+    tried (a temporary folder, removed at once), since permissions alone do not tell
+    (root, read-only mounts, /proc).
+    """
+    target = Path(os.path.abspath(database))
+    if target.is_dir():
+        return "it is a folder"
+    if target.exists():
+        return None if os.access(target, os.R_OK | os.W_OK) else "the file is not writable"
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{display_path(folder)} is a file, not a folder"
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".faqbot-check-", dir=folder))
+    except OSError as exc:
+        return f"nothing can be created in {display_path(folder)}: {exc.strerror or exc}"
+    return None
+
+
 def _from_file(path: Path, base: Config, report: Report, explicit: set[str]) -> Config:
     root = parse_file(path, report)
     if root is None or root.value is None:
@@ -241,7 +271,15 @@ def _from_file(path: Path, base: Config, report: Report, explicit: set[str]) -> 
         if section == "knowledge":
             text = _string(node, report, "knowledge")
             if text is not None:
-                config = replace(config, knowledge=(here / text).resolve())
+                folder = (here / text).resolve()
+                if not folder.is_dir():
+                    report.error(
+                        node.file,
+                        node.line,
+                        f"knowledge: {display_path(folder)} is not a folder (paths are relative "
+                        "to the config file): give the folder that holds article.yaml and faq/",
+                    )
+                config = replace(config, knowledge=folder)
             continue
         if node.value is None:
             continue
@@ -299,11 +337,28 @@ def _from_file(path: Path, base: Config, report: Report, explicit: set[str]) -> 
                     config = replace(config, rate_limiter=value.value)
             elif name == "log.database":
                 text = _string(value, report, name)
-                config = replace(config, log_database=(here / text) if text else None)
+                database = (here / text) if text else None
+                why = _unwritable(database) if database is not None else None
+                if why is not None:
+                    report.error(
+                        value.file,
+                        value.line,
+                        f"{name}: cannot write {text!r} ({why}): choose a file in a folder "
+                        "the bot can write, or null to turn the log off",
+                    )
+                config = replace(config, log_database=database)
                 explicit.add("log")
             elif name == "reload.interval_seconds":
                 number = _number(value, report, name, 0, 3600)
-                if number is not None:
+                if number is not None and 0 < number < MIN_RELOAD_INTERVAL:
+                    report.error(
+                        value.file,
+                        value.line,
+                        f"{name} must be 0 (no automatic reload) or at least "
+                        f"{MIN_RELOAD_INTERVAL:g} second(s), not {number:g}: each check reads "
+                        "every knowledge file's size and date",
+                    )
+                elif number is not None:
                     config = replace(config, reload_interval=number)
             else:  # matching.*
                 number = _number(value, report, name, 0, 100)

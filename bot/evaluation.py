@@ -31,6 +31,14 @@ question set is YAML; every list is optional:
 "Correct" means an answer with the expected entry (or one of `also`) and no answer
 with any other entry. A message that must not be answered is "declined" when no
 answer about the article's content comes back (suggestions and small talk are fine).
+
+`sealed: true` marks an estimate, never tuned on: `faqbot test` shows only its aggregate
+figures and does not gate it with knowledge/thresholds.yaml; `minimum: {answerable:
+0.9, unanswerable: 0.93}` gives it its own gates.
+
+Every message run is also kept as an `Outcome` (its kind, the entries that would be
+right or none, the decisions), so that reports (bot/testreport.py) are computed from
+one generic list, whatever kinds of messages a set holds.
 """
 
 from __future__ import annotations
@@ -44,7 +52,9 @@ from bot.matching import Decision, Status
 from bot.understanding import Context, Understander
 from bot.yamlsource import Node, Report, parse_file
 
-__all__ = ["Evaluation", "Expected", "QuestionSet", "evaluate", "load_question_set"]
+__all__ = ["Evaluation", "Expected", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
+
+_MINIMUM_KEYS = ("answerable", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,29 @@ def _other_items(fields: dict[str, Node], keys: tuple[str, ...], report: Report)
     return out
 
 
+def _minimum(node: Node | None, report: Report) -> tuple[float, float] | None:
+    """`minimum: {answerable: 0.9, unanswerable: 0.93}`, checked."""
+    if node is None:
+        return None
+    if not isinstance(node.value, dict):
+        report.error(node.file, node.line, "minimum must map answerable and unanswerable to rates")
+        return None
+    low: dict[str, float] = {}
+    for key, value in node.items():
+        rate = value.value
+        if key not in _MINIMUM_KEYS:
+            report.error(
+                node.file,
+                node.key_lines[key],
+                f'unknown key "{key}" in minimum (answerable, unanswerable)',
+            )
+        elif isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+            report.error(value.file, value.line, f"{key} must be a rate between 0 and 1, like 0.9")
+        else:
+            low[key] = float(rate)
+    return (low.get("answerable", 0.0), low.get("unanswerable", 0.0))
+
+
 def load_question_set(path: Path, kb: KnowledgeBase) -> QuestionSet:
     """Load a question set; raise ValueError listing its problems with their lines."""
     report = Report()
@@ -161,11 +194,9 @@ def load_question_set(path: Path, kb: KnowledgeBase) -> QuestionSet:
     smalltalk = _other_items(fields, ("smalltalk",), report)
     mixed = [e.question for e in _other_items(fields, ("mixed",), report)]
     sealed = fields.get("sealed")
-    minimum = fields.get("minimum")
-    gates: tuple[float, float] | None = None
-    if minimum is not None and isinstance(minimum.value, dict):
-        low = {k: v.value for k, v in minimum.items()}
-        gates = (float(low.get("answerable", 0)), float(low.get("unanswerable", 0)))
+    if sealed is not None and not isinstance(sealed.value, bool):
+        report.error(sealed.file, sealed.line, "sealed must be true or false")
+    gates = _minimum(fields.get("minimum"), report)
     if report.errors:
         raise ValueError("\n".join(str(p) for p in report.errors))
     return QuestionSet(
@@ -179,6 +210,61 @@ def load_question_set(path: Path, kb: KnowledgeBase) -> QuestionSet:
         sealed=sealed is not None and sealed.value is True,
         minimum=gates,
     )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One message run through the pipeline, for reports.
+
+    `kind` says where it comes from ("phrasing", "answerable", "unanswerable",
+    "smalltalk", "gap"…; a new kind needs nothing more); `accepted` lists the entries
+    whose answer is right (the expected one first), empty when no article answer is
+    right; `answers` are the entries the message was answered with (two for a message
+    with two questions).
+    """
+
+    kind: str
+    accepted: tuple[str, ...]
+    decision: Decision
+    """The message's first decision."""
+    answers: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str | None:
+        """The expected entry, or None when no article answer is right."""
+        return self.accepted[0] if self.accepted else None
+
+    @property
+    def question(self) -> str:
+        """The message as sent."""
+        return self.decision.question
+
+    @property
+    def got(self) -> str | None:
+        """The entry answered with, or the best guess when not answered."""
+        return self.decision.entry.id if self.decision.entry is not None else None
+
+    @property
+    def answered(self) -> bool:
+        """Whether any article answer came back."""
+        return bool(self.answers)
+
+    @property
+    def right(self) -> bool:
+        """Answered only with right entries, or not answered when none is right."""
+        if not self.accepted:
+            return not self.answers
+        return bool(self.answers) and all(a in self.accepted for a in self.answers)
+
+    @property
+    def verdict(self) -> str:
+        """right, suggested, wrong (answered with another entry) or unanswered; for a
+        message that must get no answer: right (declined) or wrong (answered)."""
+        if self.right:
+            return "right"
+        if not self.accepted or self.answers:
+            return "wrong"
+        return "suggested" if self.decision.status is Status.SUGGEST else "unanswered"
 
 
 @dataclass
@@ -210,6 +296,8 @@ class Evaluation:
     """Per style or kind: [right or declined, total]."""
     decisions: list[tuple[str, Decision]] = field(default_factory=list)
     """Every answerable message's first decision with its expected entry (for reports)."""
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Every message run, in order (phrasings first), for reports (bot/testreport.py)."""
 
     @staticmethod
     def _rate(part: int, whole: int) -> float:
@@ -273,6 +361,7 @@ def _run_expected(understander: Understander, items: Sequence[Expected], out: Ev
         decisions = understander.understand(item.question, context=context, now=1.0)
         answered = _answered(decisions)
         right = bool(answered) and all(a in item.entries for a in answered)
+        out.outcomes.append(Outcome("answerable", item.entries, decisions[0], tuple(answered)))
         out.answerable += 1
         out.answered_right += right
         out.answered_wrong += any(a not in item.entries for a in answered)
@@ -286,6 +375,7 @@ def _run_declined(understander: Understander, items: Sequence[Expected], out: Ev
     for item in items:
         context = _context(understander, item.after)
         decisions = understander.understand(item.question, context=context, now=1.0)
+        out.outcomes.append(Outcome("unanswerable", (), decisions[0], tuple(_answered(decisions))))
         out.unanswerable += 1
         wrong = next((d for d in decisions if d.status is Status.ANSWER), None)
         out._count(item.kind, wrong is None)
@@ -298,6 +388,7 @@ def _run_declined(understander: Understander, items: Sequence[Expected], out: Ev
 def _run_smalltalk(understander: Understander, questions: QuestionSet, out: Evaluation) -> None:
     for item in questions.smalltalk:
         decisions = understander.understand(item.question)
+        out.outcomes.append(Outcome("smalltalk", (), decisions[0], tuple(_answered(decisions))))
         out.smalltalk += 1
         talk = decisions[0].status is Status.SMALLTALK
         out.smalltalk_recognised += talk
@@ -316,6 +407,8 @@ def evaluate(understander: Understander, questions: QuestionSet | None = None) -
     for entry in understander.kb.entries:
         for phrasing in entry.phrasings:
             decisions = understander.understand(phrasing)
+            answers = tuple(_answered(decisions)[:1])
+            result.outcomes.append(Outcome("phrasing", (entry.id,), decisions[0], answers))
             result.phrasings += 1
             if _answered(decisions)[:1] == [entry.id]:
                 result.phrasings_ok += 1
@@ -327,6 +420,8 @@ def evaluate(understander: Understander, questions: QuestionSet | None = None) -
     _run_declined(understander, questions.declined, result)
     _run_smalltalk(understander, questions, result)
     for question in questions.gaps:
+        decisions = understander.understand(question)
+        result.outcomes.append(Outcome("gap", (), decisions[0], tuple(_answered(decisions))))
         result.gaps += 1
-        result.gaps_answered += bool(_answered(understander.understand(question)))
+        result.gaps_answered += bool(_answered(decisions))
     return result

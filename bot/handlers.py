@@ -5,8 +5,10 @@ for the French reply, and hands it to `bot.telegram_io`. Which update reaches wh
 handler is decided in one place, `bot.telegram_app.register_handlers`.
 
 Where the bot speaks:
-- private chats: every text, command and button; other content (stickers, photos, voice,
-  locations…) gets a short "I only read text" reply; an edited text is a new question;
+- private chats: every text, command and button; a photo (or any media) whose caption is
+  a question is answered like a text; other content (stickers, photos without a
+  caption, voice, locations…) gets a short "I only read text" reply; an edited text is
+  a new question;
 - groups: only when addressed, i.e. a command, a message mentioning the bot, or a reply
   to one of its messages (the mention is removed from the question); everything else,
   edits and non-text content included, is silence;
@@ -36,9 +38,11 @@ from bot.matching import Status
 from bot.replies import Reply
 from bot.runtime_log import (
     CHANNEL,
+    answered_question,
     get_log,
     last_answer,
     remember_answer,
+    remember_answered,
     remember_question,
     suggested_question,
 )
@@ -118,6 +122,14 @@ async def _answer_question(
             def remember(sent: list[Message], asked: str = decision.question) -> None:
                 remember_question(context, sent, asked)
 
+        elif decision.status is Status.ANSWER and decision.entry is not None:
+            # The question a later 👍/👎 or follow-up click on this answer is about.
+
+            def remember(
+                sent: list[Message], asked: str = decision.question, entry: str = decision.entry.id
+            ) -> None:
+                remember_answered(context, sent, asked, entry)
+
         await _respond(context, message, replies.decision_reply(decision, current.kb), remember)
         if decision.status is Status.ANSWER and decision.entry is not None:
             remember_answer(context, Context(decision.entry.id, decision.question, now))
@@ -138,13 +150,17 @@ def addressed_question(message: Message, bot: Bot) -> str | None:
     Addressed means: it mentions the bot (`@username`, or a text mention of its account),
     or it replies to one of the bot's messages.
     """
-    text = message.text or ""
+    text = message.text or message.caption or ""
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    found = (
+        message.parse_entities(kinds)
+        if message.text is not None
+        else message.parse_caption_entities(kinds)
+    )
     username = f"@{bot.username}".casefold()
     mentions = [
         entity
-        for entity, value in message.parse_entities(
-            [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-        ).items()
+        for entity, value in found.items()
         if (entity.type == MessageEntity.MENTION and value.casefold() == username)
         or (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id)
     ]
@@ -208,14 +224,17 @@ async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     conversation has moved on).
     """
     message = update.effective_message
-    if message is not None and message.text is not None:
-        await _answer_question(context, message, message.text)
+    question = (
+        None if message is None else message.caption if message.text is None else message.text
+    )
+    if message is not None and question is not None:
+        await _answer_question(context, message, question)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text in a group: answered only when it is addressed to the bot, else ignored."""
     message = update.effective_message
-    if message is None or message.text is None:
+    if message is None or (message.text or message.caption) is None:
         return
     question = addressed_question(message, context.bot)
     if question is not None:
@@ -236,16 +255,24 @@ def _log_button(
     press: replies.Press,
     message: Message | None,
     kb: KnowledgeBase,
-) -> None:
-    """Log a picked suggestion, "none of these" or a 👍/👎 (known entry ids only)."""
+) -> str | None:
+    """Log a picked suggestion, "none of these", a 👍/👎 or a follow-up clicked under an
+    answer (known entry ids only); return the question a picked suggestion answers."""
     log = get_log(context)
     known = press.entry_id in kb.by_id
     if press.kind in ("a", "n") and (known or press.kind == "n"):
         asked = suggested_question(context, message)  # None unless it was a suggestion
         if asked is not None:
             log.record_choice(asked, press.entry_id or None, channel=CHANNEL)
+            return asked if press.kind == "a" else None
+        answered = answered_question(context, message) if press.kind == "a" else None
+        if answered is not None and answered[1] != press.entry_id:
+            log.record_followup(answered[0], answered[1], press.entry_id, channel=CHANNEL)
     elif press.kind == "f" and known:
-        log.record_feedback(press.entry_id, press.good, channel=CHANNEL)
+        answered = answered_question(context, message)
+        question = answered[0] if answered is not None and answered[1] == press.entry_id else None
+        log.record_feedback(press.entry_id, press.good, channel=CHANNEL, question=question)
+    return None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -265,14 +292,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     current = knowledge(context)
     private = origin.chat.type == ChatType.PRIVATE
     reply_to = None if private or message is None else message.message_id
-    _log_button(context, press, message, current.kb)
+    picked_for = _log_button(context, press, message, current.kb)
 
     if press.kind == "a":
         entry = current.kb.by_id.get(press.entry_id)
         reply = replies.answer(entry, current.kb) if entry else replies.entry_gone()
         if entry is not None:
             remember_answer(context, Context(entry.id, entry.question, time.monotonic()))
-        await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to)
+        remember = None
+        if picked_for is not None and entry is not None:
+            # The picked suggestion answers the user's question: a 👍/👎 on it says so.
+
+            def remember(
+                sent: list[Message], asked: str = picked_for, shown: str = entry.id
+            ) -> None:
+                remember_answered(context, sent, asked, shown)
+
+        await io.send(context.bot, origin.chat.id, reply, reply_to=reply_to, on_sent=remember)
     elif press.kind in ("p", "n"):
         if press.kind == "p":
             reply = replies.questions_page(current.kb, press.page)

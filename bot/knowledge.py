@@ -16,11 +16,14 @@ from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
+from bot import markup
 from bot.normalize import Normalizer, surface
 from bot.yamlsource import Node, Problem, Report, display_path, parse_file, suggest
 
 __all__ = [
     "MAX_ANSWER_CHARS",
+    "MAX_SENTENCES",
+    "MIN_VARIANTS",
     "SINGLE_FILES",
     "Article",
     "Entry",
@@ -37,6 +40,9 @@ __all__ = [
 MAX_ANSWER_CHARS = 3500
 """Telegram allows 4096 characters a message; the rest is kept for the source line."""
 MIN_VARIANTS = 5
+"""Fewer variants make a draft: it loads (so `ask` and `chat` can try it) with a warning."""
+MAX_SENTENCES = 4
+"""Longer answers get a warning: people read them on a phone."""
 OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
 SMALLTALK_FILE = "smalltalk.yaml"
 SINGLE_FILES = (
@@ -100,11 +106,28 @@ class Entry:
     tags: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+    phrasing_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    """The line of the question, then of each variant (for messages)."""
+    related_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
         """The canonical question followed by its variants."""
         return (self.question, *self.variants)
+
+    @property
+    def draft(self) -> bool:
+        """Fewer than MIN_VARIANTS variants: it works, but is not finished."""
+        return len(self.variants) < MIN_VARIANTS
+
+    def phrasing_line(self, index: int) -> int:
+        """The line of `phrasings[index]` (the entry's line when unknown)."""
+        return self.phrasing_lines[index] if index < len(self.phrasing_lines) else self.line
+
+    @property
+    def plain_answer(self) -> str:
+        """The answer as people read it (markup removed)."""
+        return markup.to_plain(self.answer)
 
 
 @dataclass(frozen=True)
@@ -204,6 +227,11 @@ class KnowledgeBase:
         """Number of variants over all entries."""
         return sum(len(e.variants) for e in self.entries)
 
+    @property
+    def drafts(self) -> tuple[Entry, ...]:
+        """Entries with fewer than MIN_VARIANTS variants."""
+        return tuple(e for e in self.entries if e.draft)
+
     def normalizer(self) -> Normalizer:
         """A normaliser that applies this FAQ's synonyms."""
         return Normalizer(self.synonyms)
@@ -248,7 +276,17 @@ def _texts(node: Node | None, report: Report, what: str) -> list[tuple[str, Node
             report.error(node.file, node.line, f"{what} must be a list of texts")
         return []
     out: list[tuple[str, Node]] = []
-    for item in items:
+    for index, item in enumerate(items):
+        if item.folded_line is not None:
+            above = items[index - 1].line if index else node.line
+            report.error(
+                item.file,
+                item.folded_line,
+                f"this `- ` item of {what} is indented more than the one on line {item.line}, "
+                f'so YAML read them as one text ("{" ".join(str(item.value).split())[:60]}"); '
+                f"put every `- ` of the list at the same column (as on line {above})",
+            )
+            continue
         text = _text(item, report, f"an item of {what}")
         if text is None and item.value is None:
             report.error(item.file, item.line, f"an item of {what} is empty: remove the line")
@@ -273,10 +311,14 @@ def _check_keys(node: Node, allowed: tuple[str, ...], report: Report, where: str
 
 def _load_article(path: Path, report: Report) -> Article | None:
     root = parse_file(path, report)
-    if root is None:
-        return None
-    if not isinstance(root.value, dict):
-        report.error(root.file, root.line, "article.yaml must be a mapping (outlet: ..., url: ...)")
+    if root is None or not isinstance(root.value, dict):
+        if root is not None:
+            what = "is empty" if root.value is None else "must be a mapping"
+            report.error(
+                root.file,
+                root.line,
+                f"article.yaml {what}: write outlet, url, published and sources",
+            )
         return None
     _check_keys(root, _ARTICLE_KEYS, report, "")
     fields = root.value
@@ -398,7 +440,8 @@ def _load_thresholds(path: Path, report: Report) -> Thresholds:
 # --- faq/*.yaml ----------------------------------------------------------------------------
 
 
-def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry | None:
+def _load_entry(node: Node, report: Report, sources: Mapping[str, str] | None) -> Entry | None:
+    """One entry; `sources` is None when article.yaml could not be read (not checked then)."""
     if not isinstance(node.value, dict):
         report.error(node.file, node.line, "each entry must be a mapping starting with `- id: ...`")
         return None
@@ -419,26 +462,30 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry
         )
     question = _text(fields.get("question"), report, f"{where}question")
     answer = _text(fields.get("answer"), report, f"{where}answer")
-    variants = _texts(fields.get("variants"), report, f"{where}variants")
+    variants_node = fields.get("variants")
+    errors_before = len(report.errors)
+    variants = _texts(variants_node, report, f"{where}variants")
     if (
-        "variants" in fields
-        and fields["variants"].value is not None
+        variants_node is not None
+        and isinstance(variants_node.value, list)
         and len(variants) < MIN_VARIANTS
+        and len(report.errors) == errors_before  # a folded list is already explained
     ):
-        report.error(
+        report.warn(
             node.file,
-            fields["variants"].line,
-            f"{where}has {len(variants)} variant(s); write at least {MIN_VARIANTS} other "
-            "phrasings, the way people really ask",
+            node.key_lines.get("variants", variants_node.line),
+            f"{where}draft: {len(variants)} variant(s); it loads and can be tried with "
+            f"`faqbot ask`, but write at least {MIN_VARIANTS} other phrasings, the way people "
+            "really ask, before it is done",
         )
     cited = _texts(fields.get("sources"), report, f"{where}sources")
     if "sources" in fields and isinstance(fields["sources"].value, list) and not cited:
         report.error(
             node.file, fields["sources"].line, f"{where}sources is empty: cite §N or note N"
         )
-    known = _describe_keys(sources)
+    known = _describe_keys(sources or {})
     for key, key_node in cited:
-        if key not in sources:
+        if sources is not None and key not in sources:
             report.error(
                 key_node.file,
                 key_node.line,
@@ -453,7 +500,10 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry
             f"{where}answer is {len(answer)} characters, more than {MAX_ANSWER_CHARS}: it would "
             "not fit in one Telegram message with its source line; shorten it or split the entry",
         )
-    if entry_id is None or question is None or answer is None or not variants or not cited:
+    if answer is not None:
+        _check_answer(answer, fields["answer"], report, where)
+    variant_list = variants_node is not None and isinstance(variants_node.value, list)
+    if entry_id is None or question is None or answer is None or not variant_list or not cited:
         return None
     return Entry(
         id=entry_id,
@@ -465,7 +515,31 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str]) -> Entry
         tags=tuple(text for text, _ in tags),
         file=node.file,
         line=node.line,
+        phrasing_lines=(fields["question"].line, *(item.line for _, item in variants)),
+        related_lines=tuple(item.line for _, item in related),
     )
+
+
+def _check_answer(answer: str, node: Node, report: Report, where: str) -> None:
+    """Markup Telegram would refuse (an error) and answers too long to read (a warning)."""
+    found = markup.problems(answer)
+    if found:
+        first = found[0]
+        context = " ".join(answer[max(0, first.offset - 20) : first.offset + 20].split())
+        more = f" ({len(found) - 1} more after it)" if len(found) > 1 else ""
+        report.error(
+            node.file,
+            node.line,
+            f'{where}answer, near "{context}": {first.message}{more}',
+        )
+    sentences = markup.sentence_count(answer)
+    if sentences > MAX_SENTENCES:
+        report.warn(
+            node.file,
+            node.line,
+            f"{where}answer has {sentences} sentences; keep it to 1-{MAX_SENTENCES} "
+            "(people read it on a phone): shorten it, or split the entry in two",
+        )
 
 
 def _describe_keys(sources: Mapping[str, str]) -> str:
@@ -482,15 +556,27 @@ def _describe_keys(sources: Mapping[str, str]) -> str:
 
 
 def _load_entries(
-    files: list[Path], report: Report, sources: Mapping[str, str]
-) -> tuple[list[Entry], dict[str, Node]]:
+    files: list[Path], report: Report, sources: Mapping[str, str] | None
+) -> tuple[list[Entry], dict[str, Node], bool]:
+    """The entries, their id nodes, and whether every file could be read (ids complete)."""
     entries: list[Entry] = []
     id_nodes: dict[str, Node] = {}
+    complete = True
     for path in files:
         root = parse_file(path, report)
-        if root is None or root.value is None:
+        if root is None:
+            complete = False
+            continue
+        if root.value is None:
+            report.error(
+                root.file,
+                root.line,
+                "the file is empty: add entries (`- id: ...`, see knowledge/README.md) "
+                "or delete the file",
+            )
             continue
         if not isinstance(root.value, list):
+            complete = False
             report.error(root.file, root.line, "a FAQ file must be a list of entries (`- id: ...`)")
             continue
         for item in root.value:
@@ -509,32 +595,40 @@ def _load_entries(
                 id_nodes[str(id_node.value)] = id_node
             if entry is not None:
                 entries.append(entry)
-    return entries, id_nodes
+    return entries, id_nodes, complete
 
 
-def _check_cross_references(entries: list[Entry], report: Report, ids: set[str]) -> None:
+def _check_cross_references(
+    entries: list[Entry], report: Report, ids: set[str], *, complete: bool = True
+) -> None:
+    """`related` ids must exist (not checked when a FAQ file could not be read: the
+    missing ids may be in it, and its own error is the one to fix first)."""
     for entry in entries:
-        for target in entry.related:
+        for index, target in enumerate(entry.related):
+            line = entry.related_lines[index] if index < len(entry.related_lines) else entry.line
             if target not in ids:
-                report.error(
-                    entry.file,
-                    entry.line,
-                    f'entry "{entry.id}": related id "{target}" does not exist'
-                    f"{suggest(target, sorted(ids))}",
-                )
+                if complete:
+                    report.error(
+                        entry.file,
+                        line,
+                        f'entry "{entry.id}": related id "{target}" does not exist'
+                        f"{suggest(target, sorted(ids))}",
+                    )
             elif target == entry.id:
-                report.error(entry.file, entry.line, f'entry "{entry.id}" is related to itself')
+                report.error(entry.file, line, f'entry "{entry.id}" is related to itself')
 
 
 def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalizer) -> None:
     """Same phrasing in two entries is an error; nearly the same is a warning."""
-    owners: dict[str, Entry] = {}
+    owners: dict[str, tuple[Entry, int]] = {}
     keys: list[str] = []
     key_entries: list[Entry] = []
+    key_lines: list[int] = []
     texts: list[str] = []
     for entry in entries:
         seen: set[str] = set()
-        for phrasing in entry.phrasings:
+        for index, phrasing in enumerate(entry.phrasings):
+            line = entry.phrasing_line(index)
             key = normalizer.key(phrasing)
             if not key and surface(phrasing):
                 # Only stop words ("t'es qui ?"): matched near-verbatim, see Matcher.
@@ -542,32 +636,34 @@ def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalize
             if not key:
                 report.warn(
                     entry.file,
-                    entry.line,
+                    line,
                     f'entry "{entry.id}": phrasing "{phrasing}" has no words; it cannot be matched',
                 )
                 continue
-            other = owners.get(key)
-            if other is not None and other.id != entry.id:
+            owner = owners.get(key)
+            if owner is not None and owner[0].id != entry.id:
+                other, other_line = owner
                 report.error(
                     entry.file,
-                    entry.line,
+                    line,
                     f'entry "{entry.id}": variant "{phrasing}" is the same, once normalised, '
-                    f'as a phrasing of entry "{other.id}" ({other.file}:{other.line}): '
+                    f'as a phrasing of entry "{other.id}" ({other.file}:{other_line}): '
                     "reword it or remove it from one of them",
                 )
                 continue
             if key in seen:
                 report.warn(
                     entry.file,
-                    entry.line,
+                    line,
                     f'entry "{entry.id}": variant "{phrasing}" repeats another phrasing '
                     "of the same entry once normalised; it adds nothing",
                 )
                 continue
             seen.add(key)
-            owners[key] = entry
+            owners[key] = (entry, line)
             keys.append(key)
             key_entries.append(entry)
+            key_lines.append(line)
             texts.append(phrasing)
     for i, key in enumerate(keys):
         for _, score, j in process.extract(
@@ -577,9 +673,10 @@ def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalize
                 a, b = key_entries[i], key_entries[j]
                 report.warn(
                     a.file,
-                    a.line,
+                    key_lines[i],
                     f'confusable phrasings ({score:.0f}%): "{texts[i]}" (entry "{a.id}") and '
-                    f'"{texts[j]}" (entry "{b.id}", {b.file}:{b.line}); make them more distinct',
+                    f'"{texts[j]}" (entry "{b.id}", {b.file}:{key_lines[j]}); make them more '
+                    "distinct",
                 )
 
 
@@ -600,7 +697,11 @@ def _load_out_of_scope(
             '(one "- question" per line)',
         )
         return ()
-    owners = {normalizer.key(p): e for e in entries for p in e.phrasings}
+    owners = {
+        normalizer.key(p): (e, e.phrasing_line(i))
+        for e in entries
+        for i, p in enumerate(e.phrasings)
+    }
     seen: set[str] = set()
     out: list[str] = []
     for text, node in _texts(root, report, "the out-of-scope questions"):
@@ -608,12 +709,12 @@ def _load_out_of_scope(
         if not key:
             report.warn(node.file, node.line, f'"{text}" has no content word; it cannot match')
         elif key in owners:
-            entry = owners[key]
+            entry, line = owners[key]
             report.error(
                 node.file,
                 node.line,
                 f'"{text}" is, once normalised, a phrasing of entry "{entry.id}" '
-                f"({entry.file}:{entry.line}): if the article answers it, remove it from "
+                f"({entry.file}:{line}): if the article answers it, remove it from "
                 f"{path.name}; if not, remove the variant from the entry",
             )
         elif key in seen:
@@ -856,9 +957,10 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
     files = faq_files(root)
     if not files:
         report.error(display_path(root / "faq"), None, "no FAQ file: add faq/*.yaml with entries")
-    sources = article.sources if article else {}
-    entries, id_nodes = _load_entries(files, report, sources)
-    _check_cross_references(entries, report, set(id_nodes))
+    # Without a readable article.yaml, every citation would be "unknown": not checked.
+    sources = article.sources if article else None
+    entries, id_nodes, complete = _load_entries(files, report, sources)
+    _check_cross_references(entries, report, set(id_nodes), complete=complete)
     normalizer = Normalizer(synonyms)
     _check_phrasings(entries, report, normalizer)
     out_of_scope = _load_out_of_scope(root / OUT_OF_SCOPE_FILE, report, entries, normalizer)

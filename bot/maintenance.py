@@ -199,10 +199,11 @@ def _spellings(rows: Iterable[UnansweredQuestion]) -> list[tuple[str, int]]:
 
     Each is shown as its most frequent spelling; ties go to the earliest asked.
     """
+    asked = Counter(row.question for row in rows)  # each distinct text cleaned once
     by_form: dict[str, Counter[str]] = {}
-    for row in rows:
-        text = _one_line(row.question)
-        by_form.setdefault(fold(text) or text, Counter())[text] += 1
+    for question, times in asked.items():
+        text = _one_line(question)
+        by_form.setdefault(fold(text) or text, Counter())[text] += times
     spellings = [(c.most_common(1)[0][0], c.total()) for c in by_form.values()]
     spellings.sort(key=lambda s: -s[1])  # stable: earliest first among equals
     return spellings
@@ -564,10 +565,11 @@ def stats(args: argparse.Namespace, config: Config) -> int:
         top = questions_log.top_entries(since, limit=10)
         feedback = questions_log.feedback(since)
         choices = questions_log.choices(since)
+        lost = questions_log.lost_rows(since)
     except QuestionLogError as exc:
         print(f"faqbot stats: {exc}", file=sys.stderr)
         return 1
-    if not counts.total and not counts.smalltalk and not feedback and not choices:
+    if not counts.total and not counts.smalltalk and not feedback and not choices and not lost:
         when = f"since {since:%Y-%m-%d}" if since else "yet"
         print(f"No questions logged {when} (log: {questions_log.where}).")
         return 0
@@ -583,6 +585,11 @@ def stats(args: argparse.Namespace, config: Config) -> int:
         lines.append(f"  {label:<10} {n:>6}  {share}")
     if counts.smalltalk:
         lines.append(f"Small talk (greetings, thanks…; not counted above): {counts.smalltalk}")
+    if lost:
+        lines.append(
+            f"Not logged: {lost} row(s) (questions, choices or feedback) the bot could not "
+            "write: the figures here undercount by that much"
+        )
     lines.append("")
     lines.append("Top entries (answered directly + picked among suggestions):")
     # Entry ids come from Telegram callbacks, which a client can forge: print them safely.

@@ -153,7 +153,7 @@ def _is_direction(token: str) -> bool:
 
 @dataclass(frozen=True)
 class Weights:
-    """The knobs of the scoring formula, chosen by a grid search on tests/devset.yaml
+    """The knobs of the scoring formula, chosen by a grid search on knowledge/devset.yaml
     (together with the default thresholds in `MatchingConfig`).
 
     `chars` is 0 by default: on the development set, character similarity added nothing

@@ -12,7 +12,8 @@ Interface (stable; the Telegram front end and `faqbot chat` call it):
     log = QuestionLog(config.log_database)           # None: disabled
     log.record_question(decision, channel="telegram")  # or "inline", "chat"
     log.record_choice(question, entry_id_or_None, channel="telegram")
-    log.record_feedback(entry_id, good=True, channel="telegram")
+    log.record_feedback(entry_id, good=True, channel="telegram", question=None)
+    log.record_followup(question, answered_entry, entry_id, channel="telegram")
     log.close()                                        # at shutdown (waits a few seconds)
 
 `flush()` waits until the queued rows are written: for tests and the CLI, never in an
@@ -31,24 +32,37 @@ give answered/suggested/unknown rates and the most asked entries, and logging th
 answered ones costs a row each. `faqbot unanswered` only reads the `suggest` and
 `unknown` rows, plus the "none of these" choices.
 
-It never blocks or breaks answering:
+It never blocks or breaks answering, and it does not lose rows (issue 11):
 - The `record_*` methods only put a row on a bounded in-memory queue
   (`QUEUE_SIZE` rows) and return at once; they never touch the disk, so they are safe
   to call from asyncio handlers. A background thread (a daemon, started on the first
   record) writes the queue to SQLite in batches, one transaction per batch.
-- When the queue is full (the disk cannot keep up), new rows are dropped and a
-  warning is logged once per episode.
-- Any error while writing (database locked for longer than `BUSY_TIMEOUT`, disk full,
-  read-only or corrupt file, a directory that cannot be created...) is caught: the
-  batch is skipped and one warning naming the file is logged. No other warning follows
-  until a write succeeds again (an info line says so), so a broken log never spams
-  the console with one warning per question. The next batch simply tries again, so a
-  passing lock or a freed disk heals by itself.
+- Readers never make the writer lose rows. The file is in WAL mode, so `faqbot stats`
+  or `faqbot unanswered` reading even a huge log do not block the writer at all, and
+  the writer waits up to `BUSY_TIMEOUT` for anyone else's lock (a maintainer's
+  `BEGIN EXCLUSIVE` in the sqlite3 shell, say).
+- Any error while writing (a lock held longer than that, disk full, read-only or
+  corrupt file, a directory that cannot be created...) is caught: the rows stay in a
+  retry queue (`MAX_PENDING` rows) and are written later, retried with a backoff from
+  half a second to `MAX_BACKOFF`, so a passing lock or a freed disk heals by itself
+  and loses nothing. One warning naming the file is logged; no other follows until a
+  write succeeds again (an info line says so), so a broken log never spams the console.
+- A row is lost only when both queues are full (the disk has been failing for a long
+  time, or cannot keep up), when a row comes after `close()`, or when the last rows
+  still cannot be written at `close()`. Lost rows are counted: the count is logged
+  (once per episode), kept in the `lost` table with the next successful write, and
+  shown by `faqbot stats` (`QuestionLog.lost_rows`), so the figures never undercount
+  silently. `QuestionLog.lost` is this process's own count.
 - A corrupt or foreign file is never overwritten or "repaired": it is left for a
-  human to look at, and nothing is logged until it is moved away.
+  human to look at, and nothing more is logged until it is moved away (then the rows
+  kept meanwhile are written to a new file).
 - `close()` writes what is still queued (waiting at most a few seconds) and stops the
   thread; it is also registered with `atexit`, so a forgotten close loses nothing
   on a normal exit.
+
+Version 2 adds the question to a 👍/👎 (when the bot knows which question got the
+answer) and a `followups` table (a related question clicked under an answer): what
+`faqbot learn` reads, with the picked suggestions, to propose variants.
 
 The schema is versioned with `PRAGMA user_version` (`SCHEMA_VERSION`); it is created
 on the first write, with its parent folders. A file written by a newer faqbot (higher
@@ -66,6 +80,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
@@ -78,6 +93,8 @@ from bot.yamlsource import display_path
 
 __all__ = [
     "BUSY_TIMEOUT",
+    "MAX_BACKOFF",
+    "MAX_PENDING",
     "QUEUE_SIZE",
     "SCHEMA_VERSION",
     "Counts",
@@ -85,16 +102,21 @@ __all__ = [
     "EntryUse",
     "QuestionLog",
     "QuestionLogError",
+    "Signal",
     "UnansweredQuestion",
 ]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT = 0.05
-"""Seconds the writer waits for a lock held by someone else before skipping a batch."""
-QUEUE_SIZE = 1000
-"""Rows waiting to be written; beyond that, new rows are dropped (and a warning logged)."""
+SCHEMA_VERSION = 3
+BUSY_TIMEOUT = 5.0
+"""Seconds the writer waits for a lock held by someone else before retrying later."""
+QUEUE_SIZE = 10_000
+"""Rows waiting to be written; beyond that, new rows are lost (counted, warning logged)."""
+MAX_PENDING = 20_000
+"""Rows kept for a retry after failed writes (about 1 KB each at most)."""
+MAX_BACKOFF = 30.0
+"""Longest wait, in seconds, between two tries of a failing write."""
 READ_TIMEOUT = 2.0
 """Seconds a reading helper (a CLI command) waits for the writer's lock."""
 MAX_TEXT = 1000
@@ -132,6 +154,27 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             good INTEGER NOT NULL       -- 1: 👍, 0: 👎
         )""",
     ),
+    (  # 2: what `faqbot learn` reads (variants learned from users)
+        # The question that led to the answer voted on, when the bot knows it.
+        "ALTER TABLE feedback ADD COLUMN question TEXT",
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            clicked_at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            question TEXT NOT NULL,     -- the question that got the answer
+            answered_entry TEXT NOT NULL, -- the entry answered with
+            entry_id TEXT NOT NULL      -- the related question clicked under it
+        )""",
+    ),
+)
+_MIGRATIONS += (
+    (
+        """CREATE TABLE lost (
+            id INTEGER PRIMARY KEY,
+            noted_at TEXT NOT NULL,     -- UTC, when the count could be written
+            rows INTEGER NOT NULL       -- rows (questions, choices, feedback) never written
+        )""",
+    ),
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
@@ -139,7 +182,10 @@ _INSERTS = {
     "questions": "INSERT INTO questions (asked_at, channel, question, status, entry_id, score)"
     " VALUES (?, ?, ?, ?, ?, ?)",
     "choices": "INSERT INTO choices (chosen_at, channel, question, entry_id) VALUES (?, ?, ?, ?)",
-    "feedback": "INSERT INTO feedback (given_at, channel, entry_id, good) VALUES (?, ?, ?, ?)",
+    "feedback": "INSERT INTO feedback (given_at, channel, entry_id, good, question)"
+    " VALUES (?, ?, ?, ?, ?)",
+    "followups": "INSERT INTO followups (clicked_at, channel, question, answered_entry, entry_id)"
+    " VALUES (?, ?, ?, ?, ?)",
 }
 
 SqlValue = str | float | int | None
@@ -206,6 +252,20 @@ class EntryFeedback:
 
 
 @dataclass(frozen=True)
+class Signal:
+    """What a user's action says about the entry a question meant (`QuestionLog.signals`)."""
+
+    kind: str
+    """picked (a suggestion), none ("none of these"), good (👍), bad (👎), followup."""
+    at: datetime
+    question: str
+    entry_id: str | None
+    """The entry picked, voted on or clicked (None for "none of these")."""
+    answered_entry: str | None = None
+    """For a follow-up: the entry whose answer the related question was clicked under."""
+
+
+@dataclass(frozen=True)
 class _Row:
     table: str
     values: tuple[SqlValue, ...]
@@ -228,7 +288,9 @@ def _stamp(moment: datetime) -> str:
 
 
 def _parse_stamp(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    if len(text) != 27 or not text.endswith("Z"):  # fromisoformat would take other forms
+        raise ValueError(f"not a time stamp of the log: {text!r}")
+    return datetime.fromisoformat(text)  # 10 times faster than strptime (big logs)
 
 
 def _now() -> datetime:
@@ -249,6 +311,7 @@ class QuestionLog:
         clock: Callable[[], datetime] = _now,
         queue_size: int = QUEUE_SIZE,
         busy_timeout: float = BUSY_TIMEOUT,
+        max_pending: int = MAX_PENDING,
     ) -> None:
         # Absolute: the writer thread opens the file later, whatever the directory then.
         self.path: Path | None = Path(path).absolute() if path is not None else None
@@ -259,10 +322,14 @@ class QuestionLog:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._dropping = False
-        # Only the writer thread touches these two.
+        self._lost = 0  # rows lost by this process (under self._lock)
+        self._lost_unrecorded = 0  # of which not yet counted in the file (under self._lock)
+        # Only the writer thread touches these.
         self._connection: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._failing = False
+        self._overflowing = False
+        self._max_pending = max_pending
 
     def __repr__(self) -> str:
         return f"QuestionLog({str(self.path)!r})" if self.path else "QuestionLog(None)"
@@ -271,6 +338,19 @@ class QuestionLog:
     def enabled(self) -> bool:
         """False for a disabled log (no path)."""
         return self.path is not None
+
+    @property
+    def lost(self) -> int:
+        """Rows this process could not log (see the module docstring)."""
+        with self._lock:
+            return self._lost
+
+    def _lose(self, rows: int, *, recordable: bool = True) -> None:
+        """Count `rows` lost; `recordable`: the writer will note them in the file."""
+        with self._lock:
+            self._lost += rows
+            if recordable:
+                self._lost_unrecorded += rows
 
     @property
     def where(self) -> str:
@@ -303,9 +383,30 @@ class QuestionLog:
             ),
         )
 
-    def record_feedback(self, entry_id: str, good: bool, *, channel: str) -> None:
-        """Log a 👍 (`good`) or 👎 on the answer of an entry."""
-        self._put("feedback", lambda: (str(channel), str(entry_id), 1 if good else 0))
+    def record_feedback(
+        self, entry_id: str, good: bool, *, channel: str, question: str | None = None
+    ) -> None:
+        """Log a 👍 (`good`) or 👎 on the answer of an entry, and the question that led
+        to it when known."""
+        self._put(
+            "feedback",
+            lambda: (
+                str(channel),
+                str(entry_id),
+                1 if good else 0,
+                None if question is None else str(question)[:MAX_TEXT],
+            ),
+        )
+
+    def record_followup(
+        self, question: str, answered_entry: str, entry_id: str, *, channel: str
+    ) -> None:
+        """Log a click on a related question (`entry_id`) under the answer (`answered_entry`)
+        that `question` got."""
+        self._put(
+            "followups",
+            lambda: (str(channel), str(question)[:MAX_TEXT], str(answered_entry), str(entry_id)),
+        )
 
     def _put(self, table: str, values: Callable[[], tuple[SqlValue, ...]]) -> None:
         """Queue a row; `values` is called here, so that even a bad argument cannot raise."""
@@ -315,16 +416,18 @@ class QuestionLog:
             row = _Row(table, (_stamp(self._clock()), *values()))
             with self._lock:
                 if self._closed:
+                    self._lost += 1  # the writer has stopped: counted here only
                     log.debug("question log %s is closed; row dropped", self.where)
                     return
                 self._start()
                 self._queue.put_nowait(row)
         except queue.Full:
+            self._lose(1)
             if not self._dropping:
                 self._dropping = True
                 log.warning(
                     "question log %s: %d rows are waiting to be written; new rows are "
-                    "dropped until the disk catches up",
+                    "dropped (and counted, see `faqbot stats`) until the disk catches up",
                     self.where,
                     self._queue.maxsize,
                 )
@@ -341,7 +444,9 @@ class QuestionLog:
             atexit.register(self.close)
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every row queued so far is written (or skipped); False on timeout.
+        """Wait until the writer has tried every row queued so far; False on timeout.
+
+        Tried: written, or kept in the retry queue after a failed write.
 
         Blocks the caller: for tests, the CLI and shutdown, not for asyncio handlers.
         """
@@ -373,55 +478,124 @@ class QuestionLog:
         thread.join(timeout)
 
     def _run(self) -> None:
-        """The writer thread: write queued rows in batches until `_STOP`."""
+        """The writer thread: write queued rows in batches until `_STOP`, retrying failures."""
+        pending: list[_Row] = []
+        backoff = 0.0
+        next_try = 0.0
         stop = False
         while not stop:
-            batch = [self._queue.get()]
-            while len(batch) < _BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            rows = [item for item in batch if isinstance(item, _Row)]
-            if rows:
-                self._write(rows)
+            waiting = bool(pending) or self._unrecorded() > 0
+            batch = self._take(max(0.0, next_try - time.monotonic()) if waiting else None)
+            stop = self._keep(batch, pending)
+            urgent = stop or any(isinstance(item, _Flush) for item in batch)
+            if (pending or self._unrecorded()) and (urgent or time.monotonic() >= next_try):
+                if self._write(pending):
+                    pending = []
+                    backoff = 0.0
+                else:
+                    backoff = min(max(2 * backoff, 0.5), MAX_BACKOFF)
+                    next_try = time.monotonic() + backoff
             if self._queue.empty():
                 self._dropping = False
             for item in batch:
                 if isinstance(item, _Flush):
                     item.done.set()
-                stop = stop or item is _STOP
+        if pending:
+            self._lose(len(pending), recordable=False)
+            log.warning(
+                "question log %s: %d row(s) could not be written before stopping and are lost",
+                self.where,
+                len(pending),
+            )
         self._disconnect()
 
-    def _write(self, rows: Sequence[_Row]) -> None:
+    def _take(self, wait: float | None) -> list[object]:
+        """Up to `_BATCH` queued items, waiting at most `wait` seconds (None: for ever)."""
+        batch: list[object] = []
+        try:
+            batch.append(self._queue.get(timeout=wait))
+        except queue.Empty:
+            return batch
+        while len(batch) < _BATCH:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _keep(self, batch: list[object], pending: list[_Row]) -> bool:
+        """Move the batch's rows to `pending` (counting those beyond room); True at `_STOP`."""
+        rows = [item for item in batch if isinstance(item, _Row)]
+        room = max(0, self._max_pending - len(pending))
+        pending.extend(rows[:room])
+        if len(rows) > room:
+            self._lose(len(rows) - room)
+            self._warn_lost(len(rows) - room)
+        return any(item is _STOP for item in batch)
+
+    def _unrecorded(self) -> int:
+        with self._lock:
+            return self._lost_unrecorded
+
+    def _warn_lost(self, rows: int) -> None:
+        """Warn (once per episode of failures) that the retry queue is full."""
+        if not self._overflowing:
+            self._overflowing = True
+            log.warning(
+                "question log %s: %d rows wait for a retry; %d more row(s) lost (counted, "
+                "see `faqbot stats`) until writing works again",
+                self.where,
+                self._max_pending,
+                rows,
+            )
+
+    def _write(self, rows: Sequence[_Row]) -> bool:
+        """Write `rows` and the lost-row count in one transaction; False if it failed."""
+        with self._lock:
+            lost, self._lost_unrecorded = self._lost_unrecorded, 0
         try:
             connection = self._connect()
             connection.execute("BEGIN IMMEDIATE")
             try:
                 for row in rows:
                     connection.execute(_INSERTS[row.table], row.values)
+                if lost:
+                    connection.execute(
+                        "INSERT INTO lost (noted_at, rows) VALUES (?, ?)",
+                        (_stamp(self._clock()), lost),
+                    )
                 connection.execute("COMMIT")
             except BaseException:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
                 raise
+            # Copy the WAL into the file now, without waiting for readers: the file alone
+            # then holds every row, should a maintainer move it away (see _connect).
+            with suppress(sqlite3.Error):
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except Exception as exc:  # sqlite3.Error, OSError, or anything unforeseen
+            with self._lock:
+                self._lost_unrecorded += lost
             self._disconnect()
             if not self._failing:
                 self._failing = True
                 log.warning(
-                    "question log %s: cannot write (%s: %s); questions are not logged "
+                    "question log %s: cannot write (%s: %s); rows are kept and retried "
                     "until it works again (this warning is not repeated)",
                     self.where,
                     getattr(exc, "sqlite_errorname", type(exc).__name__),
                     exc,
                 )
             else:
-                log.debug("question log %s: %d rows skipped (%s)", self.where, len(rows), exc)
-            return
+                log.debug(
+                    "question log %s: %d rows kept for a retry (%s)", self.where, len(rows), exc
+                )
+            return False
         if self._failing:
             self._failing = False
             log.info("question log %s: writing again", self.where)
+        self._overflowing = False
+        return True
 
     def _connect(self) -> sqlite3.Connection:
         """The writer's connection, opened (and the schema created) when first needed."""
@@ -432,9 +606,17 @@ class QuestionLog:
             if _identity(self.path) == self._identity:
                 return self._connection
             self._disconnect()
+            if not self.path.exists():
+                # Moved or deleted: its WAL files, left by that name, belong to it (and
+                # were copied into it after each write); SQLite would replay them into
+                # the new file.
+                for suffix in ("-wal", "-shm"):
+                    with suppress(OSError):
+                        Path(f"{self.path}{suffix}").unlink()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
         try:
+            _use_wal(connection)
             _migrate(connection)
         except BaseException:
             connection.close()
@@ -491,13 +673,16 @@ class QuestionLog:
                     f"{self.where}: cannot read the question log: {exc}"
                 ) from exc
 
-    def _select(self, sql: str, column: str, since: datetime | None) -> list[tuple[SqlValue, ...]]:
+    def _select(
+        self, sql: str, column: str, since: datetime | None, *, group_by: str | None = None
+    ) -> list[tuple[SqlValue, ...]]:
         """Rows of `sql` (which ends with a WHERE clause) on or after `since`."""
         with self._reading() as connection:
             if connection is None:
                 return []
-            start = _stamp(since) if since is not None else ""
-            return [tuple(r) for r in connection.execute(f"{sql} AND {column} >= ?", (start,))]
+            where, parameters = _since(column, since)
+            tail = f" GROUP BY {group_by}" if group_by else ""
+            return [tuple(r) for r in connection.execute(f"{sql}{where}{tail}", parameters)]
 
     def unanswered(self, since: datetime | None = None) -> list[UnansweredQuestion]:
         """Questions that got `suggest` or `unknown` on or after `since`, oldest first.
@@ -558,10 +743,36 @@ class QuestionLog:
         questions.sort(key=lambda q: q.asked_at)
         return questions
 
+    def _grouped(self, table: str, column: str, stamp: str, since: datetime | None) -> Counter[str]:
+        """COUNT(*) of `table` per value of `column` (NULLs left out), counted by SQLite."""
+        with self._reading() as connection:
+            if connection is None:
+                return Counter()
+            where, parameters = _since(stamp, since)
+            rows = connection.execute(
+                f"SELECT {column}, COUNT(*) FROM {table} WHERE {column} IS NOT NULL{where} "
+                f"GROUP BY {column}",
+                parameters,
+            )
+            return Counter({str(value): int(count) for value, count in rows})
+
+    def lost_rows(self, since: datetime | None = None) -> int:
+        """Rows the bot could not log (counted in the file), noted on or after `since`."""
+        with self._reading() as connection:
+            if connection is None:
+                return 0
+            exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lost'"
+            if connection.execute(exists).fetchone() is None:  # a version 1 file
+                return 0
+            start = _stamp(since) if since is not None else ""
+            total = connection.execute(
+                "SELECT COALESCE(SUM(rows), 0) FROM lost WHERE noted_at >= ?", (start,)
+            ).fetchone()[0]
+            return int(total)
+
     def counts(self, since: datetime | None = None) -> Counts:
         """How many questions were answered, got suggestions, or got no answer."""
-        rows = self._select("SELECT status FROM questions WHERE 1", "asked_at", since)
-        by_status = Counter(str(status) for (status,) in rows)
+        by_status = self._grouped("questions", "status", "asked_at", since)
         return Counts(
             answered=by_status[Status.ANSWER.value],
             suggested=by_status[Status.SUGGEST.value],
@@ -571,18 +782,27 @@ class QuestionLog:
 
     def channels(self, since: datetime | None = None) -> dict[str, int]:
         """How many questions came through each channel, most first."""
-        rows = self._select("SELECT channel FROM questions WHERE 1", "asked_at", since)
-        return dict(Counter(str(channel) for (channel,) in rows).most_common())
+        rows = self._select(
+            "SELECT channel, COUNT(*) FROM questions WHERE 1",
+            "asked_at",
+            since,
+            group_by="channel ORDER BY COUNT(*) DESC, MIN(id)",  # ties: first seen first
+        )
+        return {str(channel): int(count or 0) for channel, count in rows}
 
     def top_entries(self, since: datetime | None = None, limit: int = 10) -> list[EntryUse]:
         """The entries given most often (answered directly or picked), most first."""
         answered = Counter(
-            str(entry_id)
-            for (entry_id,) in self._select(
-                "SELECT entry_id FROM questions WHERE status = 'answer' AND entry_id IS NOT NULL",
-                "asked_at",
-                since,
-            )
+            {
+                str(entry_id): int(count or 0)
+                for entry_id, count in self._select(
+                    "SELECT entry_id, COUNT(*) FROM questions "
+                    "WHERE status = 'answer' AND entry_id IS NOT NULL",
+                    "asked_at",
+                    since,
+                    group_by="entry_id",
+                )
+            }
         )
         picked = Counter(
             str(entry_id)
@@ -603,11 +823,66 @@ class QuestionLog:
         result.sort(key=lambda f: (-(f.good + f.bad), -f.bad, f.entry_id))
         return result
 
+    def signals(self, since: datetime | None = None) -> list[Signal]:
+        """What users said about which entry a question meant, oldest first: suggestions
+        picked or refused ("none of these"), 👍/👎 that know their question, and
+        related questions clicked under an answer (for `faqbot learn`)."""
+        rows: list[tuple[SqlValue, ...]] = []
+        rows += [
+            ("picked" if e is not None else "none", t, q, e, None)
+            for t, q, e in self._select(
+                "SELECT chosen_at, question, entry_id FROM choices WHERE 1", "chosen_at", since
+            )
+        ]
+        rows += [
+            ("good" if g else "bad", t, q, e, None)
+            for t, q, e, g in self._select(
+                "SELECT given_at, question, entry_id, good FROM feedback "
+                "WHERE question IS NOT NULL",
+                "given_at",
+                since,
+            )
+        ]
+        rows += [
+            ("followup", t, q, e, f)
+            for t, q, e, f in self._select(
+                "SELECT clicked_at, question, entry_id, answered_entry FROM followups WHERE 1",
+                "clicked_at",
+                since,
+            )
+        ]
+        try:
+            found = [
+                Signal(
+                    kind=str(kind),
+                    at=_parse_stamp(str(at)),
+                    question=str(question),
+                    entry_id=None if entry is None else str(entry),
+                    answered_entry=None if origin is None else str(origin),
+                )
+                for kind, at, question, entry, origin in rows
+            ]
+        except (ValueError, TypeError) as exc:
+            raise QuestionLogError(f"{self.where}: a row cannot be read ({exc})") from exc
+        found.sort(key=lambda s: s.at)
+        return found
+
     def choices(self, since: datetime | None = None) -> list[tuple[str | None, int]]:
         """How often each suggestion was picked (None: "none of these"), most first."""
         rows = self._select("SELECT entry_id FROM choices WHERE 1", "chosen_at", since)
         counted = Counter(None if e is None else str(e) for (e,) in rows)
         return sorted(counted.items(), key=lambda item: (-item[1], item[0] or ""))
+
+
+def _since(column: str, since: datetime | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL condition (" AND column >= ?") and its parameter, or nothing for all time.
+
+    Without `since` there is no condition at all: SQLite then reads the table in order,
+    much faster on a big log than going through the time index for every row.
+    """
+    if since is None:
+        return "", ()
+    return f" AND {column} >= ?", (_stamp(since),)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -617,6 +892,23 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (status.st_dev, status.st_ino)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """WAL mode (readers and the writer never block each other), on a question log only.
+
+    The mode is stored in the file, so it is set once; a foreign or newer file is left
+    as it is (`_migrate` refuses it next), and a file system without WAL support keeps
+    its rollback journal.
+    """
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    tables = int(connection.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()[0])
+    if version > SCHEMA_VERSION or (version == 0 and tables):
+        return
+    mode = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    if mode != "wal":
+        connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable across app crashes
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

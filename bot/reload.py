@@ -13,6 +13,17 @@ logged with its file and line, and each admin gets one private message listing t
 same broken state is reported once; a new edit that is still broken is reported again.
 
 `/reload` (bot.admin) calls the same `reload_now`.
+
+Bounded (issue 11). The files are read with the safety bounds of `bot.yamlsource` (no
+YAML aliases, limited size, nesting and values), so a hostile file costs one quick error.
+Loading and fingerprinting run in daemon worker threads, never on the event loop, and
+stopping the bot does not wait for a load in progress (`stop`). Loads never
+stack up: one at a time, and a periodic check that finds a load in progress skips its
+turn (`/reload` waits for it, then loads again). Any failure of a load, an unforeseen
+exception included, keeps the last good FAQ and is reported like a validation error.
+Log volume stays proportionate: nothing is logged for a check that finds no change (the
+scheduler's own "Running job"/"executed successfully" lines for this job are filtered
+out), and a failed load logs at most `LOGGED_PROBLEMS` lines, whatever the file holds.
 """
 
 from __future__ import annotations
@@ -20,10 +31,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import MutableMapping
+import threading
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -33,9 +45,11 @@ from bot import telegram_io as io
 from bot.config import Config
 from bot.knowledge import SINGLE_FILES, KnowledgeError, faq_files, load_knowledge
 from bot.state import Knowledge, get_knowledge, set_knowledge
+from bot.yamlsource import display_path
 
 __all__ = [
     "JOB_NAME",
+    "LOGGED_PROBLEMS",
     "Fingerprint",
     "ReloadResult",
     "check_for_changes",
@@ -43,14 +57,18 @@ __all__ = [
     "get_config",
     "install",
     "reload_now",
+    "stop",
 ]
 
 logger = logging.getLogger(__name__)
 
 JOB_NAME = "faqbot.reload"
 _KEY = "faqbot.reload"
+LOGGED_PROBLEMS = 10
+"""A failed reload logs at most this many problems (then how many more there are)."""
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+_T = TypeVar("_T")
 Fingerprint = tuple[tuple[str, int, int], ...]
 """(file name, size, modification time in ns) of every knowledge file, sorted."""
 
@@ -90,6 +108,8 @@ class _ReloadState:
     notified: Fingerprint | None = None
     """The broken state the admins were last told about."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    check: asyncio.Task[Any] | None = None
+    """The job's check in progress, if any (run as a task: see `_job`)."""
 
 
 def _state(bot_data: MutableMapping[Any, Any]) -> _ReloadState:
@@ -118,6 +138,7 @@ def install(application: AnyApp, config: Config) -> None:
     if application.job_queue is None:
         logger.warning("no JobQueue (python-telegram-bot[job-queue]): FAQ files not watched")
         return
+    _quiet_scheduler()
     for job in application.job_queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
     application.job_queue.run_repeating(
@@ -128,15 +149,91 @@ def install(application: AnyApp, config: Config) -> None:
     )
 
 
+class _DropJobChatter(logging.Filter):
+    """Drops APScheduler's INFO lines about the reload job (two per check otherwise)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for an INFO (or lower) record that mentions the reload job."""
+        if record.levelno > logging.INFO:
+            return True
+        try:
+            return JOB_NAME not in record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return True
+
+
+_SCHEDULER_LOGGER = "apscheduler.executors.default"
+
+
+def _quiet_scheduler() -> None:
+    """Install `_DropJobChatter` on APScheduler's executor logger, once."""
+    target = logging.getLogger(_SCHEDULER_LOGGER)
+    if not any(isinstance(f, _DropJobChatter) for f in target.filters):
+        target.addFilter(_DropJobChatter())
+
+
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The repeating job: reload if the files changed."""
-    await check_for_changes(context.application)
+    """The repeating job: start a check unless one is in progress, and return at once.
+
+    The check runs as its own task so that the job itself never overlaps its next run:
+    APScheduler would log a warning for every run skipped behind a long load.
+    """
+    state = _state(context.application.bot_data)
+    if state.check is not None and not state.check.done():
+        return
+    # A plain task, not Application.create_task: stopping the bot must not wait for a
+    # load (`stop` cancels it, and the load's daemon thread is abandoned at exit).
+    state.check = asyncio.create_task(check_for_changes(context.application), name=JOB_NAME)
+
+
+def stop(application: AnyApp) -> None:
+    """Cancel the periodic check in progress, if any (at shutdown, after the job queue)."""
+    value = application.bot_data.get(_KEY)
+    if isinstance(value, _ReloadState) and value.check is not None:
+        value.check.cancel()
+
+
+async def _off_loop(function: Callable[..., _T], *args: Any) -> _T:
+    """`function(*args)` in a new daemon thread, awaited without blocking the event loop.
+
+    Unlike `asyncio.to_thread` (the default executor, which the interpreter waits for
+    at exit), a load still running when the bot stops does not delay its exit.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+
+    def settle(result: _T | None, error: BaseException | None) -> None:
+        if future.done():  # cancelled meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]  # None only with an error
+
+    def run() -> None:
+        try:
+            result, error = function(*args), None
+        except BaseException as exc:  # handed to the awaiting coroutine
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name=JOB_NAME, daemon=True).start()
+    return await future
 
 
 async def check_for_changes(application: AnyApp) -> ReloadResult | None:
-    """Reload (and tell the admins about errors) if the files changed; None if unchanged."""
+    """Reload (and tell the admins about errors) if the files changed; None if unchanged.
+
+    None too when a load is already in progress: this check skips its turn (the next
+    one sees whatever changed meanwhile).
+    """
     state = _state(application.bot_data)
-    if fingerprint(state.config.knowledge) == state.loaded:
+    if state.lock.locked():
+        return None
+    if await _off_loop(fingerprint, state.config.knowledge) == state.loaded:
+        return None
+    if state.lock.locked():  # a /reload started while the files were being looked at
         return None
     return await reload_now(application, notify=True)
 
@@ -149,19 +246,26 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
     state = _state(application.bot_data)
     root = state.config.knowledge
     async with state.lock:
-        before = fingerprint(root)  # taken first: an edit during the load is seen next time
+        # Taken first: an edit during the load is seen next time.
+        before = await _off_loop(fingerprint, root)
         state.loaded = before
         try:
-            kb = await asyncio.to_thread(load_knowledge, root)
-            current = await asyncio.to_thread(Knowledge.build, kb, state.config.matching)
-        except (KnowledgeError, OSError) as exc:
-            problems = (
-                tuple(str(p) for p in exc.problems)
-                if isinstance(exc, KnowledgeError)
-                else (f"{root}: {exc}",)
-            )
-            for problem in problems:
-                logger.error("FAQ reload failed: %s", problem)
+            kb = await _off_loop(load_knowledge, root)
+            current = await _off_loop(Knowledge.build, kb, state.config.matching)
+        except Exception as exc:  # whatever goes wrong, the last good FAQ keeps answering
+            warnings = 0
+            if isinstance(exc, KnowledgeError):
+                problems = tuple(str(p) for p in exc.problems)  # errors, then warnings
+                warnings = sum(1 for p in exc.problems if p.warning)
+            elif isinstance(exc, OSError):
+                problems = (f"{display_path(root)}: {exc}",)
+            else:
+                logger.error("unexpected error while loading the FAQ", exc_info=exc)
+                problems = (
+                    f"{display_path(root)}: the FAQ could not be loaded "
+                    f"({type(exc).__name__}: {str(exc)[:200]}); run `faqbot check`",
+                )
+            _log_problems(problems[: len(problems) - warnings], warnings)
             logger.error("still serving the previous FAQ (%s)", root)
             result = ReloadResult(
                 False, len(get_knowledge(application.bot_data).kb.entries), problems
@@ -174,6 +278,19 @@ async def reload_now(application: AnyApp, *, notify: bool = False) -> ReloadResu
         state.notified = None
         logger.info("FAQ reloaded from %s: %d entries", root, len(kb.entries))
         return ReloadResult(True, len(kb.entries))
+
+
+def _log_problems(errors: tuple[str, ...], warnings: int) -> None:
+    """One ERROR line per error, at most `LOGGED_PROBLEMS`; the rest and warnings counted."""
+    for problem in errors[:LOGGED_PROBLEMS]:
+        logger.error("FAQ reload failed: %s", problem[:500])
+    more = len(errors) - LOGGED_PROBLEMS
+    if more > 0 or warnings:
+        logger.error(
+            "FAQ reload failed: %s%s; `faqbot check` lists them all",
+            f"{more} more error(s)" if more > 0 else "",
+            f"{', and ' if more > 0 else ''}{warnings} warning(s)" if warnings else "",
+        )
 
 
 async def _tell_admins(application: AnyApp, config: Config, result: ReloadResult) -> None:

@@ -1,7 +1,8 @@
 """Everything the bot says, in French: pure functions from a decision to text + buttons.
 
 This module is the one place where the bot's sentences are written. Texts are Telegram
-HTML (every piece of FAQ or user text goes through `html.escape`); the terminal chat
+HTML (every piece of FAQ or user text goes through `html.escape`, except the markup an
+answer may use, see `bot.markup`, which `faqbot check` validates); the terminal chat
 shows them with `Reply.plain`. Nothing here imports Telegram, so replies are tested
 without it. Buttons carry short callback data (at most 64 bytes, as Telegram requires):
 
@@ -16,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot import markup
 from bot.knowledge import Article, Entry, KnowledgeBase
 from bot.matching import Decision, Status
 from bot.normalize import describe_roles
@@ -110,12 +112,14 @@ class Reply:
     @property
     def plain(self) -> str:
         """The text without HTML, for the terminal."""
-        text = re.sub(
-            r'<a href="([^"]*)">([^<]*)</a>',
-            lambda m: m.group(2) if m.group(2) == m.group(1) else f"{m.group(2)} ({m.group(1)})",
-            self.html,
-        )
+        text = re.sub(r'<a href="([^"]*)">([^<]*)</a>', _plain_link, self.html)
         return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _plain_link(match: re.Match[str]) -> str:
+    """A link as text: "label (address)", or the address once when it is its own label."""
+    address, label = match.group(1), match.group(2)
+    return label if html.unescape(label) == html.unescape(address) else f"{label} ({address})"
 
 
 def callback(kind: str, *args: str) -> str:
@@ -146,7 +150,8 @@ def parse_callback(data: str) -> Press:
     if kind == "a" and arg:
         return Press("a", entry_id=arg)
     if kind == "p":
-        return Press("p", page=int(arg) if arg.isdigit() and len(arg) <= 4 else 1)
+        # isascii: str.isdigit accepts "²" and other digits that int() refuses.
+        return Press("p", page=int(arg) if arg.isascii() and arg.isdigit() and len(arg) <= 4 else 1)
     if kind == "n" and not arg:
         return Press("n")
     vote, _, entry_id = arg.partition(":")
@@ -267,7 +272,8 @@ def sources(kb: KnowledgeBase) -> Reply:
 
 def answer(entry: Entry, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
     """An entry's answer, its source line, 👍/👎 and related questions as buttons."""
-    text = f"<b>{_e(entry.question)}</b>\n\n{_e(entry.answer)}\n\n{source_line(entry, kb.article)}"
+    body = markup.to_html(entry.answer)  # the answer's own markup kept (bot.markup)
+    text = f"<b>{_e(entry.question)}</b>\n\n{body}\n\n{source_line(entry, kb.article)}"
     rows: list[tuple[Button, ...]] = []
     if feedback:
         rows.append(
@@ -490,7 +496,7 @@ def inline_answer(entry: Entry, kb: KnowledgeBase) -> Reply:
 
 def inline_preview(entry: Entry, limit: int = 100) -> str:
     """The plain-text start of an answer, shown under an inline result's title."""
-    text = " ".join(entry.answer.split())
+    text = " ".join(entry.plain_answer.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -18,10 +18,12 @@ from bot.understanding import Context
 
 __all__ = [
     "CHANNEL",
+    "answered_question",
     "get_log",
     "get_log_of",
     "last_answer",
     "remember_answer",
+    "remember_answered",
     "remember_question",
     "set_log",
     "suggested_question",
@@ -29,9 +31,11 @@ __all__ = [
 
 _KEY = "faqbot.questionlog"
 _SUGGESTED = "faqbot.suggested"
+_ANSWERED = "faqbot.answered"
 _CONTEXT = "faqbot.context"
 REMEMBERED = 20
-"""Suggestion messages remembered per chat (for logging which one was picked)."""
+"""Suggestion (and answer) messages remembered per chat, for logging which suggestion
+was picked, and which question a 👍/👎 or a follow-up click is about."""
 CHANNEL = "telegram"
 """The `channel` recorded for questions asked on Telegram."""
 _DISABLED = QuestionLog(None)
@@ -63,6 +67,38 @@ def remember_question(
     memory[sent[-1].message_id] = question
     while len(memory) > REMEMBERED:
         del memory[next(iter(memory))]
+
+
+def remember_answered(
+    context: CallbackContext[Any, Any, Any, Any],
+    sent: list[Message],
+    question: str,
+    entry_id: str,
+) -> None:
+    """Note that the last of `sent` (the message with the buttons) answers `question`
+    with `entry_id` (the question a later 👍/👎 or follow-up click is about)."""
+    if not sent or context.chat_data is None:
+        return
+    memory = context.chat_data.setdefault(_ANSWERED, {})
+    memory[sent[-1].message_id] = (question, entry_id)
+    while len(memory) > REMEMBERED:
+        del memory[next(iter(memory))]
+
+
+def answered_question(
+    context: CallbackContext[Any, Any, Any, Any], message: Message | None
+) -> tuple[str, str] | None:
+    """(question, entry id) that `message` answered, if remembered (kept: the message's
+    other buttons may still be pressed)."""
+    if message is None or context.chat_data is None:
+        return None
+    memory = context.chat_data.get(_ANSWERED)
+    if not isinstance(memory, dict):
+        return None
+    value = memory.get(message.message_id)
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return value[0], value[1]
+    return None
 
 
 def suggested_question(

@@ -288,7 +288,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     )
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
-    text = filters.TEXT & ~filters.COMMAND
+    # A caption is read like a text: a photo captioned with a question gets its answer.
+    text = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     application.add_handlers(
         [
             # Commands first. In groups PTB skips `/cmd@other_bot`, which is for another bot.

@@ -260,7 +260,7 @@ def find_samples(kb: KnowledgeBase) -> Samples:
         and d.entry is not None
         and d.entry.id == e.id
     )
-    devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    devset = yaml.safe_load((ROOT / "knowledge" / "devset.yaml").read_text(encoding="utf-8"))
     pool = [e for entry in kb.entries for e in entry.phrasings]
     pool += [item["q"] for item in devset["answerable"]] + list(devset["unanswerable"])
     pool += sorted({word for entry in kb.entries for p in entry.phrasings for word in p.split()})

@@ -1314,9 +1314,15 @@ def photo_message(
     user_id: int = USER_ID,
     chat_type: str = "private",
 ) -> JSON:
-    """A `message` update carrying a photo (two sizes), with an optional caption."""
+    """A `message` update carrying a photo (two sizes), with an optional caption.
+
+    Like Telegram, the caption's commands and mentions are given as `caption_entities`.
+    """
     photo = [{**_file("photo"), "width": w, "height": w, "file_size": w * 40} for w in (90, 800)]
     content: JSON = {"photo": photo, **({"caption": caption} if caption else {})}
+    found = entities_for(caption) if caption else []
+    if found:
+        content["caption_entities"] = found
     return {"message": _message(chat_id, user_id, chat_type, **content)}
 
 

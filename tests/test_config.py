@@ -64,6 +64,7 @@ def test_token_never_in_repr(tmp_path: Path) -> None:
 
 
 def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
     path = write(tmp_path, "knowledge: kb\nlog:\n  database: data/log.sqlite3\n")
     config = load_config(path, env={})
     assert config.knowledge == (tmp_path / "kb").resolve()
@@ -95,6 +96,19 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
             "matching:\n  answer_threshold: 30\n  suggest_threshold: 50\n",
             "suggest_threshold must not be above",
         ),
+        (
+            "reload:\n  interval_seconds: 0.001\n",
+            "config.yaml:2: reload.interval_seconds must be 0 (no automatic reload) or at least 1",
+        ),
+        ("reload:\n  interval_seconds: 0.999\n", "config.yaml:2: reload.interval_seconds"),
+        ("\n\nknowledge: nope\n", "config.yaml:3: knowledge: "),
+        ("knowledge: config.yaml\n", "is not a folder"),
+        (
+            "log:\n  database: /proc/nope/q.sqlite3\n",
+            "config.yaml:2: log.database: cannot write '/proc/nope/q.sqlite3'",
+        ),
+        ("log:\n  database: config.yaml/q.sqlite3\n", "config.yaml:2: log.database"),
+        ("log:\n  database: .\n", "it is a folder"),
     ],
 )
 def test_invalid_config_names_file_line_and_fix(tmp_path: Path, text: str, expected: str) -> None:
@@ -124,3 +138,29 @@ def test_python_dash_m_bot_is_the_same_command() -> None:
     )
     assert result.returncode == 0
     assert "usage: faqbot" in result.stdout
+
+
+@pytest.mark.parametrize("seconds", [0, 1, 2.5, 3600])
+def test_reload_interval_zero_or_at_least_one_second(tmp_path: Path, seconds: float) -> None:
+    config = load_config(write(tmp_path, f"reload:\n  interval_seconds: {seconds}\n"), env={})
+    assert config.reload_interval == seconds
+
+
+def test_log_database_in_a_folder_to_create_is_accepted_and_nothing_is_left(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "log:\n  database: new/deeper/q.sqlite3\n")
+    before = sorted(tmp_path.rglob("*"))
+    config = load_config(path, env={})
+    assert config.log_database == tmp_path / "new/deeper/q.sqlite3"
+    assert sorted(tmp_path.rglob("*")) == before  # the check creates nothing
+
+
+def test_cli_names_the_missing_knowledge_folder_of_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "log:\n  database: null\nknowledge: ../nowhere\n")
+    assert main(["--config", str(path), "check"]) == 2
+    err = capsys.readouterr().err
+    assert "config.yaml:3: knowledge:" in err
+    assert "nowhere is not a folder" in err

@@ -26,6 +26,13 @@ def test_shipped_faq_passes_its_own_thresholds(capsys: pytest.CaptureFixture[str
     assert "ok   answerable questions answered correctly:" in out
     assert "ok   unanswerable questions declined:" in out
     assert "confusion: [" in out  # every miss is listed for the maintainer
+    lines = out.splitlines()
+    # The summary comes first, the mistakes after it.
+    assert lines[0].startswith("ok   FAQ phrasings")
+    assert max(i for i, line in enumerate(lines) if line.startswith("ok   ")) < min(
+        i for i, line in enumerate(lines) if "confusion: [" in line
+    )
+    assert "\033[" not in out  # not a terminal: no colour
 
 
 def test_below_a_threshold_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -196,10 +196,14 @@ def test_unknown_key_typo_gets_a_suggestion(tmp_path: Path) -> None:
     assert any('missing "variants"' in e for e in errors)
 
 
-def test_too_few_variants(tmp_path: Path) -> None:
+def test_too_few_variants_is_a_draft_warning(tmp_path: Path) -> None:
     faq = ENTRY_A.replace("    - date de la visite precedente de poutine\n", "") + ENTRY_B
-    (message,) = errors_of(make_knowledge(tmp_path, faq))
-    assert "has 4 variant(s); write at least 5" in message
+    kb = load_knowledge(make_knowledge(tmp_path, faq))
+    assert [e.id for e in kb.drafts] == ["derniere-visite"]
+    (warning,) = [str(w) for w in kb.warnings]
+    assert f"10-test.yaml:{line_of(faq, 'variants:')}: warning: " in warning
+    assert "draft: 4 variant(s)" in warning
+    assert "at least 5" in warning
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -447,6 +448,43 @@ def test_word_weights_follow_rarity_in_the_faq(kb: KnowledgeBase) -> None:
     assert weight(by_rarity[0]) < weight("tartiflette")
     if len(kb.entries) >= 10:  # the bundled FAQ: a word of one entry says the most
         assert weight("tartiflette") < weight(by_rarity[-1])
+
+
+def test_stats_shows_rows_the_bot_could_not_log(
+    home: Path, kb: KnowledgeBase, matcher: Matcher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lock held past the retry queue's room loses rows: counted, and `stats` says so."""
+    config = write_config(home, kb)
+    path = home / "var" / "q.sqlite3"
+    question = kb.entries[0].question
+    question_log = QuestionLog(path, busy_timeout=0.05, max_pending=3)
+    try:
+        question_log.record_question(matcher.match(question), channel="telegram")
+        assert question_log.flush()
+        status, out, _ = run(capsys, "--config", config, "stats")
+        assert status == 0
+        assert "Not logged" not in out
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            for _ in range(10):
+                question_log.record_question(matcher.match(question), channel="telegram")
+                assert question_log.flush()  # tried: 3 kept for a retry, the rest lost
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert question_log.lost == 7
+        assert question_log.flush()  # the retry writes the 3 rows and the count of 7
+    finally:
+        question_log.close()
+    status, out, err = run(capsys, "--config", config, "stats")
+    assert status == 0, err
+    assert "Questions: 4 (telegram 4)" in out
+    assert "Not logged: 7 row(s)" in out
+    assert "undercount" in out
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
+    status, out, err = run(capsys, "--config", config, "stats", "--since", tomorrow)
+    assert "Not logged" not in out
 
 
 def test_small_talk_is_logged_apart_and_never_unanswered(

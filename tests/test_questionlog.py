@@ -143,7 +143,9 @@ def test_schema_has_no_personal_columns(
     assert columns == {
         "questions": {"id", "asked_at", "channel", "question", "status", "entry_id", "score"},
         "choices": {"id", "chosen_at", "channel", "question", "entry_id"},
-        "feedback": {"id", "given_at", "channel", "entry_id", "good"},
+        "feedback": {"id", "given_at", "channel", "entry_id", "good", "question"},
+        "followups": {"id", "clicked_at", "channel", "question", "answered_entry", "entry_id"},
+        "lost": {"id", "noted_at", "rows"},
     }
     personal = ("user", "name", "chat", "from", "sender", "phone", "lang", "message")
     for table, names in columns.items():
@@ -277,7 +279,7 @@ def test_read_only_database_is_skipped_with_one_warning(
     assert question_log.counts() == Counts(answered=1)  # reading still works
 
 
-def test_locked_database_returns_at_once_and_skips(
+def test_locked_database_returns_at_once_and_keeps_rows_for_later(
     tmp_path: Path,
     kb: KnowledgeBase,
     matcher: Matcher,
@@ -286,7 +288,7 @@ def test_locked_database_returns_at_once_and_skips(
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.questionlog")
     path = tmp_path / "questions.sqlite3"
-    question_log = QuestionLog(path)
+    question_log = QuestionLog(path, busy_timeout=0.05)  # fail fast, to test the retries
     logs.append(question_log)
     question_log.record_question(answered(matcher, kb), channel="chat")
     assert question_log.flush()
@@ -304,6 +306,7 @@ def test_locked_database_returns_at_once_and_skips(
         (warning,) = warnings_of(caplog)
         assert str(path) in warning
         assert "locked" in warning
+        assert "retried" in warning
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -311,7 +314,10 @@ def test_locked_database_returns_at_once_and_skips(
     question_log.record_question(unknown(matcher), channel="telegram")
     assert question_log.flush()
     assert any("writing again" in r.getMessage() for r in caplog.records)
-    assert row_count(path) == 2  # the rows written while locked were skipped
+    assert row_count(path) == 4  # the rows recorded while locked were kept and written
+    assert row_count(path, "choices") == 1
+    assert question_log.lost == 0
+    assert question_log.lost_rows() == 0
 
 
 def test_corrupt_file_is_skipped_and_left_alone(
@@ -471,3 +477,31 @@ def test_a_bad_call_is_logged_not_raised(
     assert any(r.levelno == logging.ERROR for r in caplog.records)
     question_log.record_question(unknown(matcher), channel="chat")
     assert len(question_log.unanswered()) == 1
+
+
+def test_a_version_1_log_is_read_then_upgraded_in_place(
+    tmp_path: Path, matcher: Matcher, logs: list[QuestionLog]
+) -> None:
+    from bot.questionlog import _MIGRATIONS
+
+    path = tmp_path / "questions.sqlite3"
+    with sqlite3.connect(path) as connection:
+        for statement in _MIGRATIONS[0]:
+            connection.execute(statement)
+        connection.execute("PRAGMA user_version = 1")
+        connection.execute(
+            "INSERT INTO questions (asked_at, channel, question, status, entry_id, score) "
+            "VALUES ('2024-06-19T10:00:00.000000Z', 'chat', 'q', 'unknown', NULL, 0)"
+        )
+    reader = QuestionLog(path)
+    assert reader.counts() == Counts(unknown=1)
+    assert reader.lost_rows() == 0  # no `lost` table yet: nothing lost
+    question_log = QuestionLog(path)
+    logs.append(question_log)
+    question_log.record_question(unknown(matcher), channel="chat")
+    assert question_log.flush()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert reader.counts() == Counts(unknown=2)
+    assert reader.lost_rows() == 0

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telegram_html import check_html
 
 from bot import replies
@@ -131,8 +133,11 @@ def test_hostile_text_is_escaped_not_interpreted(nasty_kb: KnowledgeBase) -> Non
     entry = nasty_kb.by_id["balises-html"]
     html = replies.answer(entry, nasty_kb).html
     visible = check_html(html)
-    assert replies.typeset(entry.question) in visible
-    assert replies.typeset(entry.answer) in visible
+    assert replies.typeset(entry.question) in visible  # plain text: its "<b>" is shown
+    # An answer's own markup is kept (<b>spécial</b> is bold), every other <, > or & escaped.
+    assert replies.typeset("Rien de <b>spécial</b> : A &amp; B &lt; C &gt; D") in html
+    assert replies.typeset(entry.plain_answer) in visible
+    assert replies.typeset("Rien de spécial : A & B < C > D") in visible
     assert 'Le <Grand> & "Continent"' in visible  # the outlet, escaped in the link text
     assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;&amp;c=&quot;3&quot;"' in html
 
@@ -240,3 +245,26 @@ def test_parse_callback_ignores_unknown_or_forged_data(data: str) -> None:
 def test_parse_callback_page_number_is_bounded() -> None:
     assert replies.parse_callback("p:99999999").page == 1
     assert replies.parse_callback("p:abc").page == 1
+
+
+_CALLBACK_CHARS = st.characters(codec="utf-8") | st.sampled_from(
+    "apnfx:+-0123456789²³¹٣۳߃১੩૩୩௩౩೩൩෩๓໓༣၃႓៣᠓᥉᧓᪃᪓᭓᮳᱃᱓꘣꣓꤃꧓꧳꩓꯳０１９"
+)
+
+
+@given(st.text(_CALLBACK_CHARS, max_size=64) | st.from_regex(r"\A[apnfx]:[^\n]{0,8}\Z"))
+@settings(max_examples=400, deadline=None)
+def test_parse_callback_never_raises_on_any_data(data: str) -> None:
+    """Callback data comes from clients and can be forged: any string gives a `Press`."""
+    press = replies.parse_callback(data)
+    assert press.kind in {"", "a", "p", "n", "f"}
+    assert 0 <= press.page <= 9999  # questions_page clamps it to the pages there are
+    if press.kind == "p":
+        arg = data.partition(":")[2]
+        assert press.page == (int(arg) if arg.isascii() and arg.isdigit() and len(arg) <= 4 else 1)
+
+
+@pytest.mark.parametrize("digit", ["²", "³", "¹", "٣", "０", "߃", "²²", "1²", "𝟙"])
+def test_parse_callback_non_ascii_digits_give_page_one(digit: str) -> None:
+    """`str.isdigit` is true for "²", which `int` refuses: only ASCII digits are a page."""
+    assert replies.parse_callback(f"p:{digit}") == replies.Press("p", page=1)

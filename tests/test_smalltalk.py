@@ -391,7 +391,7 @@ def test_questions_are_not_small_talk(recogniser: SmallTalkRecogniser, question:
 def test_at_most_one_percent_of_the_devset_answerable_questions_are_small_talk(
     recogniser: SmallTalkRecogniser,
 ) -> None:
-    devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    devset = yaml.safe_load((ROOT / "knowledge" / "devset.yaml").read_text(encoding="utf-8"))
     questions = [item["q"] for item in devset["answerable"]]
     assert len(questions) >= 700
     taken = [(q, m.kind) for q in questions if (m := recogniser.recognise(q)) is not None]
@@ -415,7 +415,7 @@ def test_the_faq_phrasings_are_not_small_talk_even_without_leaving_them_to_the_f
 
 def test_the_devset_small_talk_is_recognised(recogniser: SmallTalkRecogniser) -> None:
     """The development set's off-topic messages that are small talk get their kind."""
-    devset = yaml.safe_load((ROOT / "tests" / "devset.yaml").read_text(encoding="utf-8"))
+    devset = yaml.safe_load((ROOT / "knowledge" / "devset.yaml").read_text(encoding="utf-8"))
     kinds = {q: kind_of(recogniser, q) for q in devset["unanswerable"]}
     assert kinds["bonjour"] == "greeting"
     assert kinds["merci beaucoup"] == "thanks"

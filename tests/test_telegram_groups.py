@@ -91,7 +91,9 @@ async def test_stickers_photos_and_edits_in_groups_are_silent(
     app_and_api: Harness, samples: Samples
 ) -> None:
     assert await app_and_api.process(sticker_message(chat_type="supergroup")) == []
-    assert await app_and_api.process(photo_message(MENTION, chat_type="supergroup")) == []
+    assert await app_and_api.process(photo_message(chat_type="supergroup")) == []
+    # A caption is read like a text (issue 11): silent unless it addresses the bot.
+    assert await app_and_api.process(photo_message("jolie photo", chat_type="supergroup")) == []
     edit = edited_message(f"{MENTION} {samples.answered}", chat_type="supergroup")
     assert await app_and_api.process(edit) == []
     # The same user is still answered in private.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Harness, sent_messages
+from conftest import Harness, Samples, sent_messages
 from fake_bot_api import (
     USER_ID,
     channel_post,
@@ -19,14 +19,16 @@ from telegram import Update
 from telegram_html import check_html
 
 from bot import replies
+from bot.knowledge import KnowledgeBase
 from bot.telegram_app import ALLOWED_UPDATES
+
+MENTION = "@faq_test_bot"
 
 
 @pytest.mark.parametrize(
     "update",
-    [sticker_message(), photo_message(), photo_message("une légende"), voice_message(),
-     location_message()],
-    ids=["sticker", "photo", "photo-with-caption", "voice", "location"],
+    [sticker_message(), photo_message(), voice_message(), location_message()],
+    ids=["sticker", "photo", "voice", "location"],
 )  # fmt: skip
 async def test_non_text_in_private_gets_a_short_reply(
     app_and_api: Harness, update: dict[str, Any]
@@ -61,3 +63,27 @@ async def test_channel_post_reaching_the_bot_is_ignored(app_and_api: Harness) ->
     before = len(app_and_api.api.calls)
     await app_and_api.app.process_update(update)
     assert app_and_api.api.calls[before:] == []
+
+
+async def test_photo_whose_caption_is_a_question_gets_its_answer(
+    app_and_api: Harness, samples: Samples, kb: KnowledgeBase
+) -> None:
+    [reply] = sent_messages(await app_and_api.process(photo_message(samples.answered)))
+    assert reply["chat"]["id"] == USER_ID
+    expected = replies.answer(kb.by_id[samples.entry_id], kb).html
+    assert reply["text"] == check_html(expected)
+    # A caption the article does not answer gets the usual "not in the article".
+    [reply] = sent_messages(await app_and_api.process(photo_message(samples.unknown)))
+    assert reply["text"] != check_html(replies.not_text().html)
+    assert "Désolé" in reply["text"]
+
+
+async def test_captioned_photo_in_a_group_is_answered_only_when_addressed(
+    app_and_api: Harness, samples: Samples, kb: KnowledgeBase
+) -> None:
+    unaddressed = photo_message(samples.answered, chat_type="supergroup")
+    assert await app_and_api.process(unaddressed) == []
+    update = photo_message(f"{MENTION} {samples.answered}", chat_type="supergroup")
+    [reply] = sent_messages(await app_and_api.process(update))
+    assert reply["text"] == check_html(replies.answer(kb.by_id[samples.entry_id], kb).html)
+    assert reply["reply_to_message"]["caption"] == f"{MENTION} {samples.answered}"
