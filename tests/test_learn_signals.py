@@ -105,13 +105,13 @@ def test_a_version_1_log_is_migrated_and_keeps_its_rows(tmp_path: Path, matcher:
         )
         db.execute("PRAGMA user_version = 1")
     db.close()
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3  # 2: feedback questions and follow-ups; 3: lost rows
     log = QuestionLog(path)
     log.record_feedback("g8", False, channel="chat", question="le g8 c quoi")
     log.record_followup("le g8 c quoi", "g8", "russie-en-2000", channel="chat")
     log.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
     reader = QuestionLog(path)
     assert [(f.entry_id, f.good, f.bad) for f in reader.feedback()] == [("g8", 1, 1)]

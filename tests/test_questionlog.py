@@ -501,7 +501,7 @@ def test_a_version_1_log_is_read_then_upgraded_in_place(
     question_log.record_question(unknown(matcher), channel="chat")
     assert question_log.flush()
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert reader.counts() == Counts(unknown=2)
     assert reader.lost_rows() == 0
