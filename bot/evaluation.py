@@ -294,8 +294,6 @@ class Evaluation:
     gaps_answered: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)
     """Per style or kind: [right or declined, total]."""
-    decisions: list[tuple[str, Decision]] = field(default_factory=list)
-    """Every answerable message's first decision with its expected entry (for reports)."""
     outcomes: list[Outcome] = field(default_factory=list)
     """Every message run, in order (phrasings first), for reports (bot/testreport.py)."""
 
@@ -366,7 +364,6 @@ def _run_expected(understander: Understander, items: Sequence[Expected], out: Ev
         out.answered_right += right
         out.answered_wrong += any(a not in item.entries for a in answered)
         out._count(item.kind, right)
-        out.decisions.append((item.expect, decisions[0]))
         if not right:
             out.confusions.append((item.expect, decisions[0]))
 
