@@ -38,8 +38,8 @@ from fake_bot_api import text_message  # noqa: E402
 from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot  # noqa: E402
 from test_reload_hostile import ALIAS_BOMB, NESTING_BOMB, big_file  # noqa: E402
 
-from bot.knowledge import KnowledgeError, load_knowledge  # noqa: E402
-from bot.yamlsource import Report, parse_file  # noqa: E402
+from bot.knowledge.base import KnowledgeError, load_knowledge  # noqa: E402
+from bot.knowledge.source import Report, parse_file  # noqa: E402
 
 USER = 777_000
 QUESTION = "pk poutine va en coree du nord"

@@ -19,8 +19,8 @@ from types import MappingProxyType
 
 from rapidfuzz import process
 
-from bot.knowledge import Entry, KnowledgeBase, Thresholds, load_knowledge
-from bot.matching import Matcher, dictionary_words
+from bot.knowledge.base import Entry, KnowledgeBase, Thresholds, load_knowledge
+from bot.understanding.matching import Matcher, dictionary_words
 
 ROOT = Path(__file__).resolve().parent.parent
 SYLLABLES = """ba be bi bo bu da de di do du fa fe fi la le li lo ma me mi mo na ne ni no pa pe

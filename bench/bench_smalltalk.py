@@ -21,10 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge import load_knowledge
-from bot.matching import dictionary_words
-from bot.normalize import fold
-from bot.smalltalk import SmallTalkRecogniser
+from bot.knowledge.base import load_knowledge
+from bot.language.normalize import fold
+from bot.understanding.matching import dictionary_words
+from bot.understanding.smalltalk import SmallTalkRecogniser
 
 ROOT = Path(__file__).resolve().parent.parent
 

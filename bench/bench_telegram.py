@@ -10,7 +10,7 @@ It does so twice:
   composition, HTTP). Target: at least 200 replies/s on 2 cores.
 - rate limiter on (as in production): every question must still be answered, and the
   sending rate must stay within Telegram's 30 messages/s overall from the first second
-  (bot.sending's limits are sliding windows of the real send times: no initial burst).
+  (bot.telegram.sending's limits are sliding windows of the real send times: no initial burst).
 
 Then the scenarios of issue 11 (`--scenarios`, all by default):
 
@@ -61,9 +61,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_bot_api import BOT_USERNAME, JSON, Call, FakeBotAPI, text_message  # noqa: E402
 
-from bot.config import Config  # noqa: E402
-from bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
-from bot.telegram_app import build_application, running  # noqa: E402
+from bot.knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402
+from bot.knowledge.config import Config  # noqa: E402
+from bot.telegram.app import build_application, running  # noqa: E402
 
 FIRST_USER = 10_000
 Send = tuple[int, float, int]

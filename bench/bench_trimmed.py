@@ -6,7 +6,7 @@ A maintainer writing a new entry writes a question and a handful of variants, no
 This keeps only the question and the first `--variants` variants of every entry, rebuilds
 the pipeline on that FAQ, and measures it on the development set (knowledge/devset.yaml,
 or tests/devset.yaml in older checkouts): once with the lexical matcher alone, once with
-the second opinion (bot/classifier.py) combined, so both figures come from one run.
+the second opinion (bot/understanding/classifier.py) combined, so both figures come from one run.
 Issue 10's target: at least 75% of the dev set's answerable questions answered correctly
 with 5 variants per entry. tests/test_understanding.py asserts the same on a smaller scale.
 """
@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluation import QuestionSet, evaluate, load_question_set  # noqa: E402
-from bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
-from bot.understanding import Understander, train_second_opinion  # noqa: E402
+from bot.knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402
+from bot.maintainers.evaluation import QuestionSet, evaluate, load_question_set  # noqa: E402
+from bot.understanding.matching import Matcher  # noqa: E402
+from bot.understanding.pipeline import Understander, train_second_opinion  # noqa: E402
 
 
 def trimmed(kb: KnowledgeBase, variants: int) -> KnowledgeBase:

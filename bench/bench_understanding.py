@@ -35,10 +35,10 @@ import yaml  # noqa: E402
 from bench_matching import percentile  # noqa: E402 - the same percentile in every bench
 from rapidfuzz import process  # noqa: E402
 
-from bot.config import MatchingConfig  # noqa: E402
-from bot.knowledge import KnowledgeBase, default_knowledge_path, load_knowledge  # noqa: E402
-from bot.matching import dictionary_words  # noqa: E402
-from bot.state import Knowledge  # noqa: E402
+from bot.knowledge.base import KnowledgeBase, default_knowledge_path, load_knowledge  # noqa: E402
+from bot.knowledge.config import MatchingConfig  # noqa: E402
+from bot.telegram.state import Knowledge  # noqa: E402
+from bot.understanding.matching import dictionary_words  # noqa: E402
 
 
 def timed(fn: Callable[[str], object], questions: Sequence[str]) -> list[float]:

@@ -16,19 +16,19 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import __version__
-from bot.config import (
+from bot.knowledge.base import MIN_VARIANTS, KnowledgeBase, default_knowledge_path, load_or_explain
+from bot.knowledge.config import (
     Config,
     ConfigError,
     load_config,
     parse_listen,
     webhook_url_problem,
 )
-from bot.evaluation import evaluate, load_question_set
-from bot.knowledge import MIN_VARIANTS, KnowledgeBase, default_knowledge_path, load_or_explain
-from bot.matching import Decision, Matcher, Status
-from bot.normalize import describe_roles
-from bot.understanding import Understander
-from bot.yamlsource import display_path
+from bot.knowledge.source import display_path
+from bot.language.normalize import describe_roles
+from bot.maintainers.evaluation import evaluate, load_question_set
+from bot.understanding.matching import Decision, Matcher, Status
+from bot.understanding.pipeline import Understander
 
 __all__ = ["main"]
 
@@ -232,7 +232,7 @@ def _use_colour(choice: str) -> bool:
 
 def cmd_test(args: argparse.Namespace, config: Config) -> int:
     """Run the FAQ's phrasings and the development set; exit 1 below the thresholds."""
-    from bot import testreport
+    from bot.maintainers import testreport
 
     kb = _load(config)
     if kb is None:
@@ -276,8 +276,8 @@ def cmd_test(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_chat(args: argparse.Namespace, config: Config) -> int:
     """Talk to the bot in the terminal."""
-    from bot.chat import run_chat
-    from bot.questionlog import QuestionLog
+    from bot.conversation.questionlog import QuestionLog
+    from bot.maintainers.chat import run_chat
 
     kb = _load(config)
     if kb is None:
@@ -287,7 +287,7 @@ def cmd_chat(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
     """Run the Telegram bot (long polling, or a webhook with --webhook)."""
-    from bot.telegram_app import run
+    from bot.telegram.app import run
 
     if args.polling:
         config = replace(config, webhook_url=None)
@@ -316,7 +316,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_init(args: argparse.Namespace, config: Config) -> int:
     """Write a copy of the bundled FAQ and a config into a folder."""
-    from bot.workspace import InitError, init_folder
+    from bot.maintainers.workspace import InitError, init_folder
 
     target = Path(args.folder)
     try:
@@ -343,21 +343,21 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_unanswered(args: argparse.Namespace, config: Config) -> int:
     """Show unanswered questions grouped by similarity."""
-    from bot.maintenance import unanswered
+    from bot.maintainers.maintenance import unanswered
 
     return unanswered(args, config)
 
 
 def cmd_learn(args: argparse.Namespace, config: Config) -> int:
     """Propose, and apply, variants learned from what users picked, liked and clicked."""
-    from bot.learn import learn
+    from bot.maintainers.learn import learn
 
     return learn(args, config)
 
 
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     """Show answered/suggested/unknown counts and feedback."""
-    from bot.maintenance import stats
+    from bot.maintainers.maintenance import stats
 
     return stats(args, config)
 

@@ -18,13 +18,13 @@ from telegram.ext import Application
 from telegram.request import BaseRequest
 from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
-from bot.config import Config
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Decision, Matcher, Status
-from bot.sending import Limits
-from bot.state import Knowledge, get_knowledge
-from bot.telegram_app import build_application, pipeline, running
-from bot.understanding import Understander
+from bot.knowledge.base import KnowledgeBase, load_knowledge
+from bot.knowledge.config import Config
+from bot.telegram.app import build_application, pipeline, running
+from bot.telegram.sending import Limits
+from bot.telegram.state import Knowledge, get_knowledge
+from bot.understanding.matching import Decision, Matcher, Status
+from bot.understanding.pipeline import Understander
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,7 +135,7 @@ def state_dir(state_home: Path) -> Path:
 class Harness:
     """The real Application, long-polling a FakeBotAPI, plus a way to know it is done.
 
-    The pipeline (bot.updates) reports each update id once every handler (error handler
+    The pipeline (bot.telegram.updates) reports each update id once every handler (error handler
     included) has finished with it and every reply it queued was delivered (or dropped):
     `process()` waits for that, so tests never sleep and silence can be asserted as
     firmly as a reply.

@@ -1,8 +1,8 @@
 """The bot with the maintainers' features (hot reload, /reload, /pourquoi) against the fake API.
 
 `maintained_bot` builds the bot as `build_application` does, on a copy of a knowledge
-folder, and adds what `bot.telegram_app` must wire for them (the admin commands before
-the catch-all of unknown commands, and `bot.admin.setup` before the bot starts) unless
+folder, and adds what `bot.telegram.app` must wire for them (the admin commands before
+the catch-all of unknown commands, and `bot.telegram.admin.setup` before the bot starts) unless
 it is already wired, so the same tests cover the production wiring once it is in place.
 """
 
@@ -18,9 +18,9 @@ from conftest import ROOT, Harness, make_config
 from fake_bot_api import FakeBotAPI
 from telegram.ext import Application, CommandHandler
 
-from bot import admin, reload
-from bot.knowledge import load_knowledge
-from bot.telegram_app import build_application, running
+from bot.knowledge.base import load_knowledge
+from bot.telegram import admin, reload
+from bot.telegram.app import build_application, running
 
 ADMIN_ID = 4242
 """The admin of these tests (a user id different from fake_bot_api.USER_ID)."""

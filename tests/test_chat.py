@@ -10,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.chat import Chat, run_chat
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
-from bot.questionlog import QuestionLog
-from bot.understanding import Understander
+from bot.conversation.questionlog import QuestionLog
+from bot.knowledge.base import KnowledgeBase
+from bot.maintainers.chat import Chat, run_chat
+from bot.understanding.matching import Matcher
+from bot.understanding.pipeline import Understander
 
 
 def pipeline(kb: KnowledgeBase) -> Understander:

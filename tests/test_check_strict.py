@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import markup
 from bot.cli import main
-from bot.knowledge import default_knowledge_path, load_knowledge
+from bot.knowledge.base import default_knowledge_path, load_knowledge
+from bot.language import markup
 
 FILE = "faq/10-visite-2000.yaml"
 ANSWER = "  answer: >-\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import ConfigError, load_config
-from bot.knowledge import default_knowledge_path
+from bot.knowledge.base import default_knowledge_path
+from bot.knowledge.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

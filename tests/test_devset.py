@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
-from bot.understanding import Understander
+from bot.knowledge.base import KnowledgeBase
+from bot.maintainers.evaluation import Evaluation, QuestionSet, evaluate, load_question_set
+from bot.understanding.matching import Matcher
+from bot.understanding.pipeline import Understander
 
 HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"

@@ -21,14 +21,14 @@ from conftest import Harness, button_data, harness, sent_messages
 from fake_bot_api import JSON, USER_ID, Call, FakeBotAPI, callback_query, text_message, user
 from telegram_html import check_html
 
-from bot import replies
-from bot.durable import FILE_NAME, DurableQueue
-from bot.knowledge import KnowledgeBase
-from bot.matching import Status
-from bot.questionlog import QuestionLog
-from bot.runtime_log import set_log
-from bot.sending import Limits
-from bot.telegram_app import pipeline
+from bot.conversation import replies
+from bot.conversation.questionlog import QuestionLog
+from bot.knowledge.base import KnowledgeBase
+from bot.telegram.app import pipeline
+from bot.telegram.context import set_log
+from bot.telegram.durable import FILE_NAME, DurableQueue
+from bot.telegram.sending import Limits
+from bot.understanding.matching import Status
 
 GROUP = -1001234567890
 FAST = Limits(retry_initial=0.2, retry_max=1.0)
@@ -334,7 +334,9 @@ async def test_callback_answer_failing_for_good_still_does_what_the_button_says(
     assert [c.status for c in calls if c.method == "answerCallbackQuery"] == [500] * 6
     assert [c.status for c in calls if c.method == "editMessageText"] == [200]
     assert sent_messages(calls) == []
-    assert not [r for r in caplog.records if r.name.startswith("bot.handlers") and r.levelno >= 40]
+    assert not [
+        r for r in caplog.records if r.name.startswith("bot.telegram.handlers") and r.levelno >= 40
+    ]
 
 
 async def test_a_button_on_a_message_that_cannot_be_edited_sends_a_new_one(

@@ -1,4 +1,5 @@
-"""bot.durable on its own, and where the state folder is (unit tests under the end-to-end ones)."""
+"""bot.telegram.durable on its own, and where the state folder is (unit tests under the
+end-to-end ones)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from fake_bot_api import text_message
 
-from bot.config import Config, default_state_dir
-from bot.durable import DurableQueue, Outgoing, scrub
+from bot.knowledge.config import Config, default_state_dir
+from bot.telegram.durable import DurableQueue, Outgoing, scrub
 
 
 def stored_update(update_id: int, text: str = "bonjour") -> dict[str, Any]:

@@ -17,7 +17,7 @@ from fake_bot_api import FakeBotAPI, text_message
 from test_durable_answering import answers_by_question, question
 from test_telegram_run import clean_env, faqbot, finish
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 
 USERS = 30
 

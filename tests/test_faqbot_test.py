@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.knowledge import default_knowledge_path
+from bot.knowledge.base import default_knowledge_path
 
 
 def copy_knowledge(tmp_path: Path, thresholds: str | None = None) -> Path:

@@ -15,7 +15,7 @@ import pytest
 from conftest import Harness, sent_messages
 from fake_bot_api import callback_query, text_message
 
-from bot import replies
+from bot.conversation import replies
 
 TABLE = [
     "p:²", "p:³³", "p:٣", "p:０", "p:𝟙", "p:-1", "p:0", "p:+5", "p: 2", "p:1e3", "p:9999",

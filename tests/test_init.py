@@ -10,9 +10,9 @@ import yaml
 from conftest import ROOT
 
 from bot.cli import main
-from bot.config import load_config
-from bot.knowledge import default_knowledge_path
-from bot.workspace import CONFIG_TEMPLATE, InitError, config_text
+from bot.knowledge.base import default_knowledge_path
+from bot.knowledge.config import load_config
+from bot.maintainers.workspace import CONFIG_TEMPLATE, InitError, config_text
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot import replies
-from bot.knowledge import KnowledgeBase
+from bot.conversation import replies
+from bot.knowledge.base import KnowledgeBase
 
 
 def test_shipped_faq_loads_without_warnings(kb: KnowledgeBase) -> None:

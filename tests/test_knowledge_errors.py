@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.base import KnowledgeError, load_knowledge
 
 ARTICLE = """\
 outlet: Le Grand Continent

@@ -15,12 +15,12 @@ from conftest import button_data, harness, sent_messages
 from fake_bot_api import callback_query, text_message
 
 from bot.cli import main
-from bot.knowledge import default_knowledge_path, load_knowledge
-from bot.learn import LearnError, insert_variants, parse_selection, proposals
-from bot.matching import Matcher, Status
-from bot.questionlog import QuestionLog, Signal
-from bot.runtime_log import set_log
-from bot.understanding import Understander
+from bot.conversation.questionlog import QuestionLog, Signal
+from bot.knowledge.base import default_knowledge_path, load_knowledge
+from bot.maintainers.learn import LearnError, insert_variants, parse_selection, proposals
+from bot.telegram.context import set_log
+from bot.understanding.matching import Matcher, Status
+from bot.understanding.pipeline import Understander
 
 # Questions the shipped FAQ hesitates on (checked below, so a matcher change shows here).
 MEANT = "munitions récentes et efficaces ?"  # users pick qualite-munitions and like it

@@ -14,14 +14,14 @@ import pytest
 from conftest import Samples, button_data, harness, sent_messages
 from fake_bot_api import callback_query, text_message
 
-from bot import replies
-from bot.chat import Chat
 from bot.cli import main
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, Status
-from bot.questionlog import _MIGRATIONS, SCHEMA_VERSION, QuestionLog
-from bot.runtime_log import set_log
-from bot.understanding import Understander
+from bot.conversation import replies
+from bot.conversation.questionlog import _MIGRATIONS, SCHEMA_VERSION, QuestionLog
+from bot.knowledge.base import KnowledgeBase
+from bot.maintainers.chat import Chat
+from bot.telegram.context import set_log
+from bot.understanding.matching import Matcher, Status
+from bot.understanding.pipeline import Understander
 
 
 def _signals(path: Path) -> set[tuple[str, str, str | None, str | None]]:

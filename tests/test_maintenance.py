@@ -20,12 +20,12 @@ import yaml
 from test_knowledge_errors import make_knowledge
 
 from bot.cli import main
-from bot.knowledge import (
+from bot.conversation.questionlog import QuestionLog, UnansweredQuestion
+from bot.knowledge.base import (
     KnowledgeBase,
 )
-from bot.maintenance import SIMILARITY, cluster, group_questions, similar, word_weights
-from bot.matching import Decision, Matcher, Status
-from bot.questionlog import QuestionLog, UnansweredQuestion
+from bot.maintainers.maintenance import SIMILARITY, cluster, group_questions, similar, word_weights
+from bot.understanding.matching import Decision, Matcher, Status
 
 TREATY = [
     "pk poutine a signé un traité",
@@ -490,7 +490,7 @@ def test_stats_shows_rows_the_bot_could_not_log(
 def test_small_talk_is_logged_apart_and_never_unanswered(
     home: Path, kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.understanding import Understander
+    from bot.understanding.pipeline import Understander
 
     config = write_config(home, kb)
     understander = Understander.build(kb, Matcher(kb))

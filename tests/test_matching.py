@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from test_knowledge_errors import ENTRY_A, ENTRY_B, make_knowledge
 
-from bot import replies
 from bot.cli import main
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher, Status, Weights
-from bot.normalize import Normalizer, fold, stem
+from bot.conversation import replies
+from bot.knowledge.base import KnowledgeBase, load_knowledge
+from bot.language.normalize import Normalizer, fold, stem
+from bot.understanding.matching import Matcher, Status, Weights
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -389,7 +389,8 @@ def test_decisions_do_not_depend_on_the_hash_seed() -> None:
     # A long question (more content words than MAX_TOKENS) must be decided the same way
     # whatever PYTHONHASHSEED is: sets of strings iterate in a seed-dependent order.
     code = (
-        "from bot.knowledge import load_knowledge; from bot.matching import Matcher; "
+        "from bot.knowledge.base import load_knowledge; "
+        "from bot.understanding.matching import Matcher; "
         "kb = load_knowledge(); m = Matcher(kb); "
         "q = ' '.join(e.question for e in kb.entries[:14]); "
         "a = m.analyse(q); assert len(q) <= 1000 and len(set(a.tokens)) > 40; "

@@ -17,11 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import (
-    KnowledgeBase,
-)
-from bot.matching import Decision, Matcher, Status
-from bot.questionlog import (
+from bot.conversation.questionlog import (
     SCHEMA_VERSION,
     Counts,
     EntryFeedback,
@@ -29,6 +25,10 @@ from bot.questionlog import (
     QuestionLog,
     QuestionLogError,
 )
+from bot.knowledge.base import (
+    KnowledgeBase,
+)
+from bot.understanding.matching import Decision, Matcher, Status
 
 OFF_TOPIC = "recette de la tartiflette"
 
@@ -59,7 +59,7 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "bot.questionlog" and r.levelno == logging.WARNING
+        if r.name == "bot.conversation.questionlog" and r.levelno == logging.WARNING
     ]
 
 
@@ -257,7 +257,7 @@ def test_read_only_database_is_skipped_with_one_warning(
     logs: list[QuestionLog],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.questionlog")
+    caplog.set_level(logging.INFO, logger="bot.conversation.questionlog")
     path = tmp_path / "questions.sqlite3"
     first = QuestionLog(path)
     first.record_question(answered(matcher, kb), channel="chat")
@@ -286,7 +286,7 @@ def test_locked_database_returns_at_once_and_keeps_rows_for_later(
     logs: list[QuestionLog],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.questionlog")
+    caplog.set_level(logging.INFO, logger="bot.conversation.questionlog")
     path = tmp_path / "questions.sqlite3"
     question_log = QuestionLog(path, busy_timeout=0.05)  # fail fast, to test the retries
     logs.append(question_log)
@@ -326,7 +326,7 @@ def test_corrupt_file_is_skipped_and_left_alone(
     logs: list[QuestionLog],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.questionlog")
+    caplog.set_level(logging.INFO, logger="bot.conversation.questionlog")
     path = tmp_path / "questions.sqlite3"
     garbage = bytes(range(256)) * 64
     path.write_bytes(garbage)
@@ -482,7 +482,7 @@ def test_a_bad_call_is_logged_not_raised(
 def test_a_version_1_log_is_read_then_upgraded_in_place(
     tmp_path: Path, matcher: Matcher, logs: list[QuestionLog]
 ) -> None:
-    from bot.questionlog import _MIGRATIONS
+    from bot.conversation.questionlog import _MIGRATIONS
 
     path = tmp_path / "questions.sqlite3"
     with sqlite3.connect(path) as connection:

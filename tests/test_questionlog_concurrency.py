@@ -18,9 +18,9 @@ from pathlib import Path
 from conftest import ROOT, Samples, harness, sent_messages
 from fake_bot_api import text_message
 
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
-from bot.questionlog import QuestionLog
+from bot.conversation.questionlog import QuestionLog
+from bot.knowledge.base import KnowledgeBase
+from bot.understanding.matching import Matcher
 
 BIG_LOG = 1_000_000
 QUESTIONS = 400

@@ -10,8 +10,8 @@ from conftest import Harness, sent_messages
 from fake_bot_api import USER_ID, Call, text_message
 from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot
 
-from bot import reload
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
+from bot.telegram import reload
 
 QUESTION = "c'était quand la dernière visite de poutine en corée du nord avant 2024"
 ENTRY = "derniere-visite"

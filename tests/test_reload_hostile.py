@@ -24,9 +24,9 @@ from conftest import ROOT, Harness, Samples, sent_messages
 from fake_bot_api import USER_ID, Call, text_message
 from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot
 
-from bot import reload
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.yamlsource import MAX_DEPTH, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES
+from bot.knowledge.base import KnowledgeError, load_knowledge
+from bot.knowledge.source import MAX_DEPTH, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES
+from bot.telegram import reload
 
 BOMB_FILE = "99-bomb.yaml"
 

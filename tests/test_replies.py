@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram_html import check_html
 
-from bot import replies
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, NearMiss, Status
-from bot.replies import Button, Reply
+from bot.conversation import replies
+from bot.conversation.replies import Button, Reply
+from bot.knowledge.base import KnowledgeBase
+from bot.understanding.matching import Matcher, NearMiss, Status
 
 HOSTILE = [
     "<b>gras</b>",

@@ -18,8 +18,8 @@ from fake_bot_api import TOKEN, FakeBotAPI, text_message
 from test_telegram_run import clean_env, faqbot, finish
 
 from bot.cli import build_parser
-from bot.config import LOG_FILE
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.config import LOG_FILE
 
 UNIT = ROOT / "deploy" / "faqbot.service"
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot
 
-from bot.knowledge import (
+from bot.knowledge.base import (
     NO_SHRUG_KINDS,
     SMALLTALK_FILE,
     SMALLTALK_KINDS,
@@ -26,8 +26,8 @@ from bot.knowledge import (
     SmallTalkKind,
     load_knowledge,
 )
-from bot.normalize import Normalizer
-from bot.smalltalk import SmallTalkMatch, SmallTalkRecogniser, phrase_key
+from bot.language.normalize import Normalizer
+from bot.understanding.smalltalk import SmallTalkMatch, SmallTalkRecogniser, phrase_key
 
 ROOT = Path(__file__).resolve().parent.parent
 NNBSP = "\u202f"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import LOG_FILE, ConfigError, default_state_dir, load_config
+from bot.knowledge.config import LOG_FILE, ConfigError, default_state_dir, load_config
 
 
 def write(folder: Path, text: str) -> Path:

@@ -9,7 +9,7 @@ from fake_bot_api import USER_ID, text_message
 from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot
 from telegram_html import check_html
 
-from bot import replies
+from bot.conversation import replies
 
 QUESTION = "c'était quand la dernière visite de poutine en corée du nord avant 2024"
 FILE = "10-visite-2000.yaml"

@@ -8,7 +8,7 @@ from conftest import Harness, Samples, button_data, sent_messages
 from fake_bot_api import USER_ID, callback_query, edited_message, text_message
 from telegram_html import check_html
 
-from bot import replies
+from bot.conversation import replies
 
 
 def visible(message: dict[str, object]) -> str:

@@ -15,7 +15,7 @@ from fake_bot_api import (
 )
 from telegram_html import check_html
 
-from bot import replies
+from bot.conversation import replies
 
 GROUP = chat(chat_type="supergroup")["id"]
 MENTION = f"@{BOT_USERNAME}"

@@ -6,7 +6,7 @@ from conftest import Harness, Samples
 from fake_bot_api import JSON, inline_query
 from telegram_html import check_html
 
-from bot import replies
+from bot.conversation import replies
 
 
 async def answer_of(app_and_api: Harness, query: str) -> JSON:

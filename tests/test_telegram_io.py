@@ -1,4 +1,4 @@
-"""bot.telegram_io against the fake Bot API: long replies split cleanly, buttons, quoting."""
+"""bot.telegram.io against the fake Bot API: long replies split cleanly, buttons, quoting."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from fake_bot_api import FakeBotAPI, text_message
 from telegram import Bot
 from telegram_html import check_html
 
-from bot import telegram_io as io
-from bot.replies import MAX_MESSAGE, Button, Reply
+from bot.conversation.replies import MAX_MESSAGE, Button, Reply
+from bot.telegram import io
 
 CHAT = 5151
 

@@ -11,9 +11,9 @@ from conftest import Samples, button_data, harness, sent_messages
 from fake_bot_api import callback_query, text_message
 from maintainer_bot import copy_knowledge, maintained_bot
 
-from bot.knowledge import KnowledgeBase
-from bot.questionlog import Counts, QuestionLog
-from bot.runtime_log import set_log
+from bot.conversation.questionlog import Counts, QuestionLog
+from bot.knowledge.base import KnowledgeBase
+from bot.telegram.context import set_log
 
 USER = 734512987
 WHO: dict[str, Any] = {"user_id": USER, "first_name": "Zéphyrine", "username": "zephyrine_x"}

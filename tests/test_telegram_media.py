@@ -18,9 +18,9 @@ from fake_bot_api import (
 from telegram import Update
 from telegram_html import check_html
 
-from bot import replies
-from bot.knowledge import KnowledgeBase
-from bot.telegram_app import ALLOWED_UPDATES
+from bot.conversation import replies
+from bot.knowledge.base import KnowledgeBase
+from bot.telegram.app import ALLOWED_UPDATES
 
 MENTION = "@faq_test_bot"
 

@@ -12,9 +12,9 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 from telegram_html import check_html
 
-from bot import replies
-from bot.knowledge import KnowledgeBase
-from bot.telegram_io import RetryingRateLimiter
+from bot.conversation import replies
+from bot.knowledge.base import KnowledgeBase
+from bot.telegram.io import RetryingRateLimiter
 
 
 def statuses(calls: list[Call], method: str) -> list[int]:

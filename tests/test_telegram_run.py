@@ -15,14 +15,14 @@ from fake_bot_api import TOKEN, FakeBotAPI, text_message
 from test_knowledge_errors import ENTRY_A, make_knowledge
 
 from bot.cli import main
-from bot.config import Config
-from bot.knowledge import KnowledgeBase, default_knowledge_path
-from bot.telegram_app import (
+from bot.knowledge.base import KnowledgeBase, default_knowledge_path
+from bot.knowledge.config import Config
+from bot.telegram.app import (
     PerUserUpdateProcessor,
     TokenRedactingFilter,
     build_application,
 )
-from bot.telegram_io import RetryingRateLimiter
+from bot.telegram.io import RetryingRateLimiter
 
 FAQBOT = [sys.executable, "-m", "bot"]
 

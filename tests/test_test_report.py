@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.config import MatchingConfig
-from bot.knowledge import default_knowledge_path, load_knowledge
+from bot.knowledge.base import default_knowledge_path, load_knowledge
+from bot.knowledge.config import MatchingConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The understanding pipeline (bot/understanding.py) on the real FAQ: follow-ups, long and
+"""The understanding pipeline (bot/understanding/pipeline.py) on the real FAQ: follow-ups, long and
 two-question messages, the second opinion, and no confident answer on weak evidence."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
-from bot.evaluation import evaluate, load_question_set
-from bot.knowledge import KnowledgeBase
-from bot.matching import Candidate, Decision, Matcher, Status
-from bot.normalize import Analysis
-from bot.understanding import (
+from bot.knowledge.base import KnowledgeBase
+from bot.language.normalize import Analysis
+from bot.maintainers.evaluation import evaluate, load_question_set
+from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.understanding.matching import Candidate, Decision, Matcher, Status
+from bot.understanding.pipeline import (
     CONTEXT_SECONDS,
     Combination,
     Context,

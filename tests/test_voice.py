@@ -7,10 +7,10 @@ import re
 from telegram_html import check_html
 from test_replies import every_reply
 
-from bot import replies
-from bot.knowledge import KnowledgeBase
-from bot.matching import Status
-from bot.understanding import Understander
+from bot.conversation import replies
+from bot.knowledge.base import KnowledgeBase
+from bot.understanding.matching import Status
+from bot.understanding.pipeline import Understander
 
 BAD_SPACE = re.compile(r"[ \u00a0][;:!?»]|«[ \u00a0]")
 """A plain or wide no-break space where French typography wants U+202F."""

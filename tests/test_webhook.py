@@ -28,9 +28,9 @@ from fake_bot_api import (
 from test_telegram_run import clean_env, faqbot, finish
 
 from bot.cli import main
-from bot.config import ConfigError, load_config, parse_listen
-from bot.knowledge import KnowledgeBase
-from bot.telegram_app import ALLOWED_UPDATES, Webhook, build_application, running, webhook_of
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.config import ConfigError, load_config, parse_listen
+from bot.telegram.app import ALLOWED_UPDATES, Webhook, build_application, running, webhook_of
 
 SECRET = "s3cret_-TOKEN"
 

@@ -28,10 +28,10 @@ from pathlib import Path
 
 from conftest import ROOT, Samples
 
-from bot.evaluation import evaluate
-from bot.knowledge import KnowledgeBase, default_knowledge_path
-from bot.matching import Matcher
-from bot.understanding import Understander
+from bot.knowledge.base import KnowledgeBase, default_knowledge_path
+from bot.maintainers.evaluation import evaluate
+from bot.understanding.matching import Matcher
+from bot.understanding.pipeline import Understander
 
 SKIP = {".venv", ".git", "build", "dist", "__pycache__", ".pytest_cache", ".mypy_cache"}
 

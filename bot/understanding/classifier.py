@@ -1,6 +1,6 @@
 """The second opinion: a linear classifier trained on the FAQ's own phrasings.
 
-The lexical matcher (bot/matching.py) scores the words a question shares with each
+The lexical matcher (bot/understanding/matching.py) scores the words a question shares with each
 phrasing; it only knows the phrasings it was given. This classifier learns from the
 same phrasings which *pieces* of words point to which entry (character 2–5-grams of
 the folded text, plus the matcher's normalised words and word pairs), so it generalises
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from bot.normalize import fold
+from bot.language.normalize import fold
 
 __all__ = ["OUT_OF_SCOPE", "Opinion", "SecondOpinion"]
 

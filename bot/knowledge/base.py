@@ -16,9 +16,9 @@ from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
-from bot import markup
-from bot.normalize import Normalizer, surface
-from bot.yamlsource import Node, Problem, Report, display_path, parse_file, suggest
+from bot.knowledge.source import Node, Problem, Report, display_path, parse_file, suggest
+from bot.language import markup
+from bot.language.normalize import Normalizer, surface
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -75,7 +75,7 @@ def default_knowledge_path() -> Path:
     checkout, an editable install or `PYTHONPATH=.` has no such folder and uses the
     checkout's `knowledge/`, beside the `bot` package.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the `bot` package (this is bot/knowledge/)
     installed = package / BUNDLED_PACKAGE
     return installed if installed.is_dir() else package.parent / "knowledge"
 
@@ -735,7 +735,7 @@ _PLAIN_SPACE_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
 def smalltalk_key(text: str) -> str:
     """How the small-talk loader compares two examples: folded words, repeated letters
     squeezed, emoji kept ("Mercii !" and "merci" are the same example)."""
-    from bot.smalltalk import phrase_key  # the recogniser's own tokeniser
+    from bot.understanding.smalltalk import phrase_key  # the recogniser's own tokeniser
 
     return phrase_key(text)
 

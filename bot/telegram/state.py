@@ -1,6 +1,6 @@
 """What the running bot knows, kept in `application.bot_data` behind one typed accessor.
 
-The FAQ and the pipeline built from it (bot/understanding.py) always travel together in
+The FAQ and the pipeline built from it (bot/understanding/pipeline.py) always travel together in
 one frozen `Knowledge` object. Handlers read it once per update (`knowledge(context)`) and
 use that snapshot to
 the end, so a reload (issue 5: `set_knowledge(application.bot_data, new)`) swaps both at
@@ -15,10 +15,10 @@ from typing import Any
 
 from telegram.ext import CallbackContext
 
-from bot.config import MatchingConfig
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
-from bot.understanding import Understander
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.config import MatchingConfig
+from bot.understanding.matching import Matcher
+from bot.understanding.pipeline import Understander
 
 __all__ = ["Knowledge", "get_knowledge", "knowledge", "set_knowledge"]
 

@@ -5,7 +5,7 @@ pyspellchecker's lists miss many of them or count them as rare as typos ("Asie",
 "asie" into "aide". A question about another country, organisation or leader is
 usually a near miss: the name must stay an unknown word that weighs against every
 entry. Folded (no accents, lower case); the FAQ's own names win over this list.
-The normaliser also uses it to read "à Poutine" as a direction (bot/normalize.py), so
+The normaliser also uses it to read "à Poutine" as a direction (bot/language/normalize.py), so
 the article's own actors are listed too (russie, coree, poutine, kim…).
 """
 

@@ -1,21 +1,21 @@
 """Telegram I/O: how a `Reply` becomes Bot API calls, and how those calls survive errors.
 
-Handlers never build Telegram objects themselves: they compose a `Reply` (bot.replies)
+Handlers never build Telegram objects themselves: they compose a `Reply` (bot.conversation.replies)
 and hand it to `send`, `edit` or `inline_article` here. Every text goes out in HTML parse
 mode with link previews off (the source line links to the article; a preview card under
 every answer would be noise), split with `replies.split_message` when too long, buttons
 on the last part.
 
 While an update is handled, `send`, `edit` and `thank_for_feedback` do not call
-Telegram: they add the calls to the update's `Collector`, which bot.updates queues
-durably (bot.durable) once the handlers are done, and bot.sending delivers them, fairly
-and with retries for as long as Telegram is unreachable, each through `deliver` here.
+Telegram: they add the calls to the update's `Collector`, which bot.telegram.updates queues
+durably (bot.telegram.durable) once the handlers are done, and bot.telegram.sending delivers
+them, fairly and with retries for as long as Telegram is unreachable, each through `deliver` here.
 Outside an update (tests, the reload job telling admins) they call Telegram at once.
 
 `RetryingRateLimiter` retries the calls made directly (callback and inline answers, the
 command menu, direct sends): PTB's `AIORateLimiter` keeps to the flood limits and waits
 out a 429, and the subclass also retries network errors and 5xx answers a few times with
-backoff. The outbox's own calls bypass it (bot.sending does both jobs for them).
+backoff. The outbox's own calls bypass it (bot.telegram.sending does both jobs for them).
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
-from bot import replies
-from bot.durable import Outgoing, QueuedCall
-from bot.knowledge import Entry, KnowledgeBase
-from bot.replies import Button, Reply
+from bot.conversation import replies
+from bot.conversation.replies import Button, Reply
+from bot.knowledge.base import Entry, KnowledgeBase
+from bot.telegram.durable import Outgoing, QueuedCall
 
 __all__ = [
     "NETWORK_RETRY_DELAYS",
@@ -109,7 +109,7 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> _JSON:
         """Run one Bot API call through the flood limits; retry transient failures.
 
-        A call made by `deliver` (the outbox) goes straight through: bot.sending has its
+        A call made by `deliver` (the outbox) goes straight through: bot.telegram.sending has its
         own limits and retries.
         """
         if _DIRECT.get():
@@ -162,10 +162,10 @@ OnSent = Callable[[list[Message]], None]
 class Collector:
     """The calls the handlers ask for while one update is handled.
 
-    `bot.updates` sets one for each update it hands to the Application; `send`, `edit` and
+    `bot.telegram.updates` sets one for each update it hands to the Application; `send`, `edit` and
     `thank_for_feedback` then append to it instead of calling Telegram, and when the
-    handlers are done the calls are queued durably (bot.durable) and delivered by
-    bot.sending. `on_sent[i]` is the callback of the reply whose last part is `calls[i]`.
+    handlers are done the calls are queued durably (bot.telegram.durable) and delivered by
+    bot.telegram.sending. `on_sent[i]` is the callback of the reply whose last part is `calls[i]`.
     """
 
     calls: list[Outgoing] = field(default_factory=list)
@@ -342,7 +342,7 @@ def message_gone(exc: BadRequest) -> bool:
 
 
 async def deliver(bot: Bot, call: QueuedCall) -> list[Message]:
-    """Make one queued call, once: no retry here (bot.sending decides what to do on errors).
+    """Make one queued call, once: no retry here (bot.telegram.sending decides on errors).
 
     An edit whose message cannot be edited any more becomes a new message; "not modified"
     counts as done. Returns the message sent, if any.

@@ -2,7 +2,7 @@
 
 Maintainers read it with `faqbot unanswered` (what the FAQ could not answer) and
 `faqbot stats`. It is one SQLite file (standard library `sqlite3`), by default
-`questions.sqlite3` in the state directory (see bot.config: `$STATE_DIRECTORY`,
+`questions.sqlite3` in the state directory (see bot.knowledge.config: `$STATE_DIRECTORY`,
 `$XDG_STATE_HOME/faqbot` or `~/.local/state/faqbot`, never the working directory);
 `log: database: null` in the config turns it off, and then
 every method of `QuestionLog` does nothing.
@@ -88,8 +88,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.matching import Decision, Status
-from bot.yamlsource import display_path
+from bot.knowledge.source import display_path
+from bot.understanding.matching import Decision, Status
 
 __all__ = [
     "BUSY_TIMEOUT",

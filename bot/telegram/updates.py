@@ -4,7 +4,7 @@ It replaces PTB's Updater (whose updates are confirmed to Telegram before they a
 handled, and whose backlog lives in memory):
 
 1. **fetch**: a long-poll loop calls getUpdates and stores each update in the durable
-   inbox (bot.durable) *before* the next getUpdates confirms it to Telegram. The raw JSON
+   inbox (bot.telegram.durable) *before* the next getUpdates confirms it to Telegram. The raw JSON
    is read here, update by update: one that python-telegram-bot cannot parse (e.g. a poll
    without fields newer than the server) is skipped with one short log line, and the
    others are handled. Failed getUpdates calls back off (`fetch_retry_initial`, doubling up
@@ -13,7 +13,7 @@ handled, and whose backlog lives in memory):
    error handler, unchanged), inside an outbox scope (`telegram_io.Collector`): the
    replies the handlers send are collected, then queued durably in the same transaction
    that marks the update handled;
-3. **send**: bot.sending delivers the outbox, fairly and within the flood limits,
+3. **send**: bot.telegram.sending delivers the outbox, fairly and within the flood limits,
    retrying for as long as Telegram is unreachable.
 
 `receive(raw_updates)` is the entry point of step 1's results: a webhook server can call
@@ -38,9 +38,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot import telegram_io as io
-from bot.durable import FILE_NAME, DurableQueue
-from bot.sending import FairSender, Limits
+from bot.telegram import io
+from bot.telegram.durable import FILE_NAME, DurableQueue
+from bot.telegram.sending import FairSender, Limits
 
 __all__ = ["Pipeline"]
 

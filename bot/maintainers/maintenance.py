@@ -50,12 +50,12 @@ from datetime import UTC, datetime
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.config import Config
-from bot.knowledge import KnowledgeBase, load_or_explain
-from bot.matching import Matcher, Status
-from bot.normalize import fold
-from bot.questionlog import QuestionLog, QuestionLogError, UnansweredQuestion
-from bot.yamlsource import display_path
+from bot.conversation.questionlog import QuestionLog, QuestionLogError, UnansweredQuestion
+from bot.knowledge.base import KnowledgeBase, load_or_explain
+from bot.knowledge.config import Config
+from bot.knowledge.source import display_path
+from bot.language.normalize import fold
+from bot.understanding.matching import Matcher, Status
 
 __all__ = [
     "SIMILARITY",

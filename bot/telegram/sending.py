@@ -47,9 +47,9 @@ from telegram.error import (
     RetryAfter,
 )
 
-from bot import replies
-from bot import telegram_io as io
-from bot.durable import DurableQueue, Outgoing, QueuedCall
+from bot.conversation import replies
+from bot.telegram import io
+from bot.telegram.durable import DurableQueue, Outgoing, QueuedCall
 
 __all__ = ["FairSender", "Limits"]
 
@@ -132,7 +132,7 @@ class FairSender:
         self._blocked: dict[int, int] = {}
         """Chats that blocked the bot: the last update id received when that was learnt."""
         self.latest_update_id = 0
-        """The newest update received (kept up to date by bot.updates)."""
+        """The newest update received (kept up to date by bot.telegram.updates)."""
         self.sent = 0
         self.dropped = 0
 

@@ -1,8 +1,8 @@
 """What `faqbot test` shows: the summary, the mistakes, JSON, and an HTML page.
 
 Everything here is computed from the generic `Evaluation.outcomes` list (kind, expected
-entry or None, decision), so that a new kind of question in bot/evaluation.py shows up in
-the per-entry table, the histogram and the mistakes without changes here.
+entry or None, decision), so that a new kind of question in bot/maintainers/evaluation.py
+shows up in the per-entry table, the histogram and the mistakes without changes here.
 
 - `gates()`: the rates and the minimum each must reach (knowledge/thresholds.yaml for the
   development set; a sealed set's own `minimum:`, or none).
@@ -15,7 +15,7 @@ the per-entry table, the histogram and the mistakes without changes here.
   best guess is the expected entry ("right"), another entry ("wrong"), and questions that
   expect no answer ("unanswerable"); the answer and suggest thresholds cut through it.
 
-A sealed set (see bot/evaluation.py) shows only aggregate figures: rates, counts and the
+A sealed set (see bot/maintainers/evaluation.py) shows only aggregate figures: rates, counts and the
 score histogram; never a question, a mistake, a confused pair or a per-entry row.
 """
 
@@ -28,9 +28,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.evaluation import Evaluation, Outcome, QuestionSet
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
+from bot.knowledge.base import KnowledgeBase
+from bot.maintainers.evaluation import Evaluation, Outcome, QuestionSet
+from bot.understanding.matching import Matcher
 
 __all__ = [
     "SERIES",

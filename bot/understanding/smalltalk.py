@@ -51,9 +51,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import SMALLTALK_KINDS, KnowledgeBase, SmallTalk
-from bot.names import PROPER_NOUNS
-from bot.normalize import Normalizer, fold, stem, surface
+from bot.knowledge.base import SMALLTALK_KINDS, KnowledgeBase, SmallTalk
+from bot.language.names import PROPER_NOUNS
+from bot.language.normalize import Normalizer, fold, stem, surface
 
 __all__ = ["SmallTalkMatch", "SmallTalkRecogniser", "phrase_key", "phrase_tokens"]
 
@@ -68,7 +68,7 @@ _A_PLUS = re.compile(r"(?<!\w)([aà])\s?\+")  # "a+", "à +": "à plus"
 _ELIDABLE = frozenset("ctjmsnld") | {"qu"}
 _VOWELS = frozenset("aeiouyh")
 _REPEATS = re.compile(r"([a-z])\1+")
-# As bot/normalize.py's surface(): elided articles and pronouns dropped, then words.
+# As bot/language/normalize.py's surface(): elided articles and pronouns dropped, then words.
 _ELISION = re.compile(
     r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
 )
@@ -82,7 +82,7 @@ _TRIPLES = re.compile(r"([a-z])\1\1+")
 
 def _analyse(text: str) -> tuple[tuple[str, ...], list[str]]:
     """The recogniser's tokens (see `phrase_tokens`) and the folded words with elisions
-    removed (as `bot.normalize.surface` gives them), from one pass of `fold()`."""
+    removed (as `bot.language.normalize.surface` gives them), from one pass of `fold()`."""
     emoji: list[str] = []
     if "@" in text:
         text = _MENTION.sub(" ", text)
@@ -243,7 +243,7 @@ class SmallTalkRecogniser:
             of it, not keyboard mashing.
         """
         if dictionary is None:
-            from bot.matching import dictionary_words
+            from bot.understanding.matching import dictionary_words
 
             dictionary = dictionary_words()
         self._dictionary = dictionary

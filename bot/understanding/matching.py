@@ -13,11 +13,11 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from bot.classifier import Opinion
-from bot.config import MatchingConfig
-from bot.knowledge import Entry, KnowledgeBase
-from bot.names import PROPER_NOUNS
-from bot.normalize import STOP_WORDS, Analysis, fold, stem, surface
+from bot.knowledge.base import Entry, KnowledgeBase
+from bot.knowledge.config import MatchingConfig
+from bot.language.names import PROPER_NOUNS
+from bot.language.normalize import STOP_WORDS, Analysis, fold, stem, surface
+from bot.understanding.classifier import Opinion
 
 __all__ = ["Candidate", "Decision", "Matcher", "NearMiss", "Status", "Weights"]
 
@@ -29,7 +29,7 @@ class Status(StrEnum):
     SUGGEST = "suggest"
     UNKNOWN = "unknown"
     SMALLTALK = "smalltalk"
-    """Not a question about the article: a greeting, thanks, an insult… (bot/smalltalk.py)."""
+    """Not a question about the article: a greeting, thanks, an insult… (smalltalk.py)."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,9 @@ class Decision:
     """The phrasing of `entry` that matched best."""
     near_miss: NearMiss | None = None
     """The out-of-scope question that kept `entry` from being answered, if one did."""
-    # What the rest of the pipeline (bot/understanding.py) adds to the matcher's verdict:
+    # What the rest of the pipeline (bot/understanding/pipeline.py) adds to the matcher's verdict:
     opinion: Opinion | None = None
-    """The second opinion (bot/classifier.py), when it was asked."""
+    """The second opinion (bot/understanding/classifier.py), when it was asked."""
     verdict: str = ""
     """How the two opinions were combined, in a few English words (for --explain)."""
     context: str | None = None
@@ -248,7 +248,7 @@ class Matcher:
        "combien de missiles ?" does not match an entry that never answers a "combien".
        An entry none of whose phrasings asks that kind of question loses
        `Weights.kind_mismatch`. Directions count as words too ("à la Russie" gives
-       ">russie", "par Pyongyang" gives "<coree"; see bot/normalize.py), so "la Russie
+       ">russie", "par Pyongyang" gives "<coree"; see bot/language/normalize.py), so "la Russie
        donne quoi à la Corée ?" does not take the answer about what Korea gives Russia.
        Each phrasing gets an F-beta of question coverage and
        phrasing coverage, lowered a little when the shared words come in reverse order;

@@ -1,7 +1,7 @@
 """Maintainers' commands (issue 5): `/reload` and `/pourquoi`, for admins only.
 
 Admins are the Telegram user ids of `config.admins` (the config given to
-`bot.reload.install`). Anyone else gets a polite refusal and nothing is done: no reload,
+`bot.telegram.reload.install`). Anyone else gets a polite refusal and nothing is done: no reload,
 no analysis. `handlers()` lists the command handlers; `register_handlers` must put them
 before the catch-all handler of unknown commands.
 
@@ -20,14 +20,14 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, filters
 
-from bot import reload, replies
-from bot import telegram_io as io
-from bot.config import Config
-from bot.questionlog import QuestionLog
-from bot.reload import get_config, install, reload_now
-from bot.replies import Reply
-from bot.runtime_log import get_log_of, set_log
-from bot.state import knowledge
+from bot.conversation import replies
+from bot.conversation.questionlog import QuestionLog
+from bot.conversation.replies import Reply
+from bot.knowledge.config import Config
+from bot.telegram import io, reload
+from bot.telegram.context import get_log_of, set_log
+from bot.telegram.reload import get_config, install, reload_now
+from bot.telegram.state import knowledge
 
 __all__ = ["handlers", "is_admin", "reload_command", "setup", "teardown", "why_command"]
 

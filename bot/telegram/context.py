@@ -2,7 +2,8 @@
 answer (the context of a follow-up) and the questions its suggestions were for.
 
 Handlers get it with `get_log(context)`; without `set_log` it is a disabled log, so
-handlers never need to check. Writing to it never blocks or raises (see bot.questionlog).
+handlers never need to check. Writing to it never blocks or raises (see
+bot.conversation.questionlog).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 from telegram import Message
 from telegram.ext import CallbackContext
 
-from bot.questionlog import QuestionLog
-from bot.understanding import Context
+from bot.conversation.questionlog import QuestionLog
+from bot.understanding.pipeline import Context
 
 __all__ = [
     "CHANNEL",

@@ -2,7 +2,7 @@
 
 This module is the one place where the bot's sentences are written. Texts are Telegram
 HTML (every piece of FAQ or user text goes through `html.escape`, except the markup an
-answer may use, see `bot.markup`, which `faqbot check` validates); the terminal chat
+answer may use, see `bot.language.markup`, which `faqbot check` validates); the terminal chat
 shows them with `Reply.plain`. Nothing here imports Telegram, so replies are tested
 without it. Buttons carry short callback data (at most 64 bytes, as Telegram requires):
 
@@ -17,10 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot import markup
-from bot.knowledge import Article, Entry, KnowledgeBase
-from bot.matching import Decision, Status
-from bot.normalize import describe_roles
+from bot.knowledge.base import Article, Entry, KnowledgeBase
+from bot.language import markup
+from bot.language.normalize import describe_roles
+from bot.understanding.matching import Decision, Status
 
 __all__ = [
     "MAX_MESSAGE",
@@ -272,7 +272,7 @@ def sources(kb: KnowledgeBase) -> Reply:
 
 def answer(entry: Entry, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
     """An entry's answer, its source line, 👍/👎 and related questions as buttons."""
-    body = markup.to_html(entry.answer)  # the answer's own markup kept (bot.markup)
+    body = markup.to_html(entry.answer)  # the answer's own markup kept (bot.language.markup)
     text = f"<b>{_e(entry.question)}</b>\n\n{body}\n\n{source_line(entry, kb.article)}"
     rows: list[tuple[Button, ...]] = []
     if feedback:

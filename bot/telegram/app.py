@@ -2,7 +2,7 @@
 
 `build_application` assembles the PTB `Application` (token, Bot API address, HTTP
 timeouts, rate limiter with retries, per-user update processing, handlers, error
-handler, command menu) and its `Pipeline` (bot.updates: durable fetching and fair,
+handler, command menu) and its `Pipeline` (bot.telegram.updates: durable fetching and fair,
 durable sending) without touching the network. `running(app)` starts and stops them
 around a block, fed by long polling or by a webhook; `run(config)` is `faqbot run`: it
 serves until SIGINT or SIGTERM, then stops within `STOP_GRACE` × 2 seconds or so,
@@ -12,7 +12,7 @@ Modes. Long polling (the default) needs no public address; `running` calls
 `deleteWebhook` before it polls, so going back to polling after a webhook just works.
 Webhook mode (`config.webhook_url`) serves HTTP with tornado, the server
 python-telegram-bot's own webhook support uses (its `webhooks` extra); PTB's Updater is
-gone (bot.updates replaced it), so the handler is ours: it checks the secret, stores the
+gone (bot.telegram.updates replaced it), so the handler is ours: it checks the secret, stores the
 update durably (`Pipeline.receive`) and only then answers Telegram 200. It listens on
 `config.webhook_listen` at the URL's path, and `setWebhook` is called with the URL, the
 secret token and the allowed updates at every start. Telegram sends the secret back in
@@ -66,14 +66,15 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as TornadoApplication
 from tornado.web import HTTPError, RequestHandler
 
-from bot import admin, handlers, replies
-from bot.config import Config, parse_listen
-from bot.knowledge import KnowledgeBase, load_knowledge, load_or_explain
-from bot.matching import dictionary_words
-from bot.sending import Limits
-from bot.state import Knowledge, set_knowledge
-from bot.telegram_io import RetryingRateLimiter
-from bot.updates import Pipeline
+from bot.conversation import replies
+from bot.knowledge.base import KnowledgeBase, load_knowledge, load_or_explain
+from bot.knowledge.config import Config, parse_listen
+from bot.telegram import admin, handlers
+from bot.telegram.io import RetryingRateLimiter
+from bot.telegram.sending import Limits
+from bot.telegram.state import Knowledge, set_knowledge
+from bot.telegram.updates import Pipeline
+from bot.understanding.matching import dictionary_words
 
 __all__ = [
     "ALLOWED_UPDATES",
@@ -332,7 +333,7 @@ _PIPELINE = "faqbot.pipeline"
 
 
 def pipeline(application: Application[Any, Any, Any, Any, Any, Any]) -> Pipeline:
-    """The application's fetching and sending pipeline (see bot.updates)."""
+    """The application's fetching and sending pipeline (see bot.telegram.updates)."""
     value = application.bot_data.get(_PIPELINE)
     if not isinstance(value, Pipeline):
         raise RuntimeError("not built by build_application")
@@ -351,7 +352,7 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready to initialise and poll; loads the configured FAQ unless `kb` is given.
 
-    `limits` (bot.sending.Limits) and the fetch backoff are knobs for tests and benchmarks;
+    `limits` (bot.telegram.sending.Limits) and the fetch backoff are knobs for tests and benchmarks;
     the defaults are Telegram's limits. `config.rate_limiter` False turns the limits off.
     """
     if not config.token:
@@ -374,7 +375,7 @@ def build_application(
         )
         .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=10.0))
         .rate_limiter(RetryingRateLimiter(throttle=config.rate_limiter))
-        .updater(None)  # bot.updates fetches, stores, then confirms
+        .updater(None)  # bot.telegram.updates fetches, stores, then confirms
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(set_commands)
     )

@@ -12,9 +12,9 @@ A FAQ with errors is not installed: the last good one keeps answering, every pro
 logged with its file and line, and each admin gets one private message listing them. The
 same broken state is reported once; a new edit that is still broken is reported again.
 
-`/reload` (bot.admin) calls the same `reload_now`.
+`/reload` (bot.telegram.admin) calls the same `reload_now`.
 
-Bounded (issue 11). The files are read with the safety bounds of `bot.yamlsource` (no
+Bounded (issue 11). The files are read with the safety bounds of `bot.knowledge.source` (no
 YAML aliases, limited size, nesting and values), so a hostile file costs one quick error.
 Loading and fingerprinting run in daemon worker threads, never on the event loop, and
 stopping the bot does not wait for a load in progress (`stop`). Loads never
@@ -40,12 +40,12 @@ from typing import Any, TypeVar
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import replies
-from bot import telegram_io as io
-from bot.config import Config
-from bot.knowledge import SINGLE_FILES, KnowledgeError, faq_files, load_knowledge
-from bot.state import Knowledge, get_knowledge, set_knowledge
-from bot.yamlsource import display_path
+from bot.conversation import replies
+from bot.knowledge.base import SINGLE_FILES, KnowledgeError, faq_files, load_knowledge
+from bot.knowledge.config import Config
+from bot.knowledge.source import display_path
+from bot.telegram import io
+from bot.telegram.state import Knowledge, get_knowledge, set_knowledge
 
 __all__ = [
     "JOB_NAME",
@@ -115,7 +115,7 @@ class _ReloadState:
 def _state(bot_data: MutableMapping[Any, Any]) -> _ReloadState:
     value = bot_data.get(_KEY)
     if not isinstance(value, _ReloadState):
-        raise RuntimeError("reload is not installed: call bot.reload.install(app, config)")
+        raise RuntimeError("reload is not installed: call bot.telegram.reload.install(app, config)")
     return value
 
 

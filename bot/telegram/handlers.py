@@ -1,8 +1,8 @@
 """The bot's handlers. All have one shape: `async def x(update, context) -> None`.
 
-A handler reads the current `Knowledge` once (`knowledge(context)`), asks `bot.replies`
-for the French reply, and hands it to `bot.telegram_io`. Which update reaches which
-handler is decided in one place, `bot.telegram_app.register_handlers`.
+A handler reads the current `Knowledge` once (`knowledge(context)`), asks `bot.conversation.replies`
+for the French reply, and hands it to `bot.telegram.io`. Which update reaches which
+handler is decided in one place, `bot.telegram.app.register_handlers`.
 
 Where the bot speaks:
 - private chats: every text, command and button; a photo (or any media) whose caption is
@@ -31,12 +31,11 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot import telegram_io as io
-from bot.knowledge import KnowledgeBase
-from bot.matching import Status
-from bot.replies import Reply
-from bot.runtime_log import (
+from bot.conversation import replies
+from bot.conversation.replies import Reply
+from bot.knowledge.base import KnowledgeBase
+from bot.telegram import io
+from bot.telegram.context import (
     CHANNEL,
     answered_question,
     get_log,
@@ -46,8 +45,9 @@ from bot.runtime_log import (
     remember_question,
     suggested_question,
 )
-from bot.state import knowledge
-from bot.understanding import Context
+from bot.telegram.state import knowledge
+from bot.understanding.matching import Status
+from bot.understanding.pipeline import Context
 
 __all__ = [
     "addressed_question",
@@ -83,7 +83,7 @@ async def _respond(
 ) -> None:
     """Reply in the message's chat; in a group, quote the message so people see who asked.
 
-    The reply is queued (bot.telegram_io); `on_sent` gets its messages once delivered.
+    The reply is queued (bot.telegram.io); `on_sent` gets its messages once delivered.
     """
     private = message.chat.type == ChatType.PRIVATE
     await io.send(
@@ -99,7 +99,7 @@ async def _respond(
 async def _answer_question(
     context: ContextTypes.DEFAULT_TYPE, message: Message, question: str
 ) -> None:
-    """Read a free-text message (bot.understanding) and send what each decision calls for.
+    """Read a free-text message (bot.understanding.pipeline) and send what each decision calls for.
 
     The chat's last answer is its context for a follow-up ("et pourquoi ?"); a message
     that asks two questions gets two replies, in order.
@@ -276,7 +276,7 @@ def _log_button(
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button press (callback data scheme in bot.replies): answer, page, none, feedback."""
+    """A button press (data scheme in bot.conversation.replies): answer, page, none, feedback."""
     query = update.callback_query
     if query is None:
         return

@@ -39,13 +39,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Config
-from bot.evaluation import evaluate, load_question_set
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, load_or_explain
-from bot.matching import Matcher, Status
-from bot.questionlog import QuestionLogError, Signal
-from bot.understanding import Understander
-from bot.yamlsource import display_path
+from bot.conversation.questionlog import QuestionLogError, Signal
+from bot.knowledge.base import KnowledgeBase, KnowledgeError, load_knowledge, load_or_explain
+from bot.knowledge.config import Config
+from bot.knowledge.source import display_path
+from bot.maintainers.evaluation import evaluate, load_question_set
+from bot.understanding.matching import Matcher, Status
+from bot.understanding.pipeline import Understander
 
 __all__ = [
     "LearnError",
@@ -262,8 +262,8 @@ def _print(found: Sequence[Proposal], kb: KnowledgeBase, where: str) -> None:
 
 def _checks_pass(root: Path, matcher_config: Config) -> str | None:
     """None when `faqbot check` and `faqbot test` pass on `root`, else why not."""
-    from bot import testreport
     from bot.cli import default_devset_path
+    from bot.maintainers import testreport
 
     try:
         kb = load_knowledge(root)
@@ -324,7 +324,7 @@ def _apply(chosen: Sequence[Proposal], kb: KnowledgeBase, config: Config) -> int
 
 def learn(args: argparse.Namespace, config: Config) -> int:
     """`faqbot learn`: see the module docstring."""
-    from bot.maintenance import _open_log, _parse_since
+    from bot.maintainers.maintenance import _open_log, _parse_since
 
     try:
         since = _parse_since(getattr(args, "since", None))

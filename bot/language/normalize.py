@@ -20,7 +20,7 @@ Decisions (documented here because they shape matching):
   a *destination* role (">russie"), and the one after "par/by" as an *agent* role
   ("<coree"), so that "la Russie donne quoi à la Corée ?" and "la Corée donne quoi à
   la Russie ?" differ. A bare "a" counts only before an article or a name ("a la
-  coree", "à Poutine", bot/names.py): without accents it is also "has" ("il a donné").
+  coree", "à Poutine", bot/language/names.py): without accents it is also "has" ("il a donné").
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.names import PROPER_NOUNS
+from bot.language.names import PROPER_NOUNS
 
 __all__ = ["STOP_WORDS", "Analysis", "Normalizer", "describe_roles", "fold", "stem", "surface"]
 

@@ -1,7 +1,7 @@
 """`faqbot chat`: the conversation in a terminal, no token needed.
 
-It says exactly what the Telegram bot says (the texts come from `bot.replies`, the
-understanding from `bot.understanding`), shown as plain text. Buttons become numbered
+It says exactly what the Telegram bot says (the texts come from `bot.conversation.replies`, the
+understanding from `bot.understanding.pipeline`), shown as plain text. Buttons become numbered
 choices: typing `1`, `2` or `3` picks one. The commands /start, /aide, /questions and
 /sources work too. Like a Telegram chat, it remembers its last answer for ten minutes,
 so "et pourquoi ?" is read as a follow-up. When standard input is not a terminal
@@ -16,12 +16,12 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from bot import replies
-from bot.knowledge import KnowledgeBase
-from bot.matching import Status
-from bot.questionlog import QuestionLog
-from bot.replies import Reply
-from bot.understanding import Context, Understander
+from bot.conversation import replies
+from bot.conversation.questionlog import QuestionLog
+from bot.conversation.replies import Reply
+from bot.knowledge.base import KnowledgeBase
+from bot.understanding.matching import Status
+from bot.understanding.pipeline import Context, Understander
 
 __all__ = ["Chat", "run_chat"]
 

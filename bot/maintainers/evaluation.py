@@ -1,7 +1,7 @@
 """Measure the bot's understanding: the FAQ's own phrasings and sets of realistic messages.
 
 Used by `faqbot test` and by the test suite (tests/test_devset.py), so that both report
-the same numbers. Every message goes through the whole pipeline (bot/understanding.py:
+the same numbers. Every message goes through the whole pipeline (bot/understanding/pipeline.py:
 small talk, follow-ups, matching with the second opinion), as users' messages do. A
 question set is YAML; every list is optional:
 
@@ -37,7 +37,7 @@ figures and does not gate it with knowledge/thresholds.yaml; `minimum: {answerab
 0.9, unanswerable: 0.93}` gives it its own gates.
 
 Every message run is also kept as an `Outcome` (its kind, the entries that would be
-right or none, the decisions), so that reports (bot/testreport.py) are computed from
+right or none, the decisions), so that reports (bot/maintainers/testreport.py) are computed from
 one generic list, whatever kinds of messages a set holds.
 """
 
@@ -47,10 +47,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase
-from bot.matching import Decision, Status
-from bot.understanding import Context, Understander
-from bot.yamlsource import Node, Report, parse_file
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.source import Node, Report, parse_file
+from bot.understanding.matching import Decision, Status
+from bot.understanding.pipeline import Context, Understander
 
 __all__ = ["Evaluation", "Expected", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
 
@@ -295,7 +295,7 @@ class Evaluation:
     by_kind: dict[str, list[int]] = field(default_factory=dict)
     """Per style or kind: [right or declined, total]."""
     outcomes: list[Outcome] = field(default_factory=list)
-    """Every message run, in order (phrasings first), for reports (bot/testreport.py)."""
+    """Every message run, in order (phrasings first), for reports (maintainers/testreport.py)."""
 
     @staticmethod
     def _rate(part: int, whole: int) -> float:

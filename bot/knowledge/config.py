@@ -29,8 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.knowledge import default_knowledge_path
-from bot.yamlsource import Node, Problem, Report, display_path, parse_file, suggest
+from bot.knowledge.base import default_knowledge_path
+from bot.knowledge.source import Node, Problem, Report, display_path, parse_file, suggest
 
 __all__ = [
     "DEFAULT_WEBHOOK_LISTEN",

@@ -16,14 +16,14 @@ The steps, in order (`Understander.understand`):
    sentence by sentence: a preamble ("Un pote m'a dit que…") does not drown its
    question, and a message that asks two things gets both answers (at most
    `MAX_ANSWERS`).
-4. **Matching with a second opinion.** The lexical matcher (bot/matching.py) decides;
-   the classifier (bot/classifier.py) gives its opinion, and `combine` settles it:
+4. **Matching with a second opinion.** The lexical matcher (bot/understanding/matching.py) decides;
+   the classifier (bot/understanding/classifier.py) gives its opinion, and `combine` settles it:
    an answer the classifier strongly disagrees with is held back (suggestions instead),
    and a hesitation on which both agree becomes an answer.
 
 The result is one `Decision` per question found in the message (usually one). The
 callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
-bot/replies.py and remember the last answer as the next message's context.
+bot/conversation/replies.py and remember the last answer as the next message's context.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
-from bot.knowledge import KnowledgeBase
-from bot.matching import Decision, Matcher, Status
-from bot.normalize import Analysis, surface
-from bot.smalltalk import SmallTalkRecogniser
+from bot.knowledge.base import KnowledgeBase
+from bot.language.normalize import Analysis, surface
+from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.understanding.matching import Decision, Matcher, Status
+from bot.understanding.smalltalk import SmallTalkRecogniser
 
 __all__ = [
     "CONTEXT_SECONDS",

@@ -17,11 +17,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import default_knowledge_path
+from bot.knowledge.base import default_knowledge_path
 
 __all__ = ["CONFIG_TEMPLATE", "InitError", "Written", "config_text", "init_folder"]
 
-CONFIG_TEMPLATE = Path(__file__).resolve().parent / "config.example.yaml"
+CONFIG_TEMPLATE = Path(__file__).resolve().parents[1] / "config.example.yaml"
 """The annotated example config, shipped in the package (a symlink in the checkout)."""
 _KNOWLEDGE_LINE = re.compile(r"^knowledge: null[ \t]*$", re.MULTILINE)
 _HEADER = re.compile(r"\A# faqbot configuration:[^\n]*\n")
