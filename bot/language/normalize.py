@@ -135,8 +135,12 @@ _STEM_EXCEPTIONS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation, unify apostrophes and numbers.
+
+    Cached (a pure function): loading the FAQ folds each phrasing several times, and a
+    reload folds the same texts again.
 
     >>> fold("L’armée a reçu 7 000 conteneurs !")
     "l'armee a recu 7000 conteneurs"
@@ -208,13 +212,19 @@ _SMS: dict[str, tuple[str, ...]] = {
 def _words(text: str) -> list[str]:
     """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed,
     SMS spellings of everyday words spelled out ("koi" → "quoi", "ya" → "il y a")."""
+    return list(_word_tuple(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    """`_words`, cached (a pure function of the text)."""
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
     folded = _ELISION.sub("", folded)
     words: list[str] = []
     for word in _NON_WORD.split(folded):
         if word:
             words.extend(_SMS.get(word, (word,)))
-    return words
+    return tuple(words)
 
 
 def surface(text: str) -> str:
@@ -312,9 +322,26 @@ def describe_roles(roles: Sequence[str], *, to: str, by: str) -> str:
 
 
 class Normalizer:
-    """Turns questions into `Analysis` objects, applying the maintainers' synonyms."""
+    """Turns questions into `Analysis` objects, applying the maintainers' synonyms.
+
+    Analyses without a corrector are cached (at most `CACHE_SIZE`): loading the FAQ
+    analyses each phrasing in several places (duplicate check, matcher, second opinion).
+    `Normalizer.for_synonyms` gives one shared normaliser per set of synonyms, so that a
+    reload that did not change the synonyms reuses the analyses of unchanged phrasings.
+    """
+
+    CACHE_SIZE = 50_000
+
+    @classmethod
+    def for_synonyms(cls, synonyms: Mapping[str, Sequence[str]] | None = None) -> Normalizer:
+        """The shared normaliser of these synonyms (a new one when they changed)."""
+        frozen = tuple(
+            (canonical, tuple(aliases)) for canonical, aliases in (synonyms or {}).items()
+        )
+        return _shared_normalizer(frozen)
 
     def __init__(self, synonyms: Mapping[str, Sequence[str]] | None = None) -> None:
+        self._analyses: dict[str, Analysis] = {}
         self._aliases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, aliases in (synonyms or {}).items():
             target = _content(canonical)
@@ -409,14 +436,23 @@ class Normalizer:
         `correct` is called on stemmed words that are neither stop words nor known
         aliases; it returns the corrected word, or None when nothing is close enough.
         """
+        if correct is None:
+            cached = self._analyses.get(text)
+            if cached is not None:
+                return cached
         words = _words(text)
         tokens, unknown = self._content_tokens(words, correct)
-        return Analysis(
+        analysis = Analysis(
             tuple(tokens),
             self.kind(text, words),
             tuple(t for t in tokens if t in unknown),
             self._roles(words, correct),
         )
+        if correct is None:
+            if len(self._analyses) >= self.CACHE_SIZE:
+                self._analyses.clear()
+            self._analyses[text] = analysis
+        return analysis
 
     def key(self, text: str) -> str:
         """A comparison key: two phrasings with the same key are the same question.
@@ -427,3 +463,15 @@ class Normalizer:
         if not analysis.tokens:
             return ""
         return f"{analysis.kind}: {analysis.text}" if analysis.kind else analysis.text
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_normalizer(synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> Normalizer:
+    """One normaliser per set of synonyms (see `Normalizer.for_synonyms`)."""
+    return Normalizer(dict(synonyms))
+
+
+def clear_caches() -> None:
+    """Forget every cached fold, word list and shared normaliser (benchmarks of a cold load)."""
+    for cached in (fold, _word_tuple, stem, _shared_normalizer):
+        cached.cache_clear()
