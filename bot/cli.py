@@ -16,7 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import __version__
-from bot.knowledge.base import MIN_VARIANTS, KnowledgeBase, default_knowledge_path, load_or_explain
+from bot.knowledge.base import (
+    MIN_VARIANTS,
+    KnowledgeBase,
+    default_devset_path,
+    load_or_explain,
+)
 from bot.knowledge.config import (
     Config,
     ConfigError,
@@ -35,13 +40,7 @@ __all__ = ["main"]
 Command = Callable[[argparse.Namespace, Config], int]
 
 
-DEVSET_FILE = "devset.yaml"
 """The development set's name inside the knowledge folder (tuned and shipped with the FAQ)."""
-
-
-def default_devset_path(knowledge: Path | None = None) -> Path:
-    """The development set of a knowledge folder (default: the bundled FAQ's)."""
-    return (knowledge if knowledge is not None else default_knowledge_path()) / DEVSET_FILE
 
 
 def _load(config: Config) -> KnowledgeBase | None:

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.source import Node, Problem, Report, display_path, parse_file, suggest
 from bot.language import markup
 from bot.language.normalize import Normalizer, surface
+from bot.language.phrases import phrase_key
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -79,6 +80,15 @@ def default_knowledge_path() -> Path:
     package = Path(__file__).resolve().parents[1]  # the `bot` package (this is bot/knowledge/)
     installed = package / BUNDLED_PACKAGE
     return installed if installed.is_dir() else package.parent / "knowledge"
+
+
+DEVSET_FILE = "devset.yaml"
+"""The development set of a knowledge folder (`faqbot test`'s default question set)."""
+
+
+def default_devset_path(knowledge: Path | None = None) -> Path:
+    """The development set of a knowledge folder (default: the bundled FAQ's)."""
+    return (knowledge if knowledge is not None else default_knowledge_path()) / DEVSET_FILE
 
 
 @dataclass(frozen=True)
@@ -742,8 +752,6 @@ _PLAIN_SPACE_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
 def smalltalk_key(text: str) -> str:
     """How the small-talk loader compares two examples: folded words, repeated letters
     squeezed, emoji kept ("Mercii !" and "merci" are the same example)."""
-    from bot.understanding.smalltalk import phrase_key  # the recogniser's own tokeniser
-
     return phrase_key(text)
 
 

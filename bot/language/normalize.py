@@ -475,3 +475,29 @@ def clear_caches() -> None:
     """Forget every cached fold, word list and shared normaliser (benchmarks of a cold load)."""
     for cached in (fold, _word_tuple, stem, _shared_normalizer):
         cached.cache_clear()
+
+
+# What an answer's text must contain to answer a kind of question on its own: a place
+# after a preposition for "où", a number for "combien", a year, a month or "depuis" for
+# "quand" (plain French, whatever the article). "qui" and "pourquoi" cannot be told
+# from the text this way.
+_ANSWERS_KIND = {
+    "ou": re.compile(r"\b(?:en|à|au|aux|dans|vers)\s+(?:l['’])?[A-ZÉÈ]"),
+    "combien": re.compile(
+        r"\d|\b(?:millions?|milliers?|milliards?|centaines?|dizaines?|deux|trois|quatre|cinq|"
+        r"six|sept|huit|neuf|dix|vingt|cent|mille)\b",
+        re.IGNORECASE,
+    ),
+    "quand": re.compile(
+        r"\b(?:1[89]\d\d|20\d\d|janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+        r"octobre|novembre|décembre|depuis)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def answers_kind(answer: str, kind: str) -> bool:
+    """Whether an answer's text gives what a kind of question asks ("ou": a place,
+    "combien": a number, "quand": a date); False for kinds it cannot tell."""
+    pattern = _ANSWERS_KIND.get(kind)
+    return pattern is not None and pattern.search(answer) is not None

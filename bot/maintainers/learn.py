@@ -40,7 +40,13 @@ from pathlib import Path
 import yaml
 
 from bot.conversation.questionlog import QuestionLogError, Signal
-from bot.knowledge.base import KnowledgeBase, KnowledgeError, load_knowledge, load_or_explain
+from bot.knowledge.base import (
+    KnowledgeBase,
+    KnowledgeError,
+    default_devset_path,
+    load_knowledge,
+    load_or_explain,
+)
 from bot.knowledge.config import Config
 from bot.knowledge.source import display_path
 from bot.maintainers.evaluation import evaluate, load_question_set
@@ -262,7 +268,6 @@ def _print(found: Sequence[Proposal], kb: KnowledgeBase, where: str) -> None:
 
 def _checks_pass(root: Path, matcher_config: Config) -> str | None:
     """None when `faqbot check` and `faqbot test` pass on `root`, else why not."""
-    from bot.cli import default_devset_path
     from bot.maintainers import testreport
 
     try:

@@ -381,6 +381,11 @@ class Matcher:
         """Whether some phrasing of the FAQ has this word (or pseudo-word)."""
         return token in self._idf
 
+    def information(self, tokens: Iterable[str]) -> float:
+        """How much these words say about which entry is meant: their summed IDF (0 for
+        words no phrasing has)."""
+        return sum(self._idf.get(t, 0.0) for t in tokens)
+
     def entry_knows(self, entry_id: str, token: str) -> bool:
         """Whether some phrasing of this entry has this word."""
         index = self._entry_index.get(entry_id)

@@ -54,67 +54,15 @@ from rapidfuzz.distance import OSA
 from bot.knowledge.base import SMALLTALK_KINDS, KnowledgeBase, SmallTalk
 from bot.language.names import PROPER_NOUNS
 from bot.language.normalize import Normalizer, fold, stem, surface
+from bot.language.phrases import EMOJI, EMOJI_MODIFIERS, analyse_phrase, phrase_key, phrase_tokens
 
 __all__ = ["SmallTalkMatch", "SmallTalkRecogniser", "phrase_key", "phrase_tokens"]
 
-# Emoji and pictographs (one token each); skin tones, joiners and variation selectors
-# are dropped first, so "👍🏽" is "👍".
-_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\u200d\ufe0e\ufe0f\u20e3]")
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3030\u303d]"
-)
-_MENTION = re.compile(r"(?<!\w)@\w+")  # "@faqbot merci": the mention is no word
-_A_PLUS = re.compile(r"(?<!\w)([aà])\s?\+")  # "a+", "à +": "à plus"
-_ELIDABLE = frozenset("ctjmsnld") | {"qu"}
-_VOWELS = frozenset("aeiouyh")
 _REPEATS = re.compile(r"([a-z])\1+")
-# As bot/language/normalize.py's surface(): elided articles and pronouns dropped, then words.
-_ELISION = re.compile(
-    r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
-)
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 _SCRIPT_SAMPLE = 500
 """Characters of a message whose scripts are counted (enough to tell a language)."""
 _NON_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
 """Any character outside the Latin scripts and general punctuation."""
-_TRIPLES = re.compile(r"([a-z])\1\1+")
-
-
-def _analyse(text: str) -> tuple[tuple[str, ...], list[str]]:
-    """The recogniser's tokens (see `phrase_tokens`) and the folded words with elisions
-    removed (as `bot.language.normalize.surface` gives them), from one pass of `fold()`."""
-    emoji: list[str] = []
-    if "@" in text:
-        text = _MENTION.sub(" ", text)
-    if not text.isascii():
-        text = _EMOJI_MODIFIERS.sub("", text)
-        emoji = _EMOJI.findall(text)
-    if "+" in text:
-        text = _A_PLUS.sub(r"\1 plus", text)
-    folded = fold(text)
-    words = [w for w in _NON_WORD.split(_ELISION.sub("", folded)) if w]
-    tokens: list[str] = []
-    for word in _TRIPLES.sub(r"\1\1", folded.replace("'", "")).split():
-        if tokens and tokens[-1] in _ELIDABLE and word[0] in _VOWELS:
-            tokens[-1] += word
-        else:
-            tokens.append(word)
-    return (*tokens, *emoji), words
-
-
-def phrase_tokens(text: str) -> tuple[str, ...]:
-    """The tokens the recogniser compares: folded words, then the emoji.
-
-    Apostrophes join a word ("c'est" -> "cest"), and so does a lone elidable letter
-    before a vowel ("c est" -> "cest"); "a+" is "a plus"; runs of three or more equal
-    letters become two ("merciii" -> "mercii").
-    """
-    return _analyse(text)[0]
-
-
-def phrase_key(text: str) -> str:
-    """Two small-talk examples with the same key are the same example ("" for punctuation)."""
-    return " ".join(phrase_tokens(text))
 
 
 def _squeeze(word: str) -> str:
@@ -262,13 +210,13 @@ class SmallTalkRecogniser:
         for phrase in sorted(phrases, key=lambda p: -len(p.tokens)):
             self._by_first.setdefault(phrase.tokens[0], []).append(phrase)
         self._emoji_kinds = {
-            p.tokens[0]: p.kind for p in phrases if len(p.tokens) == 1 and _EMOJI.match(p.tokens[0])
+            p.tokens[0]: p.kind for p in phrases if len(p.tokens) == 1 and EMOJI.match(p.tokens[0])
         }
         other = smalltalk.by_kind.get("other-language")
         self._exact_other = {phrase_key(e): e for e in (other.examples if other else ())}
         self._exact_other.pop("", None)
 
-        words = {t for p in phrases for t in p.tokens if not _EMOJI.match(t)}
+        words = {t for p in phrases for t in p.tokens if not EMOJI.match(t)}
         self._vocabulary = frozenset(words)
         self._fillers = frozenset(
             p.tokens[0] for p in phrases if p.kind is None and len(p.tokens) == 1
@@ -322,7 +270,7 @@ class SmallTalkRecogniser:
     def _known(self, token: str) -> str | None:
         """The small-talk word a token is, without typo correction: "" when it is none
         for sure (a real word, a number), None when a typo correction may tell."""
-        if token in self._vocabulary or _EMOJI.match(token):
+        if token in self._vocabulary or EMOJI.match(token):
             return token
         if token.endswith("s") and token[:-1] in self._vocabulary:
             return token[:-1]
@@ -368,7 +316,7 @@ class SmallTalkRecogniser:
                     steps.append((end, none, "+ " + label))
                 else:
                     steps.append((end, self._priority[phrase.kind], label))
-        if _EMOJI.match(token):
+        if EMOJI.match(token):
             kind = self._emoji_kinds.get(token)
             priority = self._priority[kind] if kind is not None else none
             steps.append((i + 1, priority, token if kind else "+ " + token))
@@ -409,7 +357,7 @@ class SmallTalkRecogniser:
         if final is None:
             return None
         if final[0] == none:
-            if all(_EMOJI.match(t) for t in canonical):
+            if all(EMOJI.match(t) for t in canonical):
                 return "ack", final[1]  # emoji alone: an acknowledgement
             return None  # only fillers ("et", "alors"): not enough to reply
         return SMALLTALK_KINDS[final[0]], final[1]
@@ -445,7 +393,7 @@ class SmallTalkRecogniser:
     def _nonsense(self, text: str, words: list[str]) -> tuple[str, ...] | None:
         """Evidence that the message has no word at all (see the module docstring)."""
         if not words:
-            return None if _EMOJI.search(_EMOJI_MODIFIERS.sub("", text)) else ("no word",)
+            return None if EMOJI.search(EMOJI_MODIFIERS.sub("", text)) else ("no word",)
         if all(w.isdigit() for w in words):
             return ("a bare number",)
         long_words = [w for w in words if len(w) >= 2 and not w.isdigit()]
@@ -471,7 +419,7 @@ class SmallTalkRecogniser:
         text = text.strip()
         if not text:
             return None
-        tokens, words = _analyse(text)
+        tokens, words = analyse_phrase(text)
         key = " ".join(tokens)
         if key in self._exact_other:
             return self._match("other-language", key, (self._exact_other[key],))
