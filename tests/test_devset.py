@@ -84,8 +84,27 @@ def test_conversation_devset_gate(kb: KnowledgeBase) -> None:
     get the FAQ's own answer about the bot: that is not about the article)."""
     _, result = run(kb, HERE / "devset-conversation.yaml")
     assert result.smalltalk_rate >= 0.8
-    about_article = [
-        d for d in result.smalltalk_answered if d.entry and d.entry.id != "bot-presentation"
-    ]
-    assert len(about_article) <= 3
+    assert len(result.smalltalk_answered) <= 3  # answers by the entry about the bot aside
     assert result.mixed_ok == result.mixed
+
+
+def test_the_bots_presentation_is_no_answer_about_the_article(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """Small talk answered by the entry tagged `bot` ("t'es qui ?") counts as not
+    answered about the article; an answer about the article's content still counts."""
+    path = tmp_path / "set.yaml"
+    path.write_text(
+        "smalltalk:\n"
+        '  - {q: "t\'es qui ?", kind: identity}\n'
+        '  - {q: "quand a eu lieu la visite de Poutine en Corée du Nord ?", kind: odd}\n',
+        encoding="utf-8",
+    )
+    understander = Understander.build(kb, Matcher(kb))
+    first = understander.understand("t'es qui ?")[0]
+    assert first.entry is not None
+    assert "bot" in first.entry.tags  # answered by the presentation, not as small talk
+    result = evaluate(understander, load_question_set(path, kb))
+    assert [d.entry.id for d in result.smalltalk_answered if d.entry] == ["date-visite"]
+    assert result.by_kind["smalltalk:identity"] == [1, 1]
+    assert result.by_kind["smalltalk:odd"] == [0, 1]

@@ -55,6 +55,12 @@ from bot.understanding.pipeline import Context, Understander
 __all__ = ["Evaluation", "Expected", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
 
 _MINIMUM_KEYS = ("answerable", "unanswerable")
+ABOUT_THE_BOT = "bot"
+"""The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
+`bot-presentation`). Decision: small talk that gets such an answer ("t'es qui ?",
+"tu sers à quoi ?" answered with the bot's presentation) got no answer about the
+article's content, which is what issue 10 counts; it is not counted as recognised small
+talk either (`smalltalk_recognised`), only as not answered about the article."""
 
 
 @dataclass(frozen=True)
@@ -385,12 +391,15 @@ def _run_declined(understander: Understander, items: Sequence[Expected], out: Ev
 def _run_smalltalk(understander: Understander, questions: QuestionSet, out: Evaluation) -> None:
     for item in questions.smalltalk:
         decisions = understander.understand(item.question)
-        out.outcomes.append(Outcome("smalltalk", (), decisions[0], tuple(_answered(decisions))))
+        answers = [d for d in decisions if d.status is Status.ANSWER and d.entry is not None]
+        about_bot = [d for d in answers if d.entry is not None and ABOUT_THE_BOT in d.entry.tags]
+        about_article = tuple(d.entry.id for d in answers if d.entry and d not in about_bot)
+        out.outcomes.append(Outcome("smalltalk", (), decisions[0], about_article))
         out.smalltalk += 1
         talk = decisions[0].status is Status.SMALLTALK
         out.smalltalk_recognised += talk
-        out._count(f"smalltalk:{item.kind}", talk)
-        answer = next((d for d in decisions if d.status is Status.ANSWER), None)
+        out._count(f"smalltalk:{item.kind}", talk or bool(about_bot))
+        answer = next((d for d in answers if d not in about_bot), None)
         if answer is not None:
             out.smalltalk_answered.append(answer)
     for question in questions.mixed:
