@@ -502,13 +502,22 @@ class Understander:
             return []  # the whole message resembles a question the article does not answer
         for index, part in enumerate(parts):
             analysis = self.matcher.analyse(part)
+            own_unknown = analysis.unknown
             known = [t for t in analysis.tokens if self.matcher.knows(t)]
-            if len(known) < 2 and index > 0:  # "pourquoi il y est pas allé": with the part before
+            decision = self.decide(part, analysis)
+            alone_fits = (
+                decision.status is Status.ANSWER
+                and decision.entry is not None
+                and decision.entry.id in close
+            )
+            if len(known) < 2 and index > 0 and not alone_fits:
+                # "pourquoi il y est pas allé": read with the part before; the unknown
+                # words of that part (a preamble's "prof", "grand-mère") do not count.
                 part = f"{parts[index - 1]} {part}"  # noqa: PLW2901 - read with its antecedent
                 analysis = self.matcher.analyse(part)
-            decision = self.decide(part, analysis)
+                decision = self.decide(part, analysis)
             entry = decision.entry
-            if decision.status is not Status.ANSWER or entry is None or analysis.unknown:
+            if decision.status is not Status.ANSWER or entry is None or own_unknown:
                 continue
             known = [t for t in analysis.tokens if self.matcher.knows(t)]
             if entry.id not in close and len(known) < SELF_CONTAINED:
