@@ -181,6 +181,18 @@ _HEARSAY = re.compile(
     r"j['’]ai vu|j['’]ai entendu|on m['’]a dit|il paraît)\s+(?:que|qu['’])\s*",
     re.IGNORECASE,
 )
+_VERIFY = re.compile(
+    r"^\W*(?:(?:et|alors|mais|donc)\s+)?(?:qui a raison|c['’]est vrai|c['’]est juste|"
+    r"c['’]est exact|c['’]est ça|vrai ou faux|(?:il|elle|ils|elles|j['’]ai|tu as|t['’]as) raison|"
+    r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right)"
+    r"(?:\s+ou\s+(?:pas|non|il\s+\w+|elle\s+\w+|je\s+\w+))?(?:\s+(?:ça|ca|là))?\W*$",
+    re.IGNORECASE,
+)
+"""A clause that only asks whether what comes before is true ("c'est vrai ?", "qui a raison
+?", "il a raison ou il mélange ?"): the claim before it is what to answer."""
+_PRONOUN = re.compile(r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b", re.IGNORECASE)
+"""A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?") leans on
+the clause before it."""
 SELF_CONTAINED = 3
 """A part of a message with this many words the FAQ knows may be answered even when the
 whole message points elsewhere (two different questions in one message)."""
@@ -204,10 +216,14 @@ def questions_in(text: str) -> list[str]:
             if not _QUESTION_MARK.search(clause):
                 continue
             asked = clause
-            if len(clause.split()) < MIN_CLAUSE_WORDS and i > 0:
-                asked = f"{clauses[i - 1]} {clause}"
+            if i > 0 and _VERIFY.match(clause):
+                asked = clauses[i - 1]  # "…, c'est vrai ?": the claim is the question
+            elif i > 0 and (len(clause.split()) < MIN_CLAUSE_WORDS or _PRONOUN.match(clause)):
+                asked = f"{clauses[i - 1]} {clause}"  # "…, pourquoi il y est pas allé ?"
             kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
         out.extend(kept or [sentence])
+    if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
+        out = [part for part in out if not _VERIFY.match(part)] or out
     return out
 
 
@@ -498,6 +514,8 @@ class Understander:
         """
         answers: list[Decision] = []
         close = {c.entry.id for c in whole.suggestions}
+        if whole.entry is not None:  # the whole message's best entry, however weak
+            close.add(whole.entry.id)
         if whole.near_miss is not None:
             return []  # the whole message resembles a question the article does not answer
         for index, part in enumerate(parts):
