@@ -20,6 +20,7 @@ from bot.understanding.pipeline import (
     Context,
     Understander,
     combine,
+    questions_in,
     sentences,
     train_second_opinion,
 )
@@ -159,6 +160,62 @@ def test_question_inside_a_long_message_with_a_preamble(understander: Understand
         "du Nord a-t-elle envoyés à la Russie ?"
     )
     assert answered(decisions) == ["nombre-obus"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        # The previous answer names the place, says what: asked again, it answers.
+        (
+            "Pourquoi Poutine n'est pas allé au sommet des BRICS ?",
+            "où ça ?",
+            "brics-afrique-du-sud",
+        ),
+        ("Bill Clinton a-t-il été reçu au Kremlin ?", "pour faire quoi ?", "clinton-kremlin"),
+        # It gives no number: the related entry that does.
+        ("Qu'est-ce que Poutine va chercher en Corée du Nord ?", "combien ?", "nombre-obus"),
+    ],
+)
+def test_followup_goes_to_the_previous_answer_or_a_related_entry(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    decision = after(understander, first, then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        expected,
+    )
+
+
+@pytest.mark.parametrize("then", ["et aujourd'hui ?", "autre chose ?", "and now?"])
+def test_followup_bringing_nothing_does_not_get_the_same_answer_again(
+    understander: Understander, then: str
+) -> None:
+    """'et aujourd'hui ?' after the Russia of 2000: the previous answer again would be
+    wrong; suggestions instead."""
+    decision = after(understander, "À quoi ressemblait la Russie en 2000 ?", then)
+    assert decision.status is not Status.ANSWER
+
+
+def test_a_verification_asks_about_the_claim_before_it() -> None:
+    assert questions_in(
+        "Mon père dit que Poutine et Kim se sont vus, il a raison ou il mélange ?"
+    ) == ["Poutine et Kim se sont vus"]
+    assert questions_in("La Russie était dans le G8. Qui a raison ?") == [
+        "La Russie était dans le G8."
+    ]
+
+
+def test_the_chatter_of_a_preamble_does_not_drown_its_question(understander: Understander) -> None:
+    decisions = understander.understand(
+        "On en parlait au boulot : il paraît que Kim Jong-un était venu en Russie avant "
+        "que Poutine aille chez lui. C'était quand ?"
+    )
+    assert answered(decisions) == ["kim-en-russie"]
+    # A rare word of the preamble may be the point: it stays, and nothing is answered.
+    limousine = understander.understand(
+        "J'ai lu que Poutine a offert une limousine à Kim. C'est vrai ?"
+    )
+    assert answered(limousine) == []
 
 
 def test_dev_long_messages_gate(understander: Understander, kb: KnowledgeBase) -> None:

@@ -183,7 +183,8 @@ _HEARSAY = re.compile(
 )
 _VERIFY = re.compile(
     r"^\W*(?:(?:et|alors|mais|donc)\s+)?(?:qui a raison|c['’]est vrai|c['’]est juste|"
-    r"c['’]est exact|c['’]est ça|vrai ou faux|(?:il|elle|ils|elles|j['’]ai|tu as|t['’]as) raison|"
+    r"c['’]est exact|c['’]est ça|vrai ou faux|"
+    r"(?:il a|elle a|ils ont|elles ont|j['’]ai|tu as|t['’]as) raison|"
     r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right)"
     r"(?:\s+ou\s+(?:pas|non|il\s+\w+|elle\s+\w+|je\s+\w+))?(?:\s+(?:ça|ca|là))?\W*$",
     re.IGNORECASE,
@@ -193,6 +194,8 @@ _VERIFY = re.compile(
 _PRONOUN = re.compile(r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b", re.IGNORECASE)
 """A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?") leans on
 the clause before it."""
+CHATTER_RARITY = 0.75
+"""A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
 SELF_CONTAINED = 3
 """A part of a message with this many words the FAQ knows may be answered even when the
 whole message points elsewhere (two different questions in one message)."""
@@ -502,7 +505,40 @@ class Understander:
             several = self._several(parts, alone)
             if several:
                 return several
+        if alone.status is not Status.ANSWER:
+            focused = self._focused(text, analysis)
+            if focused is not None:
+                return [focused]
         return [alone]
+
+    def _focused(self, text: str, analysis: Analysis) -> Decision | None:
+        """A message of several sentences read without the everyday words its preamble
+        has and the FAQ does not ("On en parlait au boulot : … C'était quand ?"): an
+        answer only, None otherwise.
+
+        Decision (issue 10, long messages): words the FAQ does not know weigh against
+        every entry, which is right for a question ("combien coûte un obus ?") but drowns
+        a question in the chatter of its preamble. Only common words (`rarity` under
+        `CHATTER_RARITY`: "boulot", "vidéo", "demande") of the sentences that ask
+        nothing are dropped; a rare one ("limousine") may be the point and stays.
+        """
+        parts = sentences(text)
+        asking = [p for p in parts if _QUESTION_MARK.search(p)]
+        if len(parts) < 2 or not asking or len(asking) == len(parts):
+            return None
+        own = {t for p in asking for t in self.matcher.analyse(p).unknown}
+        dropped = {t for t in analysis.unknown if t not in own and rarity(t) < CHATTER_RARITY}
+        if not dropped:
+            return None
+        focused = replace(
+            analysis,
+            tokens=tuple(t for t in analysis.tokens if t not in dropped),
+            unknown=tuple(t for t in analysis.unknown if t not in dropped),
+        )
+        decision = self.decide(text, focused)
+        if decision.status is not Status.ANSWER:
+            return None
+        return replace(decision, verdict=f"{decision.verdict}; preamble's chatter left out")
 
     def _several(self, parts: list[str], whole: Decision) -> list[Decision]:
         """The answers a message of several questions, or with a preamble, calls for.
