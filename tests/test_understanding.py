@@ -324,6 +324,20 @@ def test_combine_holds_back_an_answer_the_classifier_calls_out_of_scope(kb: Know
     assert combine(decision, unsure, Combination()).status is Status.ANSWER
 
 
+def test_combine_holds_back_an_answer_the_classifier_is_sure_is_another(kb: KnowledgeBase) -> None:
+    entry, other = kb.entries[0].id, kb.entries[1].id
+    decision = _decision(Status.ANSWER, entry, kb, 70)
+    sure = Opinion(other, 0.9, entry, {other: 0.9, entry: 0.02})
+    held = combine(decision, sure, Combination())
+    assert held.status is Status.SUGGEST
+    assert held.verdict == f"held back: second opinion {other}"
+    # Flat opinions (few phrasings per entry) hold nothing back, nor a 5% share.
+    flat = Opinion(other, 0.4, entry, {other: 0.4, entry: 0.02})
+    assert combine(decision, flat, Combination()).status is Status.ANSWER
+    shared = Opinion(other, 0.85, entry, {other: 0.85, entry: 0.1})
+    assert combine(decision, shared, Combination()).status is Status.ANSWER
+
+
 def test_combine_answers_a_hesitation_both_agree_on(kb: KnowledgeBase) -> None:
     entry = kb.entries[0].id
     hesitation = _decision(Status.SUGGEST, entry, kb, 50)
