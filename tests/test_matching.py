@@ -407,3 +407,19 @@ def test_decisions_do_not_depend_on_the_hash_seed() -> None:
         for seed in (1, 2, 3, 4)
     }
     assert len(outputs) == 1, outputs
+
+
+def test_time_shift_and_answers_kind() -> None:
+    """Plain-French helpers of the follow-up reading (bot/language/normalize.py)."""
+    from bot.language.normalize import answers_kind, time_shift
+
+    assert time_shift("et aujourd'hui ?") == "present"
+    assert time_shift("and now?") == "present"
+    assert time_shift("et avant la guerre ?") == "before"
+    assert time_shift("pourquoi ?") is None
+    assert answers_kind("Il est allé en Afrique du Sud.", "ou")
+    assert not answers_kind("Il est allé en avance.", "ou")
+    assert answers_kind("jusqu'à 5 millions d'obus", "combien")
+    assert answers_kind("en juin 2024", "quand")
+    assert not answers_kind("pour des obus", "quand")
+    assert not answers_kind("n'importe quoi", "pourquoi")

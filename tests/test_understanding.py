@@ -186,14 +186,27 @@ def test_followup_goes_to_the_previous_answer_or_a_related_entry(
     )
 
 
-@pytest.mark.parametrize("then", ["et aujourd'hui ?", "autre chose ?", "and now?"])
+@pytest.mark.parametrize("then", ["autre chose ?", "et lui ?"])
 def test_followup_bringing_nothing_does_not_get_the_same_answer_again(
     understander: Understander, then: str
 ) -> None:
-    """'et aujourd'hui ?' after the Russia of 2000: the previous answer again would be
+    """'autre chose ?' after the Russia of 2000: the previous answer again would be
     wrong; suggestions instead."""
     decision = after(understander, "À quoi ressemblait la Russie en 2000 ?", then)
     assert decision.status is not Status.ANSWER
+
+
+@pytest.mark.parametrize("then", ["et aujourd'hui ?", "et mtn ?", "and now?"])
+def test_followup_moving_to_the_present_gets_the_related_entry_about_it(
+    understander: Understander, then: str
+) -> None:
+    """After the Russia of 2000, "et aujourd'hui ?" asks for the related entry whose
+    phrasings ask about today (etat-paria), not for the same answer again."""
+    decision = after(understander, "À quoi ressemblait la Russie en 2000 ?", then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "etat-paria",
+    )
 
 
 def test_a_verification_asks_about_the_claim_before_it() -> None:

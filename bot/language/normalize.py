@@ -501,3 +501,23 @@ def answers_kind(answer: str, kind: str) -> bool:
     "combien": a number, "quand": a date); False for kinds it cannot tell."""
     pattern = _ANSWERS_KIND.get(kind)
     return pattern is not None and pattern.search(answer) is not None
+
+
+# Words that move a question to another time ("et aujourd'hui ?" after an answer about
+# 2000): the present, or before. Plain French and English, whatever the article.
+_TIME_SHIFTS = (
+    ("present", re.compile(
+        r"\b(?:aujourd'?hui|aujourd hui|ajd|auj|maintenant|mtn|mnt|actuellement|desormais|"
+        r"de nos jours|a present|en ce moment|now|today|nowadays|currently)\b"
+    )),
+    ("before", re.compile(
+        r"\b(?:avant|autrefois|a l'epoque|a cette epoque|jadis|before|back then|at the time)\b"
+    )),
+)  # fmt: skip
+
+
+def time_shift(text: str) -> str | None:
+    """ "present" or "before" when a text asks about another time ("et aujourd'hui ?",
+    "et avant la guerre ?"), None otherwise."""
+    folded = fold(text)
+    return next((name for name, pattern in _TIME_SHIFTS if pattern.search(folded)), None)

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.base import KnowledgeBase
-from bot.language.normalize import Analysis, answers_kind, surface
+from bot.language.normalize import Analysis, answers_kind, surface, time_shift
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.understanding.matching import (
     MIN_INFORMATION,
@@ -55,6 +55,8 @@ __all__ = [
     "sentences",
 ]
 
+TIME_SHARE = 0.1
+"""An entry is about the present (or the past) when this share of its phrasings say so."""
 LIGHT_WORD_RARITY = 0.4
 """A follow-up's word more common than this (`rarity`) brings nothing new ("autre")."""
 KINDS_IN_CONTEXT = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
@@ -407,7 +409,10 @@ class Understander:
             decision = replace(decision, status=Status.SUGGEST, verdict="follow-up: nothing new")
         if analysis.unknown or (decision.near_miss is not None and analysis.tokens):
             return decision
-        if answers_it and not new_words:
+        shift = time_shift(text)
+        if shift is not None and not new_words and time_shift(context.question) != shift:
+            pick = self._at_another_time(shift, previous.related, pooled)
+        elif answers_it and not new_words:
             pick = next((c for c in self.matcher.scores(pooled) if c.entry.id == previous.id), None)
         else:
             pick = self._related_pick(pooled, new_words, kind, previous.id, previous.related)
@@ -421,6 +426,25 @@ class Understander:
             matched=pick.phrasing,
             verdict="follow-up: the previous answer or a related entry",
         )
+
+    def _at_another_time(
+        self, shift: str, related: Sequence[str], pooled: Analysis
+    ) -> Candidate | None:
+        """The related entry a follow-up like "et aujourd'hui ?" asks for: the one whose
+        phrasings ask about that time most often ("la Russie aujourd'hui ?"), if any does
+        in at least `TIME_SHARE` of them."""
+        share = {
+            e: sum(time_shift(p) == shift for p in self.kb.by_id[e].phrasings)
+            / len(self.kb.by_id[e].phrasings)
+            for e in related
+            if e in self.kb.by_id
+        }
+        best = max(share, key=lambda e: share[e], default=None)
+        if best is None or share[best] < TIME_SHARE:
+            return None
+        scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
+        entry = self.kb.by_id[best]
+        return scored.get(best) or Candidate(entry, 0.0, entry.question)
 
     def _related_pick(
         self,
