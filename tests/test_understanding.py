@@ -172,6 +172,12 @@ def test_question_inside_a_long_message_with_a_preamble(understander: Understand
             "brics-afrique-du-sud",
         ),
         ("Bill Clinton a-t-il été reçu au Kremlin ?", "pour faire quoi ?", "clinton-kremlin"),
+        # "Kim" is what kim-en-russie is about, and barely what the last visit's date is.
+        (
+            "C'était quand la dernière visite de Poutine en Corée du Nord ?",
+            "et kim ?",
+            "kim-en-russie",
+        ),
         # It gives no number: the related entry that does.
         ("Qu'est-ce que Poutine va chercher en Corée du Nord ?", "combien ?", "nombre-obus"),
     ],

@@ -386,6 +386,15 @@ class Matcher:
         words no phrasing has)."""
         return sum(self._idf.get(t, 0.0) for t in tokens)
 
+    def share(self, entry_id: str, token: str) -> float:
+        """The share of an entry's phrasings that have this word (0 to 1): how much the
+        entry is about it ("kim": most of kim-en-russie's phrasings, few of others')."""
+        index = self._entry_index.get(entry_id)
+        if index is None:
+            return 0.0
+        own = [p for p in self._phrasings if p.entry == index]
+        return sum(token in p.tokens for p in own) / len(own) if own else 0.0
+
     def entry_knows(self, entry_id: str, token: str) -> bool:
         """Whether some phrasing of this entry has this word."""
         index = self._entry_index.get(entry_id)

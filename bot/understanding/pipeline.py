@@ -55,6 +55,10 @@ __all__ = [
     "sentences",
 ]
 
+ABOUT_SHARE = 0.3
+ABOUT_RATIO = 3.0
+"""A related entry is about a follow-up's new words when at least `ABOUT_SHARE` of its
+phrasings have them, and `ABOUT_RATIO` times the share of the previous entry's."""
 TIME_SHARE = 0.1
 """An entry is about the present (or the past) when this share of its phrasings say so."""
 LIGHT_WORD_RARITY = 0.4
@@ -404,6 +408,17 @@ class Understander:
             )
         entry = decision.entry
         if decision.status is Status.ANSWER and entry is not None:
+            if entry.id == previous.id and new_words:
+                near = [*previous.related, *(c.entry.id for c in decision.suggestions)]
+                moved = self._more_about(new_words, previous.id, near, pooled)
+                if moved is not None:
+                    return replace(
+                        decision,
+                        entry=moved.entry,
+                        score=moved.score,
+                        matched=moved.phrasing,
+                        verdict="follow-up: the related entry about its new words",
+                    )
             if entry.id != previous.id or new_words or answers_it:
                 return decision
             decision = replace(decision, status=Status.SUGGEST, verdict="follow-up: nothing new")
@@ -426,6 +441,26 @@ class Understander:
             matched=pick.phrasing,
             verdict="follow-up: the previous answer or a related entry",
         )
+
+    def _more_about(
+        self, new_words: Sequence[str], previous: str, related: Sequence[str], pooled: Analysis
+    ) -> Candidate | None:
+        """The entry, related or suggested, that is about the follow-up's new words when
+        the previous one barely is ("et Kim ?" after the date of Putin's last visit: Kim's
+        own trip), or None. "About" is the share of an entry's phrasings with those words
+        (`Matcher.share`): at least `ABOUT_SHARE`, and `ABOUT_RATIO` times the
+        previous entry's."""
+
+        def about(entry_id: str) -> float:
+            return min(self.matcher.share(entry_id, t) for t in new_words)
+
+        before = about(previous)
+        best = max(related, key=about, default=None)
+        if best is None or about(best) < max(ABOUT_SHARE, ABOUT_RATIO * before):
+            return None
+        scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
+        entry = self.kb.by_id[best]
+        return scored.get(best) or Candidate(entry, 0.0, entry.question)
 
     def _at_another_time(
         self, shift: str, related: Sequence[str], pooled: Analysis
