@@ -492,7 +492,8 @@ class Understander:
         """The related entry a follow-up asks for (see `_in_context`), or None."""
         scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
         if new_words:
-            if self.matcher.information(new_words) < MIN_INFORMATION:
+            asked = [f"?{kind}"] if kind is not None else []
+            if self.matcher.information([*new_words, *asked]) < MIN_INFORMATION:
                 return None
             fitting = [
                 e
