@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.conversation import replies
 from bot.knowledge.base import KnowledgeBase
 from bot.language.normalize import Analysis
 from bot.maintainers.evaluation import evaluate, load_question_set
@@ -213,6 +214,22 @@ def test_followup_moving_to_the_present_gets_the_related_entry_about_it(
         Status.ANSWER,
         "etat-paria",
     )
+
+
+def test_asking_for_more_offers_the_related_entries(
+    understander: Understander, kb: KnowledgeBase
+) -> None:
+    """'tu peux développer ?' that no entry answers better: the related questions."""
+    decision = after(
+        understander, "Pourquoi Poutine va-t-il en Corée du Nord ?", "tu peux développer ?"
+    )
+    assert decision.status is Status.SUGGEST
+    assert decision.more
+    related = [r for r in kb.by_id["but-reel"].related if r != "but-reel"]
+    assert [c.entry.id for c in decision.suggestions] == related[:3]
+    text = replies.suggest(decision).plain
+    assert "ne va pas plus loin" in text
+    assert "Vouliez-vous dire" not in text
 
 
 def test_a_verification_asks_about_the_claim_before_it() -> None:

@@ -79,6 +79,9 @@ class Decision:
     """For status smalltalk: what to say (French, from knowledge/smalltalk.yaml)."""
     browse: bool = False
     """For status smalltalk: offer the list of questions after the reply."""
+    more: bool = False
+    """A follow-up asking for more than the previous answer said ("tu peux développer ?")
+    that no entry answers better: the suggestions are the related entries."""
 
 
 MAX_INPUT_CHARS = 1000

@@ -423,7 +423,7 @@ class Understander:
                 return decision
             decision = replace(decision, status=Status.SUGGEST, verdict="follow-up: nothing new")
         if analysis.unknown or (decision.near_miss is not None and analysis.tokens):
-            return decision
+            return self._nothing_more(text, decision, previous.id, previous.related)
         shift = time_shift(text)
         if shift is not None and not new_words and time_shift(context.question) != shift:
             pick = self._at_another_time(shift, previous.related, pooled)
@@ -432,7 +432,7 @@ class Understander:
         else:
             pick = self._related_pick(pooled, new_words, kind, previous.id, previous.related)
         if pick is None:
-            return decision
+            return self._nothing_more(text, decision, previous.id, previous.related)
         return replace(
             decision,
             status=Status.ANSWER,
@@ -440,6 +440,27 @@ class Understander:
             score=pick.score,
             matched=pick.phrasing,
             verdict="follow-up: the previous answer or a related entry",
+        )
+
+    def _nothing_more(
+        self, text: str, decision: Decision, previous: str, related: Sequence[str]
+    ) -> Decision:
+        """A request for more ("tu peux développer ?") that nothing answers better: the
+        reply says the article goes no further and offers the related entries."""
+        if not _MORE.search(surface(text)) or not related:
+            return decision
+        entries = [self.kb.by_id[e] for e in related if e in self.kb.by_id and e != previous]
+        offered = tuple(Candidate(e, 0.0, e.question) for e in entries[:3])
+        if not offered:
+            return decision
+        return replace(
+            decision,
+            status=Status.SUGGEST,
+            entry=offered[0].entry,
+            score=0.0,
+            suggestions=offered,
+            more=True,
+            verdict="follow-up: nothing more than the previous answer",
         )
 
     def _more_about(
