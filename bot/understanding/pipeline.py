@@ -32,7 +32,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import Entry, KnowledgeBase
 from bot.language.normalize import Analysis, answers_kind, surface, time_shift
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.understanding.matching import (
@@ -406,22 +406,13 @@ class Understander:
             answers_it = self.matcher.entry_knows(previous.id, f"?{kind}") or answers_kind(
                 previous.answer, kind
             )
-        entry = decision.entry
-        if decision.status is Status.ANSWER and entry is not None:
-            if entry.id == previous.id and new_words:
-                near = [*previous.related, *(c.entry.id for c in decision.suggestions)]
-                moved = self._more_about(new_words, previous.id, near, pooled)
-                if moved is not None:
-                    return replace(
-                        decision,
-                        entry=moved.entry,
-                        score=moved.score,
-                        matched=moved.phrasing,
-                        verdict="follow-up: the related entry about its new words",
-                    )
-            if entry.id != previous.id or new_words or answers_it:
-                return decision
-            decision = replace(decision, status=Status.SUGGEST, verdict="follow-up: nothing new")
+        if decision.status is Status.ANSWER:
+            checked = self._check_answer(
+                decision, previous, new_words, pooled, answers_it=answers_it
+            )
+            if checked.status is Status.ANSWER:
+                return checked
+            decision = checked
         if analysis.unknown or (decision.near_miss is not None and analysis.tokens):
             return self._nothing_more(text, decision, previous.id, previous.related)
         shift = time_shift(text)
@@ -441,6 +432,39 @@ class Understander:
             matched=pick.phrasing,
             verdict="follow-up: the previous answer or a related entry",
         )
+
+    def _check_answer(
+        self,
+        decision: Decision,
+        previous: Entry,
+        new_words: Sequence[str],
+        pooled: Analysis,
+        *,
+        answers_it: bool,
+    ) -> Decision:
+        """The pooled words' answer to a follow-up, kept, moved or demoted (see
+        `_in_context`)."""
+        entry = decision.entry
+        if entry is None:
+            return decision
+        if entry.id == previous.id and new_words:
+            near = [*previous.related, *(c.entry.id for c in decision.suggestions)]
+            moved = self._more_about(new_words, previous.id, near, pooled)
+            if moved is not None:
+                return replace(
+                    decision,
+                    entry=moved.entry,
+                    score=moved.score,
+                    matched=moved.phrasing,
+                    verdict="follow-up: the related entry about its new words",
+                )
+        if entry.id != previous.id and not new_words and entry.id not in previous.related:
+            # "où ça ?" brings nothing but a question word: an entry unrelated to the
+            # previous one gets it only from the previous question's words.
+            return replace(decision, status=Status.SUGGEST, verdict="follow-up: elsewhere")
+        if entry.id != previous.id or new_words or answers_it:
+            return decision
+        return replace(decision, status=Status.SUGGEST, verdict="follow-up: nothing new")
 
     def _nothing_more(
         self, text: str, decision: Decision, previous: str, related: Sequence[str]
