@@ -458,9 +458,14 @@ class Understander:
                     matched=moved.phrasing,
                     verdict="follow-up: the related entry about its new words",
                 )
-        if entry.id != previous.id and not new_words and entry.id not in previous.related:
-            # "où ça ?" brings nothing but a question word: an entry unrelated to the
-            # previous one gets it only from the previous question's words.
+        if (
+            entry.id != previous.id
+            and not new_words
+            and answers_it
+            and entry.id not in previous.related
+        ):
+            # "où ça ?" brings nothing but a question word that the previous answer
+            # answers: an unrelated entry gets it only from the previous question's words.
             return replace(decision, status=Status.SUGGEST, verdict="follow-up: elsewhere")
         if entry.id != previous.id or new_words or answers_it:
             return decision
