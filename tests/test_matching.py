@@ -423,3 +423,16 @@ def test_time_shift_and_answers_kind() -> None:
     assert answers_kind("en juin 2024", "quand")
     assert not answers_kind("pour des obus", "quand")
     assert not answers_kind("n'importe quoi", "pourquoi")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("poutine il peut aller ou maintenant", "ou"),
+        ("ils sont ou ?", "ou"),
+        ("oui ou non", None),
+        ("des obus ou des missiles", None),
+    ],
+)
+def test_unaccented_ou_at_the_end_asks_where(text: str, kind: str | None) -> None:
+    assert Normalizer().analyse(text).kind == kind

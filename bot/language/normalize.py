@@ -246,6 +246,22 @@ _NON_WORD_OR_ACCENT = re.compile(r"[^\wù]+")
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "ce", "cette", "au", "du", "des"})
 
 
+_AFTER_TRAILING_OU = frozenset(
+    {"maintenant", "mtn", "ca", "exactement", "alors", "donc", "la", "en", "fait", "du", "coup",
+     "now", "aujourd", "hui", "actuellement", "desormais"}
+)  # fmt: skip
+
+
+def _trailing_ou(words: list[str]) -> bool:
+    """Unaccented "ou" that asks "where" at the end of a message, as people type it: "il
+    peut aller ou maintenant", "ils sont ou ?" ("ou" as "or" is followed by its other
+    choice: "oui ou non", "ou pas" are not)."""
+    if "ou" not in words:
+        return False
+    last = len(words) - 1 - words[::-1].index("ou")
+    return last > 0 and all(w in _AFTER_TRAILING_OU for w in words[last + 1 :])
+
+
 def _asks_where(words: list[str]) -> bool:
     """Whether "où" asks "where": not after a determiner and a noun ("le passage où",
     "au point où", "la fois où"), where it is a relative pronoun."""
@@ -374,7 +390,7 @@ class Normalizer:
             typo = _question_word_typo(word)
             if typo is not None:
                 return typo
-        if words and words[0] == "ou":
+        if words and (words[0] == "ou" or _trailing_ou(words)):
             return "ou"
         return None
 
