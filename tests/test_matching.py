@@ -347,10 +347,10 @@ def test_ask_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_ask_explain_shows_normalisation(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "--explain", "Quel traité a été signé ?"]) == 0
+    assert main(["ask", "--explain", "Quel traité sur le zinc a été signé ?"]) == 0
     out = capsys.readouterr().out
-    assert "normalised: traite signe" in out
-    assert "words the FAQ does not know: traite" in out
+    assert "normalised: traite zinc signe" in out
+    assert "words the FAQ does not know: zinc" in out
     assert "thresholds: answer >=" in out
     assert main(["ask", "--explain", "que donne la russie à la corée ?"]) == 0
     assert "direction: to coree" in capsys.readouterr().out
