@@ -199,8 +199,10 @@ _QUESTION_MARK = re.compile(
     re.IGNORECASE,
 )
 _HEARSAY = re.compile(
-    r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|prétend|affirme|raconte|j['’]ai lu|"
-    r"j['’]ai vu|j['’]ai entendu|on m['’]a dit|il paraît)\s+(?:que|qu['’])\s*",
+    r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|disait|disaient|prétend|prétendait|"
+    r"affirme|affirmait|raconte|racontait|explique|expliquait|pense|pensent|croit|croient|"
+    r"croyais|croyait|j['’]ai lu|j['’]ai vu|j['’]ai entendu|j['’]ai cru lire|"
+    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait)\s+(?:que|qu['’])\s*",
     re.IGNORECASE,
 )
 _VERIFY = re.compile(
