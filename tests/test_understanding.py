@@ -374,6 +374,20 @@ def test_combine_holds_back_an_answer_the_classifier_is_sure_is_another(kb: Know
     assert combine(decision, shared, Combination()).status is Status.ANSWER
 
 
+def test_combine_answers_the_classifiers_sure_pick_among_the_suggestions(kb: KnowledgeBase) -> None:
+    first, second = kb.entries[0], kb.entries[1]
+    hesitation = replace(
+        _decision(Status.SUGGEST, first.id, kb, 60),
+        suggestions=(Candidate(first, 60, first.question), Candidate(second, 55, second.question)),
+    )
+    sure = Opinion(second.id, 0.95, first.id, {second.id: 0.95})
+    picked = combine(hesitation, sure, Combination())
+    assert (picked.status, picked.entry) == (Status.ANSWER, second)
+    assert "second or third" in picked.verdict
+    unsure = Opinion(second.id, 0.6, first.id, {second.id: 0.6})
+    assert combine(hesitation, unsure, Combination()).status is Status.SUGGEST
+
+
 def test_combine_answers_a_hesitation_both_agree_on(kb: KnowledgeBase) -> None:
     entry = kb.entries[0].id
     hesitation = _decision(Status.SUGGEST, entry, kb, 50)
