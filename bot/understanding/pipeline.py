@@ -170,15 +170,20 @@ def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> 
         and top.score >= knobs.agree_floor
         and opinion.confidence >= knobs.agree_confidence
     ):
-        return replace(
-            decision,
-            status=Status.ANSWER,
-            entry=top.entry,
-            score=top.score,
-            matched=top.phrasing,
-            verdict="both agree (below the matcher's own threshold)",
-        )
+        return answered_with(decision, top, "both agree (below the matcher's own threshold)")
     return decision
+
+
+def answered_with(decision: Decision, candidate: Candidate, verdict: str) -> Decision:
+    """A decision turned into the answer of one candidate, saying why."""
+    return replace(
+        decision,
+        status=Status.ANSWER,
+        entry=candidate.entry,
+        score=candidate.score,
+        matched=candidate.phrasing,
+        verdict=verdict,
+    )
 
 
 def _picked_among_suggestions(
@@ -195,13 +200,8 @@ def _picked_among_suggestions(
         return None
     for candidate in decision.suggestions[1:]:
         if candidate.entry.id == opinion.label and candidate.score >= knobs.agree_floor:
-            return replace(
-                decision,
-                status=Status.ANSWER,
-                entry=candidate.entry,
-                score=candidate.score,
-                matched=candidate.phrasing,
-                verdict="both agree (the matcher's second or third choice)",
+            return answered_with(
+                decision, candidate, "both agree (the matcher's second or third choice)"
             )
     return None
 
@@ -459,14 +459,7 @@ class Understander:
             pick = self._related_pick(pooled, new_words, kind, previous.id, previous.related)
         if pick is None:
             return self._nothing_more(text, decision, previous.id, previous.related)
-        return replace(
-            decision,
-            status=Status.ANSWER,
-            entry=pick.entry,
-            score=pick.score,
-            matched=pick.phrasing,
-            verdict="follow-up: the previous answer or a related entry",
-        )
+        return answered_with(decision, pick, "follow-up: the previous answer or a related entry")
 
     def _check_answer(
         self,
@@ -486,12 +479,8 @@ class Understander:
             near = [*previous.related, *(c.entry.id for c in decision.suggestions)]
             moved = self._more_about(new_words, previous.id, near, pooled)
             if moved is not None:
-                return replace(
-                    decision,
-                    entry=moved.entry,
-                    score=moved.score,
-                    matched=moved.phrasing,
-                    verdict="follow-up: the related entry about its new words",
+                return answered_with(
+                    decision, moved, "follow-up: the related entry about its new words"
                 )
         if (
             entry.id != previous.id
