@@ -235,19 +235,26 @@ _HEARSAY = re.compile(
     r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|disait|disaient|prétend|prétendait|"
     r"affirme|affirmait|raconte|racontait|explique|expliquait|pense|pensent|croit|croient|"
     r"croyais|croyait|j['’]ai lu|j['’]ai vu|j['’]ai entendu|j['’]ai cru lire|"
-    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait)\s+(?:que|qu['’])\s*",
+    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait)"
+    r"(?:\s+[^\s,;:?]+){0,4}?\s+(?:que|qu['’])\s*",
     re.IGNORECASE,
 )
 _VERIFY = re.compile(
     r"^\W*(?:(?:et|alors|mais|donc)\s+)?(?:qui a raison|c['’]est vrai|c['’]est juste|"
     r"c['’]est exact|c['’]est ça|vrai ou faux|"
     r"(?:il a|elle a|ils ont|elles ont|j['’]ai|tu as|t['’]as) raison|"
-    r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right)"
+    r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right|"
+    r"(?:qu['’]est-ce que |que )?(?:dit )?l['’]article (?:en )?(?:dit )?(?:quoi )?"
+    r"(?:là-dessus|la dessus|à ce sujet|sur ce point|de ça)?|"
+    r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez) m['’](?:expliquer|aider|éclairer)"
+    r"(?: simplement| svp| stp)?|tu en penses quoi|t['’]en penses quoi)"
     r"(?:\s+ou\s+(?:pas|non|il\s+\w+|elle\s+\w+|je\s+\w+))?(?:\s+(?:ça|ca|là))?\W*$",
     re.IGNORECASE,
 )
-"""A clause that only asks whether what comes before is true ("c'est vrai ?", "qui a raison
-?", "il a raison ou il mélange ?"): the claim before it is what to answer."""
+"""A clause that only asks about what comes before it: whether it is true ("c'est vrai
+?", "qui a raison ?", "il a raison ou il mélange ?"), what the article says of it
+("l'article dit quoi là-dessus ?"), or to explain it ("tu peux m'expliquer ?"): what
+comes before is the question."""
 _PRONOUN = re.compile(r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b", re.IGNORECASE)
 """A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?") leans on
 the clause before it."""
