@@ -239,6 +239,9 @@ def test_a_verification_asks_about_the_claim_before_it() -> None:
     assert questions_in("La Russie était dans le G8. Qui a raison ?") == [
         "La Russie était dans le G8."
     ]
+    assert questions_in(
+        "j'ai vu à la télé que les obus étaient pourris, l'article dit quoi là-dessus ?"
+    ) == ["les obus étaient pourris"]
 
 
 def test_the_chatter_of_a_preamble_does_not_drown_its_question(understander: Understander) -> None:
