@@ -365,6 +365,10 @@ class Understander:
         if analysis is None:
             analysis = self.matcher.analyse(question)
         decision = self.matcher.decide(question, analysis)
+        if decision.status is not Status.ANSWER and all(
+            c.score < self.knobs.agree_floor for c in decision.suggestions
+        ):
+            return decision  # nothing the second opinion could change (see `combine`)
         return combine(decision, self._opinion(question, analysis), self.knobs)
 
     def _followup(self, text: str, analysis: Analysis, context: Context) -> Decision | None:
