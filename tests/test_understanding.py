@@ -382,6 +382,7 @@ def test_combine_answers_the_classifiers_sure_pick_among_the_suggestions(kb: Kno
     hesitation = replace(
         _decision(Status.SUGGEST, first.id, kb, 60),
         suggestions=(Candidate(first, 60, first.question), Candidate(second, 55, second.question)),
+        analysis=Analysis(("x", "y"), None),
     )
     sure = Opinion(second.id, 0.95, first.id, {second.id: 0.95})
     picked = combine(hesitation, sure, Combination())
@@ -389,6 +390,9 @@ def test_combine_answers_the_classifiers_sure_pick_among_the_suggestions(kb: Kno
     assert "second or third" in picked.verdict
     unsure = Opinion(second.id, 0.6, first.id, {second.id: 0.6})
     assert combine(hesitation, unsure, Combination()).status is Status.SUGGEST
+    # A single word ("obus") is too little to pick for the user, however sure.
+    one_word = replace(hesitation, analysis=Analysis(("x",), None))
+    assert combine(one_word, sure, Combination()).status is Status.SUGGEST
 
 
 def test_combine_answers_a_hesitation_both_agree_on(kb: KnowledgeBase) -> None:

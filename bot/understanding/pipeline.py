@@ -196,6 +196,7 @@ def _picked_among_suggestions(
         or opinion.confidence < knobs.switch_confidence
         or decision.near_miss is not None
         or decision.analysis.unknown
+        or len(decision.analysis.tokens) < 2  # "obus" alone: too little to pick for the user
     ):
         return None
     for candidate in decision.suggestions[1:]:
