@@ -19,20 +19,20 @@ from bot.understanding.pipeline import Understander
 
 HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
-HOLDOUT_MINIMUM = (0.75, 0.88)
+HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (78.7% / 91.7%), not the target
+A regression gate a few points under today's figures (82.6% / 93.3%), not the target
 (90% / 95%, not met yet: see the README)."""
-HOLDOUT2_MINIMUM = (0.8, 0.94, 0.05)
+HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 83.4% / 97.4% / 2.8%; targets 90% / 95% / 1%)."""
-NATURAL_MINIMUM = (0.75, 0.86, 0.05)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 77.8% /
-89.5% / 3.3%)."""
-FOLLOWUPS_MINIMUM = (0.6, 0.64, 0.09)
-"""The same on tests/devset-followups.yaml (today 63.1% / 67.9% / 6.6%)."""
+sealed holdout (today 84.5% / 97.8% / 3.1%; targets 90% / 95% / 1%)."""
+NATURAL_MINIMUM = (0.8, 0.86, 0.04)
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 84.4% /
+89.5% / 1.6%)."""
+FOLLOWUPS_MINIMUM = (0.66, 0.64, 0.06)
+"""The same on tests/devset-followups.yaml (today 71.3% / 67.9% / 3.3%)."""
 HOLDOUT_MAX_WRONG = 0.05
-"""Share of the holdout's answerable messages answered with a wrong entry (today 3.5%)."""
+"""Share of the holdout's answerable messages answered with a wrong entry (today 2.1%)."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
