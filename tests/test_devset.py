@@ -114,6 +114,14 @@ def test_followups_devset_gate(kb: KnowledgeBase) -> None:
     assert result.wrong_rate <= FOLLOWUPS_MINIMUM[2]
 
 
+def test_long_devset_gate(kb: KnowledgeBase) -> None:
+    """tests/devset-long.yaml (50 long messages written from the article alone at the end
+    of session 5, tuned on): today 88% right, no wrong answer."""
+    _, result = run(kb, HERE / "devset-long.yaml")
+    assert result.answerable_rate >= 0.84
+    assert result.wrong_rate <= 0.02
+
+
 def test_conversation_devset_gate(kb: KnowledgeBase) -> None:
     """tests/devset-conversation.yaml (tuned on): small talk recognised, mixed messages
     kept as questions, small talk rarely answered about the article ("t'es qui ?" may

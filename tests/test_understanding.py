@@ -242,6 +242,12 @@ def test_a_verification_asks_about_the_claim_before_it() -> None:
     assert questions_in(
         "j'ai vu à la télé que les obus étaient pourris, l'article dit quoi là-dessus ?"
     ) == ["les obus étaient pourris"]
+    assert questions_in(
+        "Mon voisin prétend que les obus sont trop vieux. L'article confirme ?"
+    ) == ["les obus sont trop vieux."]
+    assert questions_in(
+        "Mon père, qui suit l'actu, pense que les obus sont bons. Ça veut dire quoi concrètement ?"
+    ) == ["les obus sont bons."]
 
 
 def test_the_chatter_of_a_preamble_does_not_drown_its_question(understander: Understander) -> None:

@@ -248,7 +248,10 @@ _VERIFY = re.compile(
     r"(?:qu['’]est-ce que |que )?(?:dit )?l['’]article (?:en )?(?:dit )?(?:quoi )?"
     r"(?:là-dessus|la dessus|à ce sujet|sur ce point|de ça)?|"
     r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez) m['’](?:expliquer|aider|éclairer)"
-    r"(?: simplement| svp| stp)?|tu en penses quoi|t['’]en penses quoi)"
+    r"(?: simplement| svp| stp)?|tu en penses quoi|t['’]en penses quoi|"
+    r"(?:l['’]article )?(?:le )?confirme|tu confirmes|c['’]est confirmé|"
+    r"(?:qu['’]est-ce que )?(?:ça|ca|cela) (?:veut dire|signifie)(?: quoi)?"
+    r"(?: concrètement| exactement| au juste)?)"
     r"(?:\s+ou\s+(?:pas|non|il\s+\w+|elle\s+\w+|je\s+\w+))?(?:\s+(?:ça|ca|là))?\W*$",
     re.IGNORECASE,
 )
@@ -256,9 +259,13 @@ _VERIFY = re.compile(
 ?", "qui a raison ?", "il a raison ou il mélange ?"), what the article says of it
 ("l'article dit quoi là-dessus ?"), or to explain it ("tu peux m'expliquer ?"): what
 comes before is the question."""
-_PRONOUN = re.compile(r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b", re.IGNORECASE)
-"""A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?") leans on
-the clause before it."""
+_PRONOUN = re.compile(
+    r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b|"
+    r"^\W*c['’](?:est|était|etait)\W+(?:\w+\W*){0,3}$",
+    re.IGNORECASE,
+)
+"""A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?"), or a
+short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
 CHATTER_RARITY = 0.75
 """A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
 SELF_CONTAINED = 3
@@ -274,9 +281,11 @@ def questions_in(text: str) -> list[str]:
     that ask something, hearsay preambles removed ("Un pote m'a dit que …").
     A message that is one plain question gives itself."""
     out: list[str] = []
-    for sentence in sentences(text):
+    parts = sentences(text)
+    for index, sentence in enumerate(parts):
         clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
-        if len(clauses) == 1:
+        claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
+        if len(clauses) == 1 or claim:  # a claim checked by the next sentence: all of it
             out.append(_HEARSAY.sub("", sentence).strip() or sentence)
             continue
         kept: list[str] = []
