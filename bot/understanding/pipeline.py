@@ -266,6 +266,11 @@ _PRONOUN = re.compile(
 )
 """A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?"), or a
 short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
+_SEVERAL_HINT = re.compile(r"[.!?…]\s*\S|\n|\bet\b|\band\b", re.IGNORECASE)
+"""What may join two questions in one message: a second sentence, a line break, "et"."""
+SURE_WHOLE = 75.0
+"""A one-sentence message answered whole at this score is not read part by part (speed:
+p99 2.9 -> 2.4 ms; not one answer of the six development sets changes)."""
 CHATTER_RARITY = 0.75
 """A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
 SELF_CONTAINED = 3
@@ -671,6 +676,12 @@ class Understander:
             followup = self._followup(text, analysis, context)
             if followup is not None and self._prefer_followup(alone, followup, analysis):
                 return [followup]
+        if (
+            alone.status is Status.ANSWER
+            and alone.score >= SURE_WHOLE
+            and not _SEVERAL_HINT.search(text)
+        ):
+            return [alone]  # one sentence, answered surely whole: its parts would add nothing
         parts = questions_in(text)
         if len(parts) > 1 or (parts and parts[0] != text):
             several = self._several(parts, alone)
