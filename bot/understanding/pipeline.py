@@ -11,6 +11,8 @@ The steps, in order (`Understander.understand`):
    message is elliptic ("et pourquoi ?", "c'était quand ?", "par qui ?", "et dans
    l'autre sens ?"), it is read together with the previous question: their words are
    pooled, the new question word wins, and "dans l'autre sens" swaps the direction.
+   The result is then checked against the conversation (`Understander._in_context`):
+   the previous answer again only for a reason, else the entries related to it.
    A message that is a whole question on its own is read on its own.
 3. **Long and multi-question messages.** A message of several sentences is also read
    sentence by sentence: a preamble ("Un pote m'a dit que…") does not drown its
@@ -454,7 +456,13 @@ class Understander:
           a related one): the one that knows the words the follow-up brings, when
           those words say enough (`MIN_INFORMATION`) and the pooled words score it
           at least at the suggestion threshold, or the only one asked with the
-          follow-up's question word ("combien ?" after an answer without a number).
+          follow-up's question word ("combien ?" after an answer without a number), or
+          the one whose phrasings ask about the time the follow-up moves to ("et
+          aujourd'hui ?", `_at_another_time`). When the pooled words give the previous
+          answer for new words another entry is far more about ("et Kim ?"), that
+          entry answers (`_check_answer`, `_more_about`).
+        - "tu peux développer ?" that nothing answers better offers the related
+          entries, saying the article goes no further (`_nothing_more`).
         A follow-up with a word the FAQ does not know is never answered here.
         """
         previous = self.kb.by_id.get(context.entry_id)
