@@ -152,3 +152,11 @@ def test_the_bots_presentation_is_no_answer_about_the_article(
     assert [d.entry.id for d in result.smalltalk_answered if d.entry] == ["date-visite"]
     assert result.by_kind["smalltalk:identity"] == [1, 1]
     assert result.by_kind["smalltalk:odd"] == [0, 1]
+
+
+def test_evaluate_can_leave_the_phrasings_out(kb: KnowledgeBase) -> None:
+    """bench/bench_knobs.py evaluates sets only: the FAQ's own phrasings are not run."""
+    questions = load_question_set(HERE / "devset-long.yaml", kb)
+    result = evaluate(Understander.build(kb, Matcher(kb)), questions, phrasings=False)
+    assert result.phrasings == 0
+    assert result.answerable == len(questions.expected)

@@ -407,10 +407,13 @@ def _run_smalltalk(understander: Understander, questions: QuestionSet, out: Eval
         out.mixed_ok += understander.understand(question)[0].status is not Status.SMALLTALK
 
 
-def evaluate(understander: Understander, questions: QuestionSet | None = None) -> Evaluation:
-    """Run every phrasing of the FAQ, and the question set if given, through the pipeline."""
+def evaluate(
+    understander: Understander, questions: QuestionSet | None = None, *, phrasings: bool = True
+) -> Evaluation:
+    """Run every phrasing of the FAQ (unless `phrasings` is False), and the question set
+    if given, through the pipeline."""
     result = Evaluation()
-    for entry in understander.kb.entries:
+    for entry in understander.kb.entries if phrasings else ():
         for phrasing in entry.phrasings:
             decisions = understander.understand(phrasing)
             answers = tuple(_answered(decisions)[:1])

@@ -110,12 +110,10 @@ class Context:
 class Combination:
     """The knobs of `combine`, chosen on the development sets.
 
-    Session 5 re-chose them by a grid (answer threshold 55/58/62, these five knobs) on
-    the union of the five development sets (1,407 answerable messages, 450 not) and on
-    the trimmed FAQ (`test_trimmed_faq_still_answers_three_quarters`): against the
-    previous values (no hold on a low confidence, 0.9, 45, 0.9) they answered 8 fewer
-    messages right and gave 6 fewer wrong answers, the trimmed FAQ staying at 75.9%
-    (measured then; bench/bench_knobs.py compares them on today's FAQ). A
+    Session 5 re-chose them by a grid (answer threshold 55/58/62, these knobs) on the
+    union of the five development sets and on the trimmed FAQ. On today's FAQ,
+    `bench/bench_knobs.py` prints: 1,254/1,407 right, 27 wrong, 426/450 declined, trimmed
+    FAQ 75.9%; session 4's knobs 1,250 right, 34 wrong, 425 declined, 75.7%. A
     held-back answer is still offered as a suggestion, one tap away, so a wrong answer
     costs more than a missed one.
     """
@@ -130,7 +128,7 @@ class Combination:
     """The classifier's pick, when it gives it at least this and the matcher has it among
     its suggestions (second or third), is answered (off: above 1), when the question has
     two words at least. On the development sets: 8 more right answers, no more wrong
-    (bench/bench_knobs.py)."""
+    (`bench/bench_knobs.py`, "no pick among suggestions")."""
     hold_out_of_scope: float = 0.8
     """An answer is held back when the classifier says "out of scope" this surely."""
     agree_floor: float = 40.0
