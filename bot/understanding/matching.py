@@ -342,10 +342,13 @@ class Matcher:
         ]
         """Phrasings made only of stop words ("t'es qui ?"): matched near-verbatim."""
         self._negatives: list[_Phrasing] = []
+        self._negative_postings: dict[str, list[int]] = {}
         for text, analysis in negatives:
             tokens = self._known_roles(_with_kind(analysis))
             weight = sum(self._weight(t) for t in tokens)
             positions = _first_positions(analysis.tokens)
+            for token in tokens:
+                self._negative_postings.setdefault(token, []).append(len(self._negatives))
             self._negatives.append(_Phrasing(-1, text, analysis.text, tokens, weight, positions))
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -460,13 +463,6 @@ class Matcher:
             return 1.0
         return 1 - self.weights.order * _discordance(q.positions, phrasing.order, shared)
 
-    def _fit(self, phrasing: _Phrasing, q: _Query) -> tuple[float, float]:
-        """The phrasing's F-beta (word order included) and its question coverage."""
-        m = sum(q.weights[t] for t in phrasing.tokens & q.set)
-        if m == 0:
-            return 0.0, 0.0
-        return self._fbeta(m, q.total, phrasing) * self._order(q, phrasing), m / q.total
-
     def _information(self, q: _Query, entry: Entry) -> float:
         """How much the question says that the entry answers: the IDF of the words
         (question word included) they share. "obus" alone shares one word found in
@@ -474,22 +470,33 @@ class Matcher:
         known = self._entry_tokens[self._entry_index[entry.id]]
         return sum(self._idf[t] for t in q.tokens if t in known)
 
-    def _near_miss(self, q: _Query, entry: Entry) -> NearMiss | None:
-        """The out-of-scope question (out-of-scope.yaml) that explains this one better.
+    def _near_miss(self, q: _Query, entry: Entry, *, at_least: float = 0.0) -> NearMiss | None:
+        """The out-of-scope question (out-of-scope.yaml) that explains this one better,
+        if one scores `at_least` this much.
 
         Only out-of-scope questions that share with the question a word the entry does
         not know count ("cadeau" in "quel cadeau lors de la dernière visite ?"): a
         question the entry covers word for word is never withheld. The score is computed
-        like an entry's whose only phrasing it would be.
+        like an entry's whose only phrasing it would be. Word order only lowers a score:
+        a question that could not win or reach `at_least` without it is not checked.
         """
         known = self._entry_tokens[self._entry_index[entry.id]]
         w = self.weights
+        share = 1 - w.bag - w.chars
         best: NearMiss | None = None
-        for phrasing in self._negatives:
-            if not (phrasing.tokens & q.set) - known:
+        postings = self._negative_postings
+        found = {i for t in q.set - known for i in postings.get(t, ())}
+        for index in sorted(found):  # in file order: the first of equal scores wins
+            phrasing = self._negatives[index]
+            m = sum(q.weights[t] for t in phrasing.tokens & q.set)
+            recall = m / q.total
+            bound = round((share * self._fbeta(m, q.total, phrasing) + w.bag * recall) * 100, 1)
+            if bound < at_least or (best is not None and bound <= best.score):
                 continue
-            f, recall = self._fit(phrasing, q)
-            score = round(((1 - w.bag - w.chars) * f + w.bag * recall) * 100, 1)
+            f = self._fbeta(m, q.total, phrasing) * self._order(q, phrasing)
+            score = round((share * f + w.bag * recall) * 100, 1)
+            if score < at_least:
+                continue
             if best is None or score > best.score:
                 best = NearMiss(score, phrasing.original)
         return best
@@ -633,9 +640,9 @@ class Matcher:
             and top.score - second >= self.margin
             and (top.score >= 100 or self._information(q, top.entry) >= MIN_INFORMATION)
         ):
-            near_miss = self._near_miss(q, top.entry)
-            if near_miss is not None and near_miss.score < top.score - self.weights.near_miss:
-                near_miss = None
+            near_miss = self._near_miss(
+                q, top.entry, at_least=top.score - self.weights.near_miss
+            )
             status = Status.ANSWER if near_miss is None else Status.SUGGEST
         elif top.score >= floor:
             status = Status.SUGGEST

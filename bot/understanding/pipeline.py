@@ -746,7 +746,8 @@ class Understander:
             return []  # the whole message resembles a question the article does not answer
         for index, part in enumerate(parts):
             analysis = self.matcher.analyse(part)
-            own_unknown = analysis.unknown
+            if analysis.unknown:
+                continue  # a part with words the FAQ does not know is never answered alone
             known = [t for t in analysis.tokens if self.matcher.knows(t)]
             decision = self.decide(part, analysis)
             alone_fits = (
@@ -761,7 +762,7 @@ class Understander:
                 analysis = self.matcher.analyse(part)
                 decision = self.decide(part, analysis)
             entry = decision.entry
-            if decision.status is not Status.ANSWER or entry is None or own_unknown:
+            if decision.status is not Status.ANSWER or entry is None:
                 continue
             known = [t for t in analysis.tokens if self.matcher.knows(t)]
             if entry.id not in close and len(known) < SELF_CONTAINED:
