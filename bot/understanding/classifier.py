@@ -122,6 +122,7 @@ class SecondOpinion:
         self._idf = np.array(
             [math.log((n + 1) / (df[name] + 1)) + 1 for name in sorted(df)], dtype=np.float64
         )
+        self._word_columns = functools.lru_cache(maxsize=65536)(self._word_columns_uncached)
         self.classes: tuple[str, ...] = tuple(sorted(set(labels)))
         self._weights = np.zeros((len(self._vocabulary), len(self.classes)))
         self._bias = np.zeros(len(self.classes))
@@ -154,21 +155,34 @@ class SecondOpinion:
         values /= np.repeat(np.where(norms > 0, norms, 1.0)[: len(lengths)], lengths)
         return csr_matrix((values, columns, pointers), shape=(len(rows), len(vocabulary)))
 
-    def _vector(self, row: Counter[str]) -> tuple[list[int], np.ndarray]:
-        """The known features of a row and their L2-normalised TF-IDF weights."""
-        columns = [self._vocabulary[name] for name in row if name in self._vocabulary]
-        counts = np.array([row[name] for name in row if name in self._vocabulary], dtype=np.float64)
-        if not columns:
-            return [], counts
-        values = (1 + np.log(counts)) * self._idf[columns]
-        return columns, values / np.linalg.norm(values)
+    def _word_columns_uncached(self, word: str) -> tuple[int, ...]:
+        vocabulary = self._vocabulary
+        return tuple(vocabulary[g] for g in _word_grams(word) if g in vocabulary)
+
+    def _columns(self, text: str, tokens: Sequence[str]) -> list[int]:
+        """The known features of a text, one column per occurrence (as `features`
+        counts them), the char n-grams' columns cached per word: words repeat."""
+        columns: list[int] = []
+        for word in fold(text).replace("'", " ").split():
+            columns.extend(self._word_columns(word))
+        vocabulary = self._vocabulary
+        for name in itertools.chain(
+            (f"w:{t}" for t in tokens), (f"b:{a}_{b}" for a, b in itertools.pairwise(tokens))
+        ):
+            column = vocabulary.get(name)
+            if column is not None:
+                columns.append(column)
+        return columns
 
     def decision(self, text: str, tokens: Sequence[str]) -> np.ndarray:
-        """The raw decision value of every class, in `classes` order."""
-        columns, values = self._vector(features(text, tokens))
-        if not columns:
+        """The raw decision value of every class, in `classes` order: the question's
+        L2-normalised TF-IDF vector (sublinear counts) times the weights."""
+        columns, counts = np.unique(self._columns(text, tokens), return_counts=True)
+        if not len(columns):
             return self._bias.copy()
-        result: np.ndarray = values @ self._weights[columns] + self._bias
+        values = (1 + np.log(counts)) * self._idf[columns]
+        values /= np.linalg.norm(values)
+        result: np.ndarray = values @ np.take(self._weights, columns, axis=0) + self._bias
         return result
 
     def opinion(self, text: str, tokens: Sequence[str]) -> Opinion | None:
@@ -179,11 +193,8 @@ class SecondOpinion:
         values -= values.max()
         shares = np.exp(values)
         shares /= shares.sum()
-        order = np.argsort(-shares)
-        best, second = int(order[0]), int(order[1])
-        scores = {
-            self.classes[i]: round(float(shares[i]), 4) for i in order[:5] if shares[i] >= 0.01
-        }
-        return Opinion(
-            self.classes[best], round(float(shares[best]), 4), self.classes[second], scores
-        )
+        order: list[int] = np.argsort(-shares)[:5].tolist()
+        share: list[float] = shares.tolist()
+        best, second = order[0], order[1]
+        scores = {self.classes[i]: round(share[i], 4) for i in order if share[i] >= 0.01}
+        return Opinion(self.classes[best], round(share[best], 4), self.classes[second], scores)

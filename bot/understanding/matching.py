@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import Entry, KnowledgeBase
@@ -331,8 +332,9 @@ class Matcher:
                 frozenset(t for _, a in entry_analyses for t in _with_kind(a))
             )
         self._texts = [p.text for p in self._phrasings]
-        self._phrasing_weights = [p.weight for p in self._phrasings]
-        self._phrasing_entries = [p.entry for p in self._phrasings]
+        self._phrasing_weights = np.array([p.weight for p in self._phrasings], dtype=np.float64)
+        self._phrasing_entries = np.array([p.entry for p in self._phrasings], dtype=np.intp)
+        self._posting_arrays = {t: np.array(p, dtype=np.intp) for t, p in self._postings.items()}
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._bare: list[tuple[str, int]] = [
             (surface(p), index)
@@ -350,6 +352,10 @@ class Matcher:
             for token in tokens:
                 self._negative_postings.setdefault(token, []).append(len(self._negatives))
             self._negatives.append(_Phrasing(-1, text, analysis.text, tokens, weight, positions))
+        self._negative_arrays = {
+            t: np.array(p, dtype=np.intp) for t, p in self._negative_postings.items()
+        }
+        self._negative_weights = np.array([p.weight for p in self._negatives], dtype=np.float64)
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
 
     @classmethod
@@ -481,52 +487,66 @@ class Matcher:
         a question that could not win or reach `at_least` without it is not checked.
         """
         known = self._entry_tokens[self._entry_index[entry.id]]
+        postings = self._negative_arrays
+        found = np.zeros(len(self._negatives), dtype=bool)
+        for token in q.set - known:
+            posting = postings.get(token)
+            if posting is not None:
+                found[posting] = True
+        if not found.any():
+            return None
+        shared = np.zeros(len(self._negatives))
+        for token in q.tokens:
+            posting = postings.get(token)
+            if posting is not None:
+                shared[posting] += q.weights[token]
         w = self.weights
         share = 1 - w.bag - w.chars
+        beta2 = w.recall_bias**2
+        fits = (1 + beta2) * shared / (beta2 * q.total + self._negative_weights)
+        bounds = np.round((share * fits + w.bag * shared / q.total) * 100, 1)
         best: NearMiss | None = None
-        postings = self._negative_postings
-        found = {i for t in q.set - known for i in postings.get(t, ())}
-        for index in sorted(found):  # in file order: the first of equal scores wins
+        # in file order: the first of equal scores wins
+        for index in np.flatnonzero(found & (bounds >= at_least)).tolist():
+            if best is not None and bounds[index] <= best.score:
+                continue
             phrasing = self._negatives[index]
-            m = sum(q.weights[t] for t in phrasing.tokens & q.set)
-            recall = m / q.total
-            bound = round((share * self._fbeta(m, q.total, phrasing) + w.bag * recall) * 100, 1)
-            if bound < at_least or (best is not None and bound <= best.score):
-                continue
-            f = self._fbeta(m, q.total, phrasing) * self._order(q, phrasing)
-            score = round((share * f + w.bag * recall) * 100, 1)
-            if score < at_least:
-                continue
-            if best is None or score > best.score:
+            f = fits[index] * self._order(q, phrasing)
+            score = round(float(share * f + w.bag * shared[index] / q.total) * 100, 1)
+            if score >= at_least and (best is None or score > best.score):
                 best = NearMiss(score, phrasing.original)
         return best
 
-    def _shared_weights(self, q: _Query) -> dict[int, float]:
-        """For each candidate phrasing, the weight of the question words it contains.
+    def _shared_weights(self, q: _Query) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate phrasings (in the order they were found) and, for each, the
+        weight of the question words it contains.
 
         Candidates come from the rarest words first; once there are MAX_CANDIDATES, or
         for a word found in more phrasings than that, words only add to the scores of the
-        candidates found so far (exact on small FAQs, fast on big ones). Each word walks
-        its postings or the candidates, whichever is shorter.
+        candidates found so far (exact on small FAQs, fast on big ones). Each word adds
+        its weight to its postings in one numpy step, in the same order as one by one.
         """
-        shared: dict[int, float] = {}
+        size = len(self._phrasings)
+        shared = np.zeros(size)
+        found = np.zeros(size, dtype=bool)
+        order: list[np.ndarray] = []
+        count = 0
         for token in sorted(q.tokens, key=lambda t: (-q.weights[t], t)):
-            posting = self._postings.get(token)
-            if not posting:
+            posting = self._posting_arrays.get(token)
+            if posting is None:
                 continue
-            weight = q.weights[token]
-            if len(shared) < MAX_CANDIDATES and (not shared or len(posting) <= MAX_CANDIDATES):
-                for pid in posting:
-                    shared[pid] = shared.get(pid, 0.0) + weight
-            elif len(posting) < len(shared):
-                for pid in posting:
-                    if pid in shared:
-                        shared[pid] += weight
+            if count < MAX_CANDIDATES and (not count or len(posting) <= MAX_CANDIDATES):
+                new = posting[~found[posting]]
+                found[new] = True
+                order.append(new)
+                count += len(new)
             else:
-                for pid in shared:
-                    if token in self._phrasings[pid].tokens:
-                        shared[pid] += weight
-        return shared
+                posting = posting[found[posting]]
+            shared[posting] += q.weights[token]
+        if not order:
+            return np.zeros(0, dtype=np.intp), shared[:0]
+        pids = np.concatenate(order)
+        return pids, shared[pids]
 
     def scores(self, analysis: Analysis) -> list[Candidate]:
         """Every entry that shares something with the question, best first."""
@@ -538,27 +558,25 @@ class Matcher:
         w = self.weights
         analysis, tokens, weights, total = q.analysis, q.tokens, q.weights, q.total
         beta2 = w.recall_bias**2
-        scale, offset, weight_of = 1 + beta2, beta2 * total, self._phrasing_weights
-        entry_of, phrasings = self._phrasing_entries, self._phrasings
-        fits = [
-            (scale * m / (offset + weight_of[pid]), pid)
-            for pid, m in self._shared_weights(q).items()
-        ]  # `_fbeta`, inlined: this runs for hundreds of phrasings per question
+        pids, shared = self._shared_weights(q)
+        # `_fbeta`, for every candidate at once: this runs for hundreds of phrasings
+        fits = (1 + beta2) * shared / (beta2 * total + self._phrasing_weights[pids])
+        owners = self._phrasing_entries[pids]
         # Each entry keeps its best phrasing, word order included. The order check only
         # lowers a fit, by at most `w.order`: phrasings that fall below that much of
         # their entry's best fit cannot win and are not checked.
-        top: dict[int, float] = {}
-        for fit, pid in fits:
-            owner = entry_of[pid]
-            if fit > top.get(owner, -1.0):
-                top[owner] = fit
-        keep = 1 - w.order
+        top = np.full(len(self.kb.entries), -1.0)
+        np.maximum.at(top, owners, fits)
+        contenders = fits >= (1 - w.order) * top[owners]
         best: dict[int, tuple[float, int]] = {}
         no_best = (-1.0, -1)
-        for first_fit, pid in fits:
-            owner = entry_of[pid]
-            if first_fit < keep * top[owner]:
-                continue
+        phrasings = self._phrasings
+        for first_fit, pid, owner in zip(
+            fits[contenders].tolist(),
+            pids[contenders].tolist(),
+            owners[contenders].tolist(),
+            strict=True,
+        ):
             fit = first_fit * self._order(q, phrasings[pid])
             if fit > best.get(owner, no_best)[0]:
                 best[owner] = (fit, pid)
@@ -640,9 +658,7 @@ class Matcher:
             and top.score - second >= self.margin
             and (top.score >= 100 or self._information(q, top.entry) >= MIN_INFORMATION)
         ):
-            near_miss = self._near_miss(
-                q, top.entry, at_least=top.score - self.weights.near_miss
-            )
+            near_miss = self._near_miss(q, top.entry, at_least=top.score - self.weights.near_miss)
             status = Status.ANSWER if near_miss is None else Status.SUGGEST
         elif top.score >= floor:
             status = Status.SUGGEST
