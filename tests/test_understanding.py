@@ -20,6 +20,7 @@ from bot.understanding.pipeline import (
     Combination,
     Context,
     Understander,
+    asks_again,
     combine,
     questions_in,
     sentences,
@@ -216,20 +217,83 @@ def test_followup_moving_to_the_present_gets_the_related_entry_about_it(
     )
 
 
-def test_asking_for_more_offers_the_related_entries(
+def test_asking_for_more_gives_the_previous_answer_again_with_the_related_entries(
     understander: Understander, kb: KnowledgeBase
 ) -> None:
-    """'tu peux développer ?' that no entry answers better: the related questions."""
+    """'tu peux développer ?': the previous answer again, saying the article goes no
+    further, its related questions as buttons."""
     decision = after(
         understander, "Pourquoi Poutine va-t-il en Corée du Nord ?", "tu peux développer ?"
     )
-    assert decision.status is Status.SUGGEST
-    assert decision.more
-    related = [r for r in kb.by_id["but-reel"].related if r != "but-reel"]
-    assert [c.entry.id for c in decision.suggestions] == related[:3]
-    text = replies.suggest(decision).plain
-    assert "ne va pas plus loin" in text
-    assert "Vouliez-vous dire" not in text
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "but-reel",
+    )
+    assert decision.again == "more"
+    reply = replies.decision_reply(decision, kb)
+    assert reply.plain.startswith("L’article ne va pas plus loin sur ce point")
+    assert kb.by_id["but-reel"].answer.split()[0] in reply.plain
+    related = [kb.by_id[r].question for r in kb.by_id["but-reel"].related[:3]]
+    assert [b.text for row in reply.buttons for b in row][2:] == related
+
+
+@pytest.mark.parametrize(
+    ("then", "kind"),
+    [
+        ("c'est-à-dire ?", "more"),
+        ("genre ?", "more"),
+        ("Tu peux m'expliquer stp ?", "more"),
+        ("t'es sûr ?", "check"),
+        ("Ah bon ?!", "check"),
+        ("selon qui ?", "check"),
+        ("source ?", "check"),
+        ("are you sure?", "check"),
+    ],
+)
+def test_a_message_about_the_previous_answer_gets_it_again(
+    understander: Understander, kb: KnowledgeBase, then: str, kind: str
+) -> None:
+    """ "c'est-à-dire ?", "t'es sûr ?"… after an answer: that answer again, with a lead
+    saying why (the article goes no further; this is what it says)."""
+    decision = after(understander, "Combien d'obus la Corée du Nord a-t-elle envoyés ?", then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "nombre-obus",
+    )
+    assert decision.again == kind
+    assert replies.decision_reply(decision, kb).plain.startswith(replies.AGAIN_LEADS[kind])
+
+
+@pytest.mark.parametrize(
+    "text", ["ah bon ?", "t'es sûr ?", "c'est-à-dire ?", "genre ?", "source ?"]
+)
+def test_a_message_about_the_previous_answer_without_one_is_not_an_article_answer(
+    understander: Understander, text: str
+) -> None:
+    """Without a previous answer (or after ten minutes) there is nothing to give again:
+    never an answer about the article's content, except "source ?" (the article's
+    reference)."""
+    for decision in understander.understand(text):
+        assert decision.again is None
+        if decision.status is Status.ANSWER:
+            assert decision.entry is not None
+            assert decision.entry.id == "article-reference"
+    late = after(
+        understander,
+        "Combien d'obus la Corée du Nord a-t-elle envoyés ?",
+        text,
+        seconds=CONTEXT_SECONDS + 1,
+    )
+    assert late.again is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["t'es sûr que Kim est venu en Russie ?", "explique moi le G8", "genre la Chine ?", "ok"],
+)
+def test_asks_again_is_the_whole_message_only(text: str) -> None:
+    """A message with a subject of its own is not about the previous answer."""
+    assert asks_again(text) is None
 
 
 def test_a_verification_asks_about_the_claim_before_it() -> None:

@@ -83,6 +83,10 @@ class Decision:
     more: bool = False
     """A follow-up asking for more than the previous answer said ("tu peux développer ?")
     that no entry answers better: the suggestions are the related entries."""
+    again: str | None = None
+    """For an answer to a message about the previous answer itself: "more" ("tu peux
+    développer ?": the article goes no further) or "check" ("t'es sûr ?": that is what
+    the article says). The reply says so before the answer."""
 
 
 MAX_INPUT_CHARS = 1000

@@ -4,6 +4,9 @@
     decisions = understander.understand(text, context=previous, now=time.monotonic())
 
 The steps, in order (`Understander.understand`):
+0. **About the previous answer.** Right after an answer, a message that asks about that
+   answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es sûr ?", "selon qui
+   ?") gets it again, with a lead saying why (`Understander._again`).
 1. **Small talk.** A message that is small talk *as a whole* ("bonjour", "merci !",
    "t'es nul", "42", a question in German) gets status `smalltalk` and a reply from
    knowledge/smalltalk.yaml. "merci ! et pourquoi Poutine va en Corée ?" is a question.
@@ -35,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.base import Entry, KnowledgeBase
-from bot.language.normalize import Analysis, answers_kind, surface, time_shift
+from bot.language.normalize import Analysis, answers_kind, fold, surface, time_shift
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.understanding.matching import (
     MIN_INFORMATION,
@@ -52,6 +55,7 @@ __all__ = [
     "Combination",
     "Context",
     "Understander",
+    "asks_again",
     "combine",
     "is_elliptic",
     "sentences",
@@ -93,6 +97,37 @@ _MORE = re.compile(
     r"\b(?:developper|developpe|detaille|details?|precise|preciser|en dire plus|"
     r"c'est a dire|tell me more|more details?|explain)\b"
 )
+
+_POLITE = r"(?: stp| svp| s'il te plait| s'il vous plait| please| un peu| plus| mieux| moi)*"
+_AGAIN = {
+    "more": re.compile(
+        r"(?:et |mais |ah |ok |euh |hmm |donc |oui )?(?:c'est a dire|c a d|cad|ca veut dire quoi|"
+        r"ca veut dire|genre|genre quoi|comment ca|explique|expliques|expliquez|"
+        r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez|peux tu|pouvez vous) "
+        r"(?:m'|me |nous )?(?:expliquer|developper|preciser|en dire plus|detailler)|"
+        r"developpe|developpez|precise|precisez|detaille|plus de details|en dire plus|"
+        r"dis m'en plus|dites m'en plus|what do you mean|explain|tell me more|"
+        r"more details|meaning)" + _POLITE
+    ),
+    "check": re.compile(
+        r"(?:et |mais |ah |ok |euh |hmm |donc |oui )?(?:t'es sur|tu es sur|vous etes sur|sur|"
+        r"t'es sur de toi|tu es sur de toi|vous etes sur de vous|t'es certain|vraiment|"
+        r"ah bon|serieux|serieusement|c'est vrai|c'est sur|c'est certain|source|sources|"
+        r"ta source|tes sources|votre source|vos sources|quelle source|quelles sources|"
+        r"selon qui|d'apres qui|qui le dit|qui dit ca|qui a dit ca|d'ou tu sors ca|"
+        r"d'ou ca vient|ca vient d'ou|tu tiens ca d'ou|are you sure|really|says who|"
+        r"sure|what source|source please)" + _POLITE
+    ),
+}
+"""Whole messages that ask about the previous answer itself, to explain ("c'est-à-dire
+?", "tu peux développer ?") or to vouch for it ("t'es sûr ?", "selon qui ?")."""
+
+
+def asks_again(text: str) -> str | None:
+    """ "more" or "check" when the whole message asks about the previous answer itself
+    (`_AGAIN`), else None."""
+    folded = fold(text).strip()
+    return next((kind for kind, pattern in _AGAIN.items() if pattern.fullmatch(folded)), None)
 
 
 @dataclass(frozen=True)
@@ -660,6 +695,11 @@ class Understander:
         text = text.strip()
         if not text:
             return []
+        fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
+        if fresh and context is not None:
+            again = self._again(text, context)
+            if again is not None:
+                return [again]
         talk = self.smalltalk.recognise(text) if self.smalltalk is not None else None
         if talk is not None:
             return [
@@ -676,7 +716,6 @@ class Understander:
                 )
             ]
         analysis = self.matcher.analyse(text)
-        fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         alone = self.decide(text, analysis)
         if not fresh and alone.status is Status.ANSWER and self._needs_context(text, analysis):
             alone = replace(alone, status=Status.SUGGEST, verdict="a follow-up without context")
@@ -700,6 +739,35 @@ class Understander:
             if focused is not None:
                 return [focused]
         return [alone]
+
+    def _again(self, text: str, context: Context) -> Decision | None:
+        """The previous answer again, for a message that asks about it ("c'est-à-dire ?",
+        "tu peux développer ?", "t'es sûr ?", "selon qui ?"), or None.
+
+        Decision (issue 10, follow-ups): such a message has no subject of its own; the
+        writers of the dev sets, asked what it should get, expect the previous answer.
+        The bot gives it again with its source, saying first that the article goes no
+        further (`Decision.again` "more") or that this is what the article says, source
+        below ("check"); the related questions come as buttons. It comes before small
+        talk: after an answer, "ah bon ?" and "sérieux ?" doubt it.
+        """
+        kind = asks_again(text)
+        entry = self.kb.by_id.get(context.entry_id)
+        if kind is None or entry is None:
+            return None
+        candidate = Candidate(entry, 100.0, entry.question)
+        return Decision(
+            text,
+            Status.ANSWER,
+            entry,
+            candidate.score,
+            (candidate,),
+            Analysis((), None),
+            entry.question,
+            verdict=f"follow-up: the previous answer again ({kind})",
+            context=context.question,
+            again=kind,
+        )
 
     def _focused(self, text: str, analysis: Analysis) -> Decision | None:
         """A message of several sentences read without the everyday words its preamble
