@@ -828,7 +828,10 @@ class Understander:
                 # words of that part (a preamble's "prof", "grand-mère") do not count.
                 part = f"{parts[index - 1]} {part}"  # noqa: PLW2901 - read with its antecedent
                 analysis = self.matcher.analyse(part)
-                decision = self.decide(part, analysis)
+                if analysis == whole.analysis:  # the antecedent and the part are the message
+                    decision = replace(whole, question=part)
+                else:
+                    decision = self.decide(part, analysis)
             entry = decision.entry
             if decision.status is not Status.ANSWER or entry is None:
                 continue
