@@ -177,9 +177,11 @@ class SecondOpinion:
     def decision(self, text: str, tokens: Sequence[str]) -> np.ndarray:
         """The raw decision value of every class, in `classes` order: the question's
         L2-normalised TF-IDF vector (sublinear counts) times the weights."""
-        columns, counts = np.unique(self._columns(text, tokens), return_counts=True)
-        if not len(columns):
+        counted = Counter(self._columns(text, tokens))
+        if not counted:
             return self._bias.copy()
+        columns = np.fromiter(counted.keys(), dtype=np.intp, count=len(counted))
+        counts = np.fromiter(counted.values(), dtype=np.float64, count=len(counted))
         values = (1 + np.log(counts)) * self._idf[columns]
         values /= np.linalg.norm(values)
         result: np.ndarray = values @ np.take(self._weights, columns, axis=0) + self._bias
