@@ -502,3 +502,30 @@ def devset_file() -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError("no development set")
+
+
+def test_a_part_with_unknown_words_is_answered_when_the_whole_message_agrees(
+    understander: Understander,
+) -> None:
+    """"Dans quelle mesure" is not a word of the FAQ; the question still gets its answer,
+    because the whole message points to the same entry."""
+    [decision] = understander.understand(
+        "Bonjour ! Je prépare une fiche de lecture. "
+        "Dans quelle mesure la Russie aide-t-elle militairement Pyongyang ?"
+    )
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "ce-que-donne-la-russie",
+    )
+    assert decision.question.startswith("Dans quelle mesure")
+
+
+def test_a_part_with_unknown_words_is_not_answered_on_its_own(
+    understander: Understander,
+) -> None:
+    """"Combien coûte un obus ?" after a preamble: the price is not in the article, and
+    the shells' number is no answer to it."""
+    decisions = understander.understand(
+        "Ma grand-mère regarde les infos tous les soirs. Combien coûte un obus nord-coréen ?"
+    )
+    assert all(d.status is not Status.ANSWER for d in decisions)

@@ -802,57 +802,69 @@ class Understander:
         """The answers a message of several questions, or with a preamble, calls for.
 
         Each question found in the message (`questions_in`) is read on its own, in
-        order; the distinct answers are kept (two at most). The whole message's answer
-        is kept first when no part gives it. No part answered: [] (the whole message's
-        decision stands).
+        order (`_part_answer`); the distinct answers are kept (two at most). The whole
+        message's answer is kept first when no part gives it. No part answered: [] (the
+        whole message's decision stands).
         """
-        answers: list[Decision] = []
+        if whole.near_miss is not None:
+            return []  # the whole message resembles a question the article does not answer
         close = {c.entry.id for c in whole.suggestions}
         if whole.entry is not None:  # the whole message's best entry, however weak
             close.add(whole.entry.id)
-        if whole.near_miss is not None:
-            return []  # the whole message resembles a question the article does not answer
-        for index, part in enumerate(parts):
-            analysis = self.matcher.analyse(part)
-            if analysis.unknown:
-                continue  # a part with words the FAQ does not know is never answered alone
-            known = [t for t in analysis.tokens if self.matcher.knows(t)]
-            decision = self.decide(part, analysis)
-            alone_fits = (
-                decision.status is Status.ANSWER
-                and decision.entry is not None
-                and decision.entry.id in close
-            )
-            if len(known) < 2 and index > 0 and not alone_fits:
-                # "pourquoi il y est pas allé": read with the part before; the unknown
-                # words of that part (a preamble's "prof", "grand-mère") do not count.
-                part = f"{parts[index - 1]} {part}"  # noqa: PLW2901 - read with its antecedent
-                analysis = self.matcher.analyse(part)
-                if analysis == whole.analysis:  # the antecedent and the part are the message
-                    decision = replace(whole, question=part)
-                else:
-                    decision = self.decide(part, analysis)
-            entry = decision.entry
-            if decision.status is not Status.ANSWER or entry is None:
-                continue
-            known = [t for t in analysis.tokens if self.matcher.knows(t)]
-            if entry.id not in close and len(known) < SELF_CONTAINED:
-                # "l'article dit quoi là-dessus ?" alone is about the article; within a
-                # message about shells, it is not: a part's answer must fit the whole
-                # message, unless the part says enough on its own.
-                continue
-            if all(d.entry is not None and d.entry.id != entry.id for d in answers):
-                answers.append(replace(decision, question=part))
+        answers: list[Decision] = []
+        for index in range(len(parts)):
+            decision = self._part_answer(parts, index, whole, close)
+            if decision is not None and _new_entry(decision, answers):
+                answers.append(decision)
         if not answers:
             return []
-        entry = whole.entry
-        if (
-            whole.status is Status.ANSWER
-            and entry is not None
-            and all(d.entry is not None and d.entry.id != entry.id for d in answers)
-        ):
+        if whole.status is Status.ANSWER and _new_entry(whole, answers):
             answers.insert(0, whole)
         return answers[:MAX_ANSWERS]
+
+    def _part_answer(
+        self, parts: Sequence[str], index: int, whole: Decision, close: set[str]
+    ) -> Decision | None:
+        """One part of a long message read on its own (see `_several`): its answer, or
+        None. `close` holds the entries the whole message points to."""
+        part = parts[index]
+        analysis = self.matcher.analyse(part)
+        decision = self.decide(part, analysis)
+        fits = (
+            decision.status is Status.ANSWER
+            and decision.entry is not None
+            and decision.entry.id in close
+        )
+        if analysis.unknown:
+            # A part with words the FAQ does not know is answered only when the whole
+            # message points to the same entry (two readings agree).
+            return replace(decision, question=part) if fits else None
+        known = [t for t in analysis.tokens if self.matcher.knows(t)]
+        if len(known) < 2 and index > 0 and not fits:
+            # "pourquoi il y est pas allé": read with the part before; the unknown
+            # words of that part (a preamble's "prof", "grand-mère") do not count.
+            part = f"{parts[index - 1]} {part}"
+            analysis = self.matcher.analyse(part)
+            if analysis == whole.analysis:  # the antecedent and the part are the message
+                decision = replace(whole, question=part)
+            else:
+                decision = self.decide(part, analysis)
+        entry = decision.entry
+        if decision.status is not Status.ANSWER or entry is None:
+            return None
+        known = [t for t in analysis.tokens if self.matcher.knows(t)]
+        if entry.id not in close and len(known) < SELF_CONTAINED:
+            # "l'article dit quoi là-dessus ?" alone is about the article; within a
+            # message about shells, it is not: a part's answer must fit the whole
+            # message, unless the part says enough on its own.
+            return None
+        return replace(decision, question=part)
+
+
+def _new_entry(decision: Decision, answers: Sequence[Decision]) -> bool:
+    """Whether a decision answers with an entry none of the answers gives yet."""
+    entry = decision.entry
+    return entry is not None and all(d.entry is None or d.entry.id != entry.id for d in answers)
 
 
 def training_set(
