@@ -529,3 +529,17 @@ def test_a_part_with_unknown_words_is_not_answered_on_its_own(
         "Ma grand-mère regarde les infos tous les soirs. Combien coûte un obus nord-coréen ?"
     )
     assert all(d.status is not Status.ANSWER for d in decisions)
+
+
+def test_a_long_message_with_nothing_sure_offers_its_closest_question(
+    understander: Understander,
+) -> None:
+    """A long message that nothing answers, one of whose questions is close to some
+    entries: "Vouliez-vous dire… ?" with that question, not "the article says nothing"."""
+    [decision] = understander.understand(
+        "Je bosse sur un dossier pour la fac depuis des semaines. Pouvez-vous me résumer "
+        "en deux phrases ce que Moscou et Pyongyang s'apportent mutuellement ?"
+    )
+    assert decision.status is Status.SUGGEST
+    assert decision.question.startswith("Pouvez-vous me résumer")
+    assert "arrangement" in [c.entry.id for c in decision.suggestions]

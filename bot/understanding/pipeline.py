@@ -729,15 +729,25 @@ class Understander:
             and not _SEVERAL_HINT.search(text)
         ):
             return [alone]  # one sentence, answered surely whole: its parts would add nothing
+        return self._long(text, analysis, alone)
+
+    def _long(self, text: str, analysis: Analysis, alone: Decision) -> list[Decision]:
+        """A message read whole (`alone`) and, if it has several sentences or a
+        preamble, question by question (`_several`, `_focused`)."""
         parts = questions_in(text)
+        hesitations: list[Decision] = []
         if len(parts) > 1 or (parts and parts[0] != text):
-            several = self._several(parts, alone)
+            several = self._several(parts, alone, hesitations)
             if several:
                 return several
         if alone.status is not Status.ANSWER:
             focused = self._focused(text, analysis)
             if focused is not None:
                 return [focused]
+        if alone.status is Status.UNKNOWN and hesitations:
+            # Nothing for the whole long message, but one of its questions is close to
+            # some entries: offer them rather than say the article does not answer.
+            return [max(hesitations, key=lambda d: d.score)]
         return [alone]
 
     def _again(self, text: str, context: Context) -> Decision | None:
@@ -798,13 +808,16 @@ class Understander:
             return None
         return replace(decision, verdict=f"{decision.verdict}; preamble's chatter left out")
 
-    def _several(self, parts: list[str], whole: Decision) -> list[Decision]:
+    def _several(
+        self, parts: list[str], whole: Decision, hesitations: list[Decision]
+    ) -> list[Decision]:
         """The answers a message of several questions, or with a preamble, calls for.
 
         Each question found in the message (`questions_in`) is read on its own, in
         order (`_part_answer`); the distinct answers are kept (two at most). The whole
         message's answer is kept first when no part gives it. No part answered: [] (the
-        whole message's decision stands).
+        whole message's decision stands). The parts that only get suggestions (with no
+        out-of-scope question explaining them) are added to `hesitations`.
         """
         if whole.near_miss is not None:
             return []  # the whole message resembles a question the article does not answer
@@ -814,8 +827,12 @@ class Understander:
         answers: list[Decision] = []
         for index in range(len(parts)):
             decision = self._part_answer(parts, index, whole, close)
-            if decision is not None and _new_entry(decision, answers):
+            if decision is None:
+                continue
+            if decision.status is Status.ANSWER and _new_entry(decision, answers):
                 answers.append(decision)
+            elif decision.status is Status.SUGGEST and decision.near_miss is None:
+                hesitations.append(decision)
         if not answers:
             return []
         if whole.status is Status.ANSWER and _new_entry(whole, answers):
@@ -825,8 +842,8 @@ class Understander:
     def _part_answer(
         self, parts: Sequence[str], index: int, whole: Decision, close: set[str]
     ) -> Decision | None:
-        """One part of a long message read on its own (see `_several`): its answer, or
-        None. `close` holds the entries the whole message points to."""
+        """One part of a long message read on its own (see `_several`): its answer, its
+        suggestions, or None. `close` holds the entries the whole message points to."""
         part = parts[index]
         analysis = self.matcher.analyse(part)
         decision = self.decide(part, analysis)
@@ -838,7 +855,11 @@ class Understander:
         if analysis.unknown:
             # A part with words the FAQ does not know is answered only when the whole
             # message points to the same entry (two readings agree).
-            return replace(decision, question=part) if fits else None
+            if fits:
+                return replace(decision, question=part)
+            if decision.status is Status.UNKNOWN or not decision.suggestions:
+                return None
+            return replace(decision, status=Status.SUGGEST, question=part)
         known = [t for t in analysis.tokens if self.matcher.knows(t)]
         if len(known) < 2 and index > 0 and not fits:
             # "pourquoi il y est pas allé": read with the part before; the unknown
@@ -850,6 +871,8 @@ class Understander:
             else:
                 decision = self.decide(part, analysis)
         entry = decision.entry
+        if decision.status is Status.SUGGEST:
+            return replace(decision, question=part)
         if decision.status is not Status.ANSWER or entry is None:
             return None
         known = [t for t in analysis.tokens if self.matcher.knows(t)]
