@@ -350,6 +350,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("le passage où l'article parle des obus").kind is None
     assert matcher.analyse("au point où on en est").kind is None
     assert "coup" not in matcher.analyse("du coup Poutine y va ou pas ?").tokens
+    assert matcher.analyse("attends, il peut encore voyager ?").tokens == ("voyager",)
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
     assert matcher.analyse("Poutine peut aller où ?").kind == "ou"
