@@ -351,6 +351,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("au point où on en est").kind is None
     assert "coup" not in matcher.analyse("du coup Poutine y va ou pas ?").tokens
     assert matcher.analyse("attends, il peut encore voyager ?").tokens == ("voyager",)
+    assert matcher.analyse("Pourquoi ne peut-il plus aller où il veut ?").kind == "pourquoi"
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
     assert matcher.analyse("Poutine peut aller où ?").kind == "ou"

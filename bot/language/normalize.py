@@ -378,9 +378,13 @@ class Normalizer:
     def kind(text: str, words: list[str] | None = None) -> str | None:
         """The question word of a text, if it has one (`words`: its `_words`, if known)."""
         lowered = text.lower()
-        if "où" in lowered and _asks_where(_NON_WORD_OR_ACCENT.split(lowered)):
-            return "ou"
         words = _words(text) if words is None else words
+        first = _QUESTION_WORDS.get(words[0]) if words else None
+        # A question that starts with its question word keeps it: in "pourquoi ne
+        # peut-il plus voyager où il veut ?", "où" is not what it asks.
+        if first in (None, "ou") and "où" in lowered:
+            if _asks_where(_NON_WORD_OR_ACCENT.split(lowered)):
+                return "ou"
         for i, word in enumerate(words):
             for phrase, kind in _PHRASES_BY_FIRST_WORD.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
