@@ -25,7 +25,7 @@ async def test_elliptic_followup_is_answered_in_the_chats_context(app_and_api: H
 
 
 async def test_doubting_the_answer_gets_it_again_with_its_source(app_and_api: Harness) -> None:
-    """"t'es sûr ?" right after an answer: that answer again, saying it is the article's."""
+    """ "t'es sûr ?" right after an answer: that answer again, saying it is the article's."""
     kb = app_and_api.kb
     await app_and_api.process(text_message(FIRST))
     [again] = sent_messages(await app_and_api.process(text_message("t'es sûr ?")))

@@ -352,6 +352,8 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert "coup" not in matcher.analyse("du coup Poutine y va ou pas ?").tokens
     assert matcher.analyse("attends, il peut encore voyager ?").tokens == ("voyager",)
     assert matcher.analyse("Pourquoi ne peut-il plus aller où il veut ?").kind == "pourquoi"
+    assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
+    assert matcher.analyse("les obus qui ont explosé").kind is None
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
     assert matcher.analyse("Poutine peut aller où ?").kind == "ou"
@@ -509,7 +511,7 @@ def devset_file() -> Path:
 def test_a_part_with_unknown_words_is_answered_when_the_whole_message_agrees(
     understander: Understander,
 ) -> None:
-    """"Dans quelle mesure" is not a word of the FAQ; the question still gets its answer,
+    """ "Dans quelle mesure" is not a word of the FAQ; the question still gets its answer,
     because the whole message points to the same entry."""
     [decision] = understander.understand(
         "Bonjour ! Je prépare une fiche de lecture. "
@@ -525,7 +527,7 @@ def test_a_part_with_unknown_words_is_answered_when_the_whole_message_agrees(
 def test_a_part_with_unknown_words_is_not_answered_on_its_own(
     understander: Understander,
 ) -> None:
-    """"Combien coûte un obus ?" after a preamble: the price is not in the article, and
+    """ "Combien coûte un obus ?" after a preamble: the price is not in the article, and
     the shells' number is no answer to it."""
     decisions = understander.understand(
         "Ma grand-mère regarde les infos tous les soirs. Combien coûte un obus nord-coréen ?"
@@ -545,3 +547,15 @@ def test_a_long_message_with_nothing_sure_offers_its_closest_question(
     assert decision.status is Status.SUGGEST
     assert decision.question.startswith("Pouvez-vous me résumer")
     assert "arrangement" in [c.entry.id for c in decision.suggestions]
+
+
+def test_a_followup_naming_a_related_entry_gets_it(understander: Understander) -> None:
+    """ "et l'Afrique du Sud ?" after the countries Putin can still visit: the trip he
+    gave up (an entry related to that answer), not the same answer again."""
+    decision = after(
+        understander, "Quels pays Poutine peut-il encore visiter ?", "et l'Afrique du Sud ?"
+    )
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "brics-afrique-du-sud",
+    )

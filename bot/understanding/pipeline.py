@@ -75,6 +75,9 @@ CONTEXT_SECONDS = 600.0
 """How long a chat's last answer serves as context for a follow-up (ten minutes)."""
 MAX_ANSWERS = 2
 """At most this many answers to one message (two questions in one message)."""
+SURE_ALONE = 95.0
+"""A follow-up read on its own and answered this surely with an entry related to the
+previous answer is that entry's question, even if read in context it hesitates."""
 ELLIPTIC_WORDS = 3
 """A follow-up has at most this many content words the FAQ knows."""
 SHORT_FOLLOWUP = 6
@@ -674,15 +677,26 @@ class Understander:
         known = [t for t in analysis.tokens if self.matcher.knows(t)]
         return words[0] in _LEANS_BACK and len(known) <= 1
 
-    def _prefer_followup(self, alone: Decision, followup: Decision, analysis: Analysis) -> bool:
+    def _prefer_followup(
+        self, alone: Decision, followup: Decision, analysis: Analysis, context: Context
+    ) -> bool:
         """Whether the follow-up reading wins over the message read on its own: it must
         say something, and the message alone must not be a full question of its own
-        (an answer from at least two words the FAQ knows)."""
+        (an answer from at least two words the FAQ knows), nor an answer with an entry
+        related to the previous one when the follow-up reading only hesitates, about
+        that entry or with the answer at `SURE_ALONE` or more ("et après la Crimée ?"
+        after the countries Putin can still visit)."""
         if followup.status is Status.UNKNOWN:
             return False
         folded = surface(followup.question)
         if alone.status is not Status.ANSWER or _REVERSE.search(folded):
             return True
+        if (
+            followup.status is not Status.ANSWER
+            and self._related(context.entry_id, alone)
+            and (followup.entry == alone.entry or alone.score >= SURE_ALONE)
+        ):
+            return False
         if folded.split()[:1] and folded.split()[0] in _LEANING:
             return True  # "elles viennent d'où ?", "donc elles servent à rien ?"
         known = [t for t in analysis.tokens if self.matcher.knows(t)]
@@ -721,8 +735,11 @@ class Understander:
             alone = replace(alone, status=Status.SUGGEST, verdict="a follow-up without context")
         if fresh and context is not None:
             followup = self._followup(text, analysis, context)
-            if followup is not None and self._prefer_followup(alone, followup, analysis):
+            if followup is not None and self._prefer_followup(alone, followup, analysis, context):
                 return [followup]
+            named = self._names_related(text, analysis, alone, context)
+            if named is not None:
+                return [named]
         if (
             alone.status is Status.ANSWER
             and alone.score >= SURE_WHOLE
@@ -730,6 +747,36 @@ class Understander:
         ):
             return [alone]  # one sentence, answered surely whole: its parts would add nothing
         return self._long(text, analysis, alone)
+
+    def _related(self, previous_id: str, decision: Decision) -> bool:
+        """Whether a decision's entry and the previous answer's are related, one way or
+        the other (the FAQ's `related`)."""
+        previous, entry = self.kb.by_id.get(previous_id), decision.entry
+        if previous is None or entry is None:
+            return False
+        return entry.id in previous.related or previous.id in entry.related
+
+    def _names_related(
+        self, text: str, analysis: Analysis, alone: Decision, context: Context
+    ) -> Decision | None:
+        """A short follow-up whose own words point, without certainty, to an entry
+        related to the previous answer, one way or the other ("et en Afrique du Sud ?"
+        after the countries Putin can still visit): the conversation settles it, that
+        entry answers.
+        Only for a message of a few words with no word the FAQ does not know, and no
+        out-of-scope question resembling it."""
+        if (
+            alone.status is not Status.SUGGEST
+            or alone.near_miss is not None
+            or analysis.unknown
+            or not self._related(context.entry_id, alone)
+            or len(surface(text).split()) > SHORT_FOLLOWUP
+        ):
+            return None
+        return replace(
+            answered_with(alone, alone.suggestions[0], "follow-up: the related entry it names"),
+            context=context.question,
+        )
 
     def _long(self, text: str, analysis: Analysis, alone: Decision) -> list[Decision]:
         """A message read whole (`alone`) and, if it has several sentences or a
