@@ -559,3 +559,12 @@ def test_a_followup_naming_a_related_entry_gets_it(understander: Understander) -
         Status.ANSWER,
         "brics-afrique-du-sud",
     )
+
+
+def test_a_weak_answer_beside_a_sure_one_is_dropped(understander: Understander) -> None:
+    """ "il sort d'où ce chiffre" is no second question about the newspaper: beside the
+    sure answer about the shells, a weak reading of a part is left out."""
+    decisions = understander.understand("Des millions d'obus ?? il sort d'où ce chiffre")
+    assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
+        (Status.ANSWER, "nombre-obus")
+    ]

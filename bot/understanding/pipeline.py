@@ -313,6 +313,9 @@ SURE_WHOLE = 75.0
 p99 2.9 -> 2.4 ms; not one answer of the six development sets changes)."""
 CHATTER_RARITY = 0.75
 """A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
+SURE_SECOND = 75.0
+"""Of several answers to one message, those under this score are dropped, unless both
+opinions give them (when none is that sure, the first stays alone)."""
 SELF_CONTAINED = 3
 """A part of a message with this many words the FAQ knows may be answered even when the
 whole message points elsewhere (two different questions in one message)."""
@@ -884,7 +887,8 @@ class Understander:
             return []
         if whole.status is Status.ANSWER and _new_entry(whole, answers):
             answers.insert(0, whole)
-        return answers[:MAX_ANSWERS]
+        sure = [d for d in answers if _sure_enough(d)]
+        return (sure or answers[:1])[:MAX_ANSWERS]
 
     def _part_answer(
         self, parts: Sequence[str], index: int, whole: Decision, close: set[str]
@@ -929,6 +933,13 @@ class Understander:
             # message, unless the part says enough on its own.
             return None
         return replace(decision, question=part)
+
+
+def _sure_enough(decision: Decision) -> bool:
+    """Whether an answer may stand beside another in a reply: at `SURE_SECOND` or more,
+    or one both opinions give on their own. A weak answer beside a sure one, in a long
+    message, is more often a misreading than a second question."""
+    return decision.score >= SURE_SECOND or decision.verdict == "both agree"
 
 
 def _new_entry(decision: Decision, answers: Sequence[Decision]) -> bool:
