@@ -451,6 +451,29 @@ def test_combine_holds_back_an_answer_the_classifier_is_sure_is_another(kb: Know
     assert combine(decision, shared, Combination()).status is Status.ANSWER
 
 
+def test_combine_holds_back_an_answer_whose_entry_the_classifier_does_not_see(
+    kb: KnowledgeBase,
+) -> None:
+    """The classifier gives the matcher's entry nothing (at most 2%) and prefers another
+    one fairly surely: held back, if the entry has enough phrasings for the classifier
+    to know it (`hold_unseen_phrasings`)."""
+    knobs = Combination()
+    known = next(e for e in kb.entries if len(e.phrasings) >= knobs.hold_unseen_phrasings)
+    other = next(e.id for e in kb.entries if e.id != known.id)
+    decision = _decision(Status.ANSWER, known.id, kb, 90)
+    unseen = Opinion(other, 0.55, known.id, {other: 0.55})
+    held = combine(decision, unseen, knobs)
+    assert held.status is Status.SUGGEST
+    assert held.verdict == f"held back: second opinion {other}"
+    # A share of the opinion, a less sure pick, or an entry with few phrasings: answered.
+    seen = Opinion(other, 0.55, known.id, {other: 0.55, known.id: 0.03})
+    assert combine(decision, seen, knobs).status is Status.ANSWER
+    unsure = Opinion(other, 0.45, known.id, {other: 0.45})
+    assert combine(decision, unsure, knobs).status is Status.ANSWER
+    few = replace(knobs, hold_unseen_phrasings=len(known.phrasings) + 1)
+    assert combine(decision, unseen, few).status is Status.ANSWER
+
+
 def test_combine_answers_the_classifiers_sure_pick_among_the_suggestions(kb: KnowledgeBase) -> None:
     first, second = kb.entries[0], kb.entries[1]
     hesitation = replace(
