@@ -43,6 +43,7 @@ from bot.knowledge.base import KnowledgeBase, default_knowledge_path, load_knowl
 from bot.knowledge.config import MatchingConfig  # noqa: E402
 from bot.language.normalize import clear_caches  # noqa: E402
 from bot.telegram.state import Knowledge  # noqa: E402
+from bot.understanding import classifier  # noqa: E402
 from bot.understanding.matching import dictionary_words  # noqa: E402
 
 
@@ -169,6 +170,7 @@ def reload_time(root: Path, runs: int) -> list[tuple[str, int, list[tuple[float,
     cold: list[tuple[float, float]] = []
     for _ in range(runs):
         clear_caches()
+        classifier.clear_caches()
         phrasings, load, build = timed_reload(root)
         cold.append((load, build))
     edited: list[tuple[float, float]] = []

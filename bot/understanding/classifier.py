@@ -39,7 +39,7 @@ from scipy.sparse import csr_matrix
 
 from bot.language.normalize import fold
 
-__all__ = ["OUT_OF_SCOPE", "Opinion", "SecondOpinion"]
+__all__ = ["OUT_OF_SCOPE", "Opinion", "SecondOpinion", "clear_caches"]
 
 OUT_OF_SCOPE = "(hors article)"
 """The class of the out-of-scope questions (never an entry id: ids are kebab-case)."""
@@ -99,6 +99,19 @@ def features(text: str, tokens: Sequence[str]) -> Counter[str]:
     return out
 
 
+@functools.lru_cache(maxsize=16384)
+def _training_features(text: str, tokens: tuple[str, ...]) -> Counter[str]:
+    """`features` of a training phrasing, cached: a reload after editing one entry
+    extracts only that entry's (read only: the same Counter is shared)."""
+    return features(text, tokens)
+
+
+def clear_caches() -> None:
+    """Forget the cached training features and n-grams (benchmarks of a cold load)."""
+    _training_features.cache_clear()
+    _word_grams.cache_clear()
+
+
 class SecondOpinion:
     """A linear classifier over the FAQ's phrasings; `opinion(text, tokens)` per question.
 
@@ -117,7 +130,7 @@ class SecondOpinion:
         softmax_scale: float = SOFTMAX_SCALE,
     ) -> None:
         self.softmax_scale = softmax_scale
-        rows = [features(t, w) for t, w in zip(texts, tokens, strict=True)]
+        rows = [_training_features(t, tuple(w)) for t, w in zip(texts, tokens, strict=True)]
         df: Counter[str] = Counter()
         for row in rows:
             df.update(row.keys())
