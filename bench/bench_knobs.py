@@ -3,8 +3,8 @@
     python bench/bench_knobs.py
 
 Reproduces the figures quoted in `Combination`'s docstring (bot/understanding/pipeline.py):
-for today's knobs and for the alternatives tried in session 5, the right and wrong
-answers over the answerable messages of the five tunable sets together, the refusals
+for today's knobs and for the alternatives tried in sessions 5 and 6, the right and
+wrong answers over the answerable messages of the tunable sets together, the refusals
 over their unanswerable ones, and the trimmed FAQ (question + 5 variants per entry) on
 knowledge/devset.yaml. Never the sealed holdouts.
 """
@@ -29,13 +29,17 @@ SETS = (
     "tests/devset-natural.yaml",
     "tests/devset-followups.yaml",
     "tests/devset-conversation.yaml",
+    "tests/devset-long.yaml",
+    "tests/devset-phone.yaml",
+    "tests/devset-conversation2.yaml",
 )
 ALTERNATIVES = {
     "today": Combination(),
     "no pick among suggestions": replace(Combination(), switch_confidence=2.0),
+    "no hold of unseen entries": replace(Combination(), hold_unseen=-1.0),
     "session 4's knobs": Combination(
         hold_below=0.0, hold_out_of_scope=0.9, agree_floor=45.0, agree_confidence=0.9,
-        switch_confidence=2.0,
+        switch_confidence=2.0, hold_unseen=-1.0,
     ),
 }  # fmt: skip
 

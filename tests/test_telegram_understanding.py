@@ -24,6 +24,17 @@ async def test_elliptic_followup_is_answered_in_the_chats_context(app_and_api: H
     assert "Source" in str(second["text"])
 
 
+async def test_doubting_the_answer_gets_it_again_with_its_source(app_and_api: Harness) -> None:
+    """ "t'es sûr ?" right after an answer: that answer again, saying it is the article's."""
+    kb = app_and_api.kb
+    await app_and_api.process(text_message(FIRST))
+    [again] = sent_messages(await app_and_api.process(text_message("t'es sûr ?")))
+    lines = str(again["text"]).splitlines()
+    assert lines[0] == "Je m’en tiens à ce que dit l’article, source à l’appui\u202f:"
+    assert lines[2] == kb.by_id["ce-que-donne-la-coree"].question
+    assert lines[-1].startswith("📄 Source")
+
+
 async def test_another_chat_has_no_context(app_and_api: Harness) -> None:
     await app_and_api.process(text_message(FIRST))
     other = 2002

@@ -20,6 +20,7 @@ from bot.understanding.pipeline import (
     Combination,
     Context,
     Understander,
+    asks_again,
     combine,
     questions_in,
     sentences,
@@ -216,20 +217,83 @@ def test_followup_moving_to_the_present_gets_the_related_entry_about_it(
     )
 
 
-def test_asking_for_more_offers_the_related_entries(
+def test_asking_for_more_gives_the_previous_answer_again_with_the_related_entries(
     understander: Understander, kb: KnowledgeBase
 ) -> None:
-    """'tu peux développer ?' that no entry answers better: the related questions."""
+    """'tu peux développer ?': the previous answer again, saying the article goes no
+    further, its related questions as buttons."""
     decision = after(
         understander, "Pourquoi Poutine va-t-il en Corée du Nord ?", "tu peux développer ?"
     )
-    assert decision.status is Status.SUGGEST
-    assert decision.more
-    related = [r for r in kb.by_id["but-reel"].related if r != "but-reel"]
-    assert [c.entry.id for c in decision.suggestions] == related[:3]
-    text = replies.suggest(decision).plain
-    assert "ne va pas plus loin" in text
-    assert "Vouliez-vous dire" not in text
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "but-reel",
+    )
+    assert decision.again == "more"
+    reply = replies.decision_reply(decision, kb)
+    assert reply.plain.startswith("L’article ne va pas plus loin sur ce point")
+    assert kb.by_id["but-reel"].answer.split()[0] in reply.plain
+    related = [kb.by_id[r].question for r in kb.by_id["but-reel"].related[:3]]
+    assert [b.text for row in reply.buttons for b in row][2:] == related
+
+
+@pytest.mark.parametrize(
+    ("then", "kind"),
+    [
+        ("c'est-à-dire ?", "more"),
+        ("genre ?", "more"),
+        ("Tu peux m'expliquer stp ?", "more"),
+        ("t'es sûr ?", "check"),
+        ("Ah bon ?!", "check"),
+        ("selon qui ?", "check"),
+        ("source ?", "check"),
+        ("are you sure?", "check"),
+    ],
+)
+def test_a_message_about_the_previous_answer_gets_it_again(
+    understander: Understander, kb: KnowledgeBase, then: str, kind: str
+) -> None:
+    """ "c'est-à-dire ?", "t'es sûr ?"… after an answer: that answer again, with a lead
+    saying why (the article goes no further; this is what it says)."""
+    decision = after(understander, "Combien d'obus la Corée du Nord a-t-elle envoyés ?", then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "nombre-obus",
+    )
+    assert decision.again == kind
+    assert replies.decision_reply(decision, kb).plain.startswith(replies.AGAIN_LEADS[kind])
+
+
+@pytest.mark.parametrize(
+    "text", ["ah bon ?", "t'es sûr ?", "c'est-à-dire ?", "genre ?", "source ?"]
+)
+def test_a_message_about_the_previous_answer_without_one_is_not_an_article_answer(
+    understander: Understander, text: str
+) -> None:
+    """Without a previous answer (or after ten minutes) there is nothing to give again:
+    never an answer about the article's content, except "source ?" (the article's
+    reference)."""
+    for decision in understander.understand(text):
+        assert decision.again is None
+        if decision.status is Status.ANSWER:
+            assert decision.entry is not None
+            assert decision.entry.id == "article-reference"
+    late = after(
+        understander,
+        "Combien d'obus la Corée du Nord a-t-elle envoyés ?",
+        text,
+        seconds=CONTEXT_SECONDS + 1,
+    )
+    assert late.again is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["t'es sûr que Kim est venu en Russie ?", "explique moi le G8", "genre la Chine ?", "ok"],
+)
+def test_asks_again_is_the_whole_message_only(text: str) -> None:
+    """A message with a subject of its own is not about the previous answer."""
+    assert asks_again(text) is None
 
 
 def test_a_verification_asks_about_the_claim_before_it() -> None:
@@ -286,6 +350,10 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("le passage où l'article parle des obus").kind is None
     assert matcher.analyse("au point où on en est").kind is None
     assert "coup" not in matcher.analyse("du coup Poutine y va ou pas ?").tokens
+    assert matcher.analyse("attends, il peut encore voyager ?").tokens == ("voyager",)
+    assert matcher.analyse("Pourquoi ne peut-il plus aller où il veut ?").kind == "pourquoi"
+    assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
+    assert matcher.analyse("les obus qui ont explosé").kind is None
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
     assert matcher.analyse("Poutine peut aller où ?").kind == "ou"
@@ -383,6 +451,29 @@ def test_combine_holds_back_an_answer_the_classifier_is_sure_is_another(kb: Know
     assert combine(decision, shared, Combination()).status is Status.ANSWER
 
 
+def test_combine_holds_back_an_answer_whose_entry_the_classifier_does_not_see(
+    kb: KnowledgeBase,
+) -> None:
+    """The classifier gives the matcher's entry nothing (at most 2%) and prefers another
+    one fairly surely: held back, if the entry has enough phrasings for the classifier
+    to know it (`hold_unseen_phrasings`)."""
+    knobs = Combination()
+    known = next(e for e in kb.entries if len(e.phrasings) >= knobs.hold_unseen_phrasings)
+    other = next(e.id for e in kb.entries if e.id != known.id)
+    decision = _decision(Status.ANSWER, known.id, kb, 90)
+    unseen = Opinion(other, 0.55, known.id, {other: 0.55})
+    held = combine(decision, unseen, knobs)
+    assert held.status is Status.SUGGEST
+    assert held.verdict == f"held back: second opinion {other}"
+    # A share of the opinion, a less sure pick, or an entry with few phrasings: answered.
+    seen = Opinion(other, 0.55, known.id, {other: 0.55, known.id: 0.03})
+    assert combine(decision, seen, knobs).status is Status.ANSWER
+    unsure = Opinion(other, 0.45, known.id, {other: 0.45})
+    assert combine(decision, unsure, knobs).status is Status.ANSWER
+    few = replace(knobs, hold_unseen_phrasings=len(known.phrasings) + 1)
+    assert combine(decision, unseen, few).status is Status.ANSWER
+
+
 def test_combine_answers_the_classifiers_sure_pick_among_the_suggestions(kb: KnowledgeBase) -> None:
     first, second = kb.entries[0], kb.entries[1]
     hesitation = replace(
@@ -438,3 +529,65 @@ def devset_file() -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError("no development set")
+
+
+def test_a_part_with_unknown_words_is_answered_when_the_whole_message_agrees(
+    understander: Understander,
+) -> None:
+    """ "Dans quelle mesure" is not a word of the FAQ; the question still gets its answer,
+    because the whole message points to the same entry."""
+    [decision] = understander.understand(
+        "Bonjour ! Je prépare une fiche de lecture. "
+        "Dans quelle mesure la Russie aide-t-elle militairement Pyongyang ?"
+    )
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "ce-que-donne-la-russie",
+    )
+    assert decision.question.startswith("Dans quelle mesure")
+
+
+def test_a_part_with_unknown_words_is_not_answered_on_its_own(
+    understander: Understander,
+) -> None:
+    """ "Combien coûte un obus ?" after a preamble: the price is not in the article, and
+    the shells' number is no answer to it."""
+    decisions = understander.understand(
+        "Ma grand-mère regarde les infos tous les soirs. Combien coûte un obus nord-coréen ?"
+    )
+    assert all(d.status is not Status.ANSWER for d in decisions)
+
+
+def test_a_long_message_with_nothing_sure_offers_its_closest_question(
+    understander: Understander,
+) -> None:
+    """A long message that nothing answers, one of whose questions is close to some
+    entries: "Vouliez-vous dire… ?" with that question, not "the article says nothing"."""
+    [decision] = understander.understand(
+        "Je bosse sur un dossier pour la fac depuis des semaines. Pouvez-vous me résumer "
+        "en deux phrases ce que Moscou et Pyongyang s'apportent mutuellement ?"
+    )
+    assert decision.status is Status.SUGGEST
+    assert decision.question.startswith("Pouvez-vous me résumer")
+    assert "arrangement" in [c.entry.id for c in decision.suggestions]
+
+
+def test_a_followup_naming_a_related_entry_gets_it(understander: Understander) -> None:
+    """ "et l'Afrique du Sud ?" after the countries Putin can still visit: the trip he
+    gave up (an entry related to that answer), not the same answer again."""
+    decision = after(
+        understander, "Quels pays Poutine peut-il encore visiter ?", "et l'Afrique du Sud ?"
+    )
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "brics-afrique-du-sud",
+    )
+
+
+def test_a_weak_answer_beside_a_sure_one_is_dropped(understander: Understander) -> None:
+    """ "il sort d'où ce chiffre" is no second question about the newspaper: beside the
+    sure answer about the shells, a weak reading of a part is left out."""
+    decisions = understander.understand("Des millions d'obus ?? il sort d'où ce chiffre")
+    assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
+        (Status.ANSWER, "nombre-obus")
+    ]

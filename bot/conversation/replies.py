@@ -286,6 +286,16 @@ def answer(entry: Entry, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
     return Reply(text, tuple(rows))
 
 
+AGAIN_LEADS = {
+    "more": (
+        f"L’article ne va pas plus loin sur ce point{NBSP}; je vous redonne ce qu’il en dit{NBSP}:"
+    ),
+    "check": f"Je m’en tiens à ce que dit l’article, source à l’appui{NBSP}:",
+}
+"""Said before the previous answer given again (`Decision.again`): after "tu peux
+développer ?" ("more") or "t'es sûr ?" ("check")."""
+
+
 def suggest(decision: Decision) -> Reply:
     """Hesitation: 'Vouliez-vous dire… ?' with up to 3 questions and 'none of these'.
 
@@ -407,7 +417,9 @@ def decision_reply(decision: Decision, kb: KnowledgeBase, *, feedback: bool = Tr
     if decision.status is Status.SMALLTALK:
         return smalltalk(decision)
     if decision.status is Status.ANSWER and decision.entry is not None:
-        return answer(decision.entry, kb, feedback=feedback)
+        reply = answer(decision.entry, kb, feedback=feedback)
+        lead = AGAIN_LEADS.get(decision.again or "")
+        return Reply(f"{lead}\n\n{reply.html}", reply.buttons) if lead else reply
     if decision.status is Status.SUGGEST and decision.suggestions:
         return suggest(decision)
     return unknown(decision.question)

@@ -108,7 +108,7 @@ _STOP_WORDS = frozenset(
     truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
     hein bref question questions explique expliquer expliquez raconte racontez
     suis vais avais voulais voulait voudrais aimerais veux veut crois pense
-    juste trop
+    juste trop attends attendez
     the an of to in on at for by with from and or is are was were be been being do does
     did done have has had it its this that these those there their they he she his her
     him i you me my we us our your what which can could would should will shall may
@@ -242,6 +242,8 @@ for _phrase, _kind in _QUESTION_PHRASES:
 _QUI_ASKS_AFTER = frozenset({"est", "c", "a", "par", "pour", "de", "avec", "sont", "etait", "and"})
 
 
+_LEAD_INS = frozenset({"et", "mais", "alors", "donc", "ok", "ah", "bon"})
+"""First words before a question word that still asks ("et qui l'a écrit ?")."""
 _NON_WORD_OR_ACCENT = re.compile(r"[^\wù]+")
 _DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "ce", "cette", "au", "du", "des"})
 
@@ -294,6 +296,8 @@ def _is_relative(words: list[str], i: int) -> bool:
     """Whether words[i] is "qui" used as a relative pronoun, not as a question word."""
     if words[i] not in ("qui", "ki") or i == 0 or i == len(words) - 1:
         return False
+    if i == 1 and words[0] in _LEAD_INS:
+        return False  # "et qui l'a écrit ?"
     return words[i - 1] not in _QUI_ASKS_AFTER
 
 
@@ -378,9 +382,16 @@ class Normalizer:
     def kind(text: str, words: list[str] | None = None) -> str | None:
         """The question word of a text, if it has one (`words`: its `_words`, if known)."""
         lowered = text.lower()
-        if "où" in lowered and _asks_where(_NON_WORD_OR_ACCENT.split(lowered)):
-            return "ou"
         words = _words(text) if words is None else words
+        first = _QUESTION_WORDS.get(words[0]) if words else None
+        # A question that starts with its question word keeps it: in "pourquoi ne
+        # peut-il plus voyager où il veut ?", "où" is not what it asks.
+        if (
+            first in (None, "ou")
+            and "où" in lowered
+            and _asks_where(_NON_WORD_OR_ACCENT.split(lowered))
+        ):
+            return "ou"
         for i, word in enumerate(words):
             for phrase, kind in _PHRASES_BY_FIRST_WORD.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:

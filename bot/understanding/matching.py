@@ -83,6 +83,10 @@ class Decision:
     more: bool = False
     """A follow-up asking for more than the previous answer said ("tu peux développer ?")
     that no entry answers better: the suggestions are the related entries."""
+    again: str | None = None
+    """For an answer to a message about the previous answer itself: "more" ("tu peux
+    développer ?": the article goes no further) or "check" ("t'es sûr ?": that is what
+    the article says). The reply says so before the answer."""
 
 
 MAX_INPUT_CHARS = 1000
@@ -568,18 +572,22 @@ class Matcher:
         top = np.full(len(self.kb.entries), -1.0)
         np.maximum.at(top, owners, fits)
         contenders = fits >= (1 - w.order) * top[owners]
-        best: dict[int, tuple[float, int]] = {}
-        no_best = (-1.0, -1)
+        fits, pids, owners = fits[contenders], pids[contenders], owners[contenders]
+        # Best first fits first: once an entry has a fit after word order, a phrasing
+        # whose fit before it is lower cannot win. Ties go to the phrasing found first,
+        # and entries keep the order in which they were found, as one by one.
+        found: dict[int, tuple[float, int, int]] = dict.fromkeys(owners.tolist(), (-1.0, -1, -1))
         phrasings = self._phrasings
-        for first_fit, pid, owner in zip(
-            fits[contenders].tolist(),
-            pids[contenders].tolist(),
-            owners[contenders].tolist(),
-            strict=True,
-        ):
-            fit = first_fit * self._order(q, phrasings[pid])
-            if fit > best.get(owner, no_best)[0]:
-                best[owner] = (fit, pid)
+        fit_list, pid_list, owner_list = fits.tolist(), pids.tolist(), owners.tolist()
+        for index in np.lexsort((np.arange(len(fit_list)), -fits)).tolist():
+            first_fit, owner = fit_list[index], owner_list[index]
+            current = found[owner]
+            if first_fit < current[0]:
+                continue
+            fit = first_fit * self._order(q, phrasings[pid_list[index]])
+            if fit > current[0] or (fit == current[0] and index < current[2]):
+                found[owner] = (fit, pid_list[index], index)
+        best = {owner: (fit, pid) for owner, (fit, pid, _) in found.items()}
         if len(best) > MAX_RANKED:
             best = dict(sorted(best.items(), key=lambda item: -item[1][0])[:MAX_RANKED])
         chars: dict[int, float] = {}
