@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import Harness, sent_messages
 from fake_bot_api import USER_ID, Call, text_message
 from maintainer_bot import ADMIN_ID, copy_knowledge, maintained_bot
@@ -147,3 +149,27 @@ async def test_an_edit_to_out_of_scope_questions_is_reloaded(tmp_path: Path) -> 
         path.write_text(path.read_text(encoding="utf-8") + f"- {added}\n", encoding="utf-8")
         await _until(lambda: added in bench.kb.out_of_scope)
         assert bench.api.sent(ADMIN_ID) == []  # a valid edit: nothing to report
+
+
+def test_a_reload_check_cancelled_at_shutdown_is_not_logged_as_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """APScheduler cancels a pending run of the reload job when the bot stops and logs it
+    with a traceback; stopping is not an error, so that record is dropped. A real error
+    of the job, and other jobs' cancellations, are still logged."""
+    reload._quiet_scheduler()  # what `install` does when the job is scheduled
+    scheduler = logging.getLogger("apscheduler.executors.default")
+    job = f'Job "{reload.JOB_NAME} (trigger: interval[0:00:02])" raised an exception'
+    other = 'Job "someone.else (trigger: interval[0:00:02])" raised an exception'
+    with caplog.at_level(logging.INFO):
+        for message, error in (
+            (job, asyncio.CancelledError()),
+            (job, ValueError("boom")),
+            (other, asyncio.CancelledError()),
+        ):
+            try:
+                raise error
+            except BaseException:
+                scheduler.exception(message)
+    logged = [(r.getMessage(), type(r.exc_info[1]).__name__) for r in caplog.records if r.exc_info]
+    assert logged == [(job, "ValueError"), (other, "CancelledError")]

@@ -150,11 +150,17 @@ def install(application: AnyApp, config: Config) -> None:
 
 
 class _DropJobChatter(logging.Filter):
-    """Drops APScheduler's INFO lines about the reload job (two per check otherwise)."""
+    """Drops APScheduler's INFO lines about the reload job (two per check otherwise), and
+    its error for a run cancelled because the bot stops (APScheduler cancels pending
+    runs at shutdown and logs each with a traceback: stopping is not an error)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """False for an INFO (or lower) record that mentions the reload job."""
-        if record.levelno > logging.INFO:
+        """False for an INFO (or lower) record that mentions the reload job, or for its
+        run cancelled at shutdown."""
+        cancelled = record.exc_info is not None and isinstance(
+            record.exc_info[1], asyncio.CancelledError
+        )
+        if record.levelno > logging.INFO and not cancelled:
             return True
         try:
             return JOB_NAME not in record.getMessage()
