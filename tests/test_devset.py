@@ -154,6 +154,38 @@ def test_the_bots_presentation_is_no_answer_about_the_article(
     assert result.by_kind["smalltalk:odd"] == [0, 1]
 
 
+def test_an_answer_that_declines_is_no_answer_about_the_article(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """A question the article does not answer, answered by an entry tagged `declines`
+    ("qui a écrit l'article ?": the FAQ's answer says it does not know) or `bot`, counts
+    as declined; answered with an entry about the article's content, as answered. The
+    same entry is right where a set expects it."""
+    path = tmp_path / "set.yaml"
+    path.write_text(
+        "answerable:\n"
+        '  - {q: "Qui a écrit cet article ?", expect: auteur-titre}\n'
+        "unanswerable:\n"
+        '  - {q: "Qui a écrit cet article ?", kind: author}\n'
+        '  - {q: "t\'es qui ?", kind: identity}\n'
+        '  - {q: "quand a eu lieu la visite de Poutine en Corée du Nord ?", kind: odd}\n',
+        encoding="utf-8",
+    )
+    understander = Understander.build(kb, Matcher(kb))
+    [author] = understander.understand("Qui a écrit cet article ?")
+    assert author.entry is not None
+    assert "declines" in author.entry.tags
+    result = evaluate(understander, load_question_set(path, kb), phrasings=False)
+    assert result.answered_right == 1
+    assert (result.declined, result.unanswerable) == (2, 3)
+    assert [d.entry.id for d in result.false_answers if d.entry] == ["date-visite"]
+    assert [o.answers for o in result.outcomes if o.kind == "unanswerable"] == [
+        (),
+        (),
+        ("date-visite",),
+    ]
+
+
 def test_evaluate_can_leave_the_phrasings_out(kb: KnowledgeBase) -> None:
     """bench/bench_knobs.py evaluates sets only: the FAQ's own phrasings are not run."""
     questions = load_question_set(HERE / "devset-long.yaml", kb)

@@ -55,6 +55,13 @@ from bot.understanding.pipeline import Context, Understander
 __all__ = ["Evaluation", "Expected", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
 
 _MINIMUM_KEYS = ("answerable", "unanswerable")
+DECLINES = "declines"
+"""The tag of FAQ entries whose answer says the article does not give what is asked
+(knowledge/faq/90-a-propos.yaml's `auteur-titre`: "I know neither the title nor the
+author"). Decision (session 6): such an answer to a question the article does not
+answer ("qui a écrit l'article ?") is no answer about the article's content, which is
+what issue 10 counts, so it counts as declined; to a question that expects it, it is
+right as any answer."""
 ABOUT_THE_BOT = "bot"
 """The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
 `bot-presentation`). Decision: small talk that gets such an answer ("t'es qui ?",
@@ -349,6 +356,17 @@ def _answered(decisions: Sequence[Decision]) -> list[str]:
     return [d.entry.id for d in decisions if d.status is Status.ANSWER and d.entry is not None]
 
 
+def _about_the_article(decision: Decision) -> bool:
+    """Whether a decision answers about the article's content: an answer, except with an
+    entry about the bot itself (`ABOUT_THE_BOT`) or one that declines (`DECLINES`)."""
+    entry = decision.entry
+    return (
+        decision.status is Status.ANSWER
+        and entry is not None
+        and not {ABOUT_THE_BOT, DECLINES} & set(entry.tags)
+    )
+
+
 def _context(understander: Understander, after: str | None) -> Context | None:
     """The context a follow-up is read in: the answer the bot gave to `after`, if any."""
     if after is None:
@@ -378,9 +396,10 @@ def _run_declined(understander: Understander, items: Sequence[Expected], out: Ev
     for item in items:
         context = _context(understander, item.after)
         decisions = understander.understand(item.question, context=context, now=1.0)
-        out.outcomes.append(Outcome("unanswerable", (), decisions[0], tuple(_answered(decisions))))
+        about = tuple(d.entry.id for d in decisions if d.entry and _about_the_article(d))
+        out.outcomes.append(Outcome("unanswerable", (), decisions[0], about))
         out.unanswerable += 1
-        wrong = next((d for d in decisions if d.status is Status.ANSWER), None)
+        wrong = next((d for d in decisions if _about_the_article(d)), None)
         out._count(item.kind, wrong is None)
         if wrong is not None:
             out.false_answers.append(wrong)
