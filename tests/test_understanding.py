@@ -591,3 +591,26 @@ def test_a_weak_answer_beside_a_sure_one_is_dropped(understander: Understander) 
     assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
         (Status.ANSWER, "nombre-obus")
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("Qu'est-ce que Kim fournit à Poutine ?", "il en a plein ?", "ce-que-donne-la-coree"),
+        (
+            "Pourquoi l'armée russe a-t-elle besoin d'obus ?",
+            "elle en a plus assez ?",
+            "besoin-obus",
+        ),
+    ],
+)
+def test_a_yes_no_followup_on_the_same_subject_gets_the_previous_answer(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    """A yes/no question on the previous answer's subject is answered by it; "et lui ?"
+    (test_followup_bringing_nothing_does_not_get_the_same_answer_again) is not."""
+    decision = after(understander, first, then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        expected,
+    )

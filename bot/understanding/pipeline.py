@@ -86,6 +86,9 @@ _CONTINUATIONS = frozenset(
     {"et", "alors", "donc", "mais", "puis", "ensuite", "and", "so", "but", "what", "ok", "ah"}
 )
 """First words that mark a message as leaning on the previous one ("et pourquoi ?")."""
+_NOT_YES_NO = _CONTINUATIONS | {"autre", "autres", "encore", "sinon"}
+"""First words of a follow-up without a question word that is not a yes/no question on
+the previous answer's subject ("et lui ?", "autre chose ?")."""
 _LEANS_BACK = frozenset({"et", "alors", "donc", "mais", "puis", "ensuite"})
 """First words that make a message with little content meaningless without context."""
 _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc", "pour"}
@@ -526,7 +529,12 @@ class Understander:
             return decision
         kind = analysis.kind if analysis.kind in KINDS_IN_CONTEXT else None
         if kind is None:  # "pour faire quoi ?", "il y a quoi dedans ?": what it said
-            answers_it = bool(_ASKS_WHAT.search(surface(text)))
+            folded = surface(text)
+            # …and a yes/no question on the same subject ("elle en manque ?", "il en a
+            # beaucoup ?"), unless it starts like "et lui ?", "autre chose ?".
+            words = folded.split()
+            yes_no = analysis.kind is None and bool(words) and words[0] not in _NOT_YES_NO
+            answers_it = bool(_ASKS_WHAT.search(folded)) or yes_no
         else:
             answers_it = self.matcher.entry_knows(previous.id, f"?{kind}") or answers_kind(
                 previous.answer, kind
