@@ -614,3 +614,15 @@ def test_a_yes_no_followup_on_the_same_subject_gets_the_previous_answer(
         Status.ANSWER,
         expected,
     )
+
+
+def test_a_preamble_about_the_bot_is_no_question_about_it(understander: Understander) -> None:
+    """ "c'est la première fois que j'utilise ce bot" before a question: the question's
+    answer only, not the bot's presentation beside it."""
+    decisions = understander.understand(
+        "Salut, c'est la première fois que j'utilise ce bot. "
+        "Pourquoi Poutine va-t-il en Corée du Nord ?"
+    )
+    assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
+        (Status.ANSWER, "but-reel")
+    ]

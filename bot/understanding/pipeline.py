@@ -51,6 +51,7 @@ from bot.understanding.matching import (
 from bot.understanding.smalltalk import SmallTalkRecogniser
 
 __all__ = [
+    "ABOUT_THE_BOT",
     "CONTEXT_SECONDS",
     "Combination",
     "Context",
@@ -331,6 +332,10 @@ SURE_WHOLE = 75.0
 p99 2.9 -> 2.4 ms; not one answer of the six development sets changes)."""
 CHATTER_RARITY = 0.75
 """A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
+ABOUT_THE_BOT = "bot"
+"""The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
+`bot-presentation`): in a message that also asks about the article, a part that reads
+as a question about the bot ("c'est la première fois que j'utilise ce bot") is dropped."""
 SURE_SECOND = 75.0
 """Of several answers to one message, those under this score are dropped, unless both
 opinions give them (when none is that sure, the first stays alone)."""
@@ -911,7 +916,10 @@ class Understander:
         if whole.status is Status.ANSWER and _new_entry(whole, answers):
             answers.insert(0, whole)
         sure = [d for d in answers if _sure_enough(d)]
-        return (sure or answers[:1])[:MAX_ANSWERS]
+        # "c'est la première fois que j'utilise ce bot…" before a question is no
+        # question about the bot: its presentation goes when something else answers.
+        about_article = [d for d in sure if d.entry and ABOUT_THE_BOT not in d.entry.tags]
+        return (about_article or sure or answers[:1])[:MAX_ANSWERS]
 
     def _part_answer(
         self, parts: Sequence[str], index: int, whole: Decision, close: set[str]
