@@ -11,7 +11,7 @@ import yaml
 
 from bot.conversation import replies
 from bot.knowledge.base import KnowledgeBase
-from bot.language.normalize import Analysis
+from bot.language.normalize import Analysis, time_asked
 from bot.maintainers.evaluation import evaluate, load_question_set
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.understanding.matching import Candidate, Decision, Matcher, Status
@@ -626,3 +626,20 @@ def test_a_preamble_about_the_bot_is_no_question_about_it(understander: Understa
     assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
         (Status.ANSWER, "but-reel")
     ]
+
+
+def test_moving_to_the_present_finds_the_entry_about_what_still_holds(
+    understander: Understander,
+) -> None:
+    """After where Putin could go after 2014, "et maintenant ?" asks where he can still
+    go: an entry asked with "encore" or "ne… plus" is about the present."""
+    decision = after(
+        understander, "Poutine pouvait-il voyager en Europe après 2014 ?", "et maintenant ?"
+    )
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "pays-accessibles",
+    )
+    assert time_asked("où peut-il encore aller ?") == "present"
+    assert time_asked("il peut plus voyager") == "present"
+    assert time_asked("où pouvait-il aller en 2014 ?") is None

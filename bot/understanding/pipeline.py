@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.base import Entry, KnowledgeBase
-from bot.language.normalize import Analysis, answers_kind, fold, surface, time_shift
+from bot.language.normalize import Analysis, answers_kind, fold, surface, time_asked, time_shift
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.understanding.matching import (
     MIN_INFORMATION,
@@ -646,7 +646,7 @@ class Understander:
         phrasings ask about that time most often ("la Russie aujourd'hui ?"), if any does
         in at least `TIME_SHARE` of them."""
         share = {
-            e: sum(time_shift(p) == shift for p in self.kb.by_id[e].phrasings)
+            e: sum(time_asked(p) == shift for p in self.kb.by_id[e].phrasings)
             / len(self.kb.by_id[e].phrasings)
             for e in related
             if e in self.kb.by_id
