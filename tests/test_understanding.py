@@ -14,18 +14,10 @@ from bot.knowledge.base import KnowledgeBase
 from bot.language.normalize import Analysis, time_asked
 from bot.maintainers.evaluation import evaluate, load_question_set
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.understanding.combination import Combination, combine, train_second_opinion
 from bot.understanding.matching import Candidate, Decision, Matcher, Status
-from bot.understanding.pipeline import (
-    CONTEXT_SECONDS,
-    Combination,
-    Context,
-    Understander,
-    asks_again,
-    combine,
-    questions_in,
-    sentences,
-    train_second_opinion,
-)
+from bot.understanding.pipeline import CONTEXT_SECONDS, Context, Understander, asks_again
+from bot.understanding.questions import questions_in, sentences
 
 HERE = Path(__file__).resolve().parent
 CONVERSATION = yaml.safe_load((HERE / "devset-conversation.yaml").read_text(encoding="utf-8"))
