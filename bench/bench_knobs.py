@@ -2,7 +2,7 @@
 
     python bench/bench_knobs.py
 
-Reproduces the figures quoted in `Combination`'s docstring (bot/understanding/pipeline.py):
+Reproduces the figures quoted in `Combination`'s docstring (bot/understanding/combination.py):
 for today's knobs and for the alternatives tried in sessions 5 and 6, the right and
 wrong answers over the answerable messages of the tunable sets together, the refusals
 over their unanswerable ones, and the trimmed FAQ (question + 5 variants per entry) on
@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.base import load_knowledge  # noqa: E402
 from bot.maintainers.evaluation import evaluate, load_question_set  # noqa: E402
+from bot.understanding.combination import Combination, train_second_opinion  # noqa: E402
 from bot.understanding.matching import Matcher  # noqa: E402
-from bot.understanding.pipeline import Combination, Understander, train_second_opinion  # noqa: E402
+from bot.understanding.pipeline import Understander  # noqa: E402
 
 SETS = (
     "knowledge/devset.yaml",

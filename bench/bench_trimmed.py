@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402
 from bot.maintainers.evaluation import QuestionSet, evaluate, load_question_set  # noqa: E402
+from bot.understanding.combination import train_second_opinion  # noqa: E402
 from bot.understanding.matching import Matcher  # noqa: E402
-from bot.understanding.pipeline import Understander, train_second_opinion  # noqa: E402
+from bot.understanding.pipeline import Understander  # noqa: E402
 
 
 def trimmed(kb: KnowledgeBase, variants: int) -> KnowledgeBase:

@@ -11,21 +11,13 @@ import yaml
 
 from bot.conversation import replies
 from bot.knowledge.base import KnowledgeBase
-from bot.language.normalize import Analysis
+from bot.language.normalize import Analysis, time_asked
 from bot.maintainers.evaluation import evaluate, load_question_set
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.understanding.combination import Combination, combine, train_second_opinion
 from bot.understanding.matching import Candidate, Decision, Matcher, Status
-from bot.understanding.pipeline import (
-    CONTEXT_SECONDS,
-    Combination,
-    Context,
-    Understander,
-    asks_again,
-    combine,
-    questions_in,
-    sentences,
-    train_second_opinion,
-)
+from bot.understanding.pipeline import CONTEXT_SECONDS, Context, Understander, asks_again
+from bot.understanding.questions import questions_in, sentences
 
 HERE = Path(__file__).resolve().parent
 CONVERSATION = yaml.safe_load((HERE / "devset-conversation.yaml").read_text(encoding="utf-8"))
@@ -591,3 +583,55 @@ def test_a_weak_answer_beside_a_sure_one_is_dropped(understander: Understander) 
     assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
         (Status.ANSWER, "nombre-obus")
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("Qu'est-ce que Kim fournit à Poutine ?", "il en a plein ?", "ce-que-donne-la-coree"),
+        (
+            "Pourquoi l'armée russe a-t-elle besoin d'obus ?",
+            "elle en a plus assez ?",
+            "besoin-obus",
+        ),
+    ],
+)
+def test_a_yes_no_followup_on_the_same_subject_gets_the_previous_answer(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    """A yes/no question on the previous answer's subject is answered by it; "et lui ?"
+    (test_followup_bringing_nothing_does_not_get_the_same_answer_again) is not."""
+    decision = after(understander, first, then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        expected,
+    )
+
+
+def test_a_preamble_about_the_bot_is_no_question_about_it(understander: Understander) -> None:
+    """ "c'est la première fois que j'utilise ce bot" before a question: the question's
+    answer only, not the bot's presentation beside it."""
+    decisions = understander.understand(
+        "Salut, c'est la première fois que j'utilise ce bot. "
+        "Pourquoi Poutine va-t-il en Corée du Nord ?"
+    )
+    assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
+        (Status.ANSWER, "but-reel")
+    ]
+
+
+def test_moving_to_the_present_finds_the_entry_about_what_still_holds(
+    understander: Understander,
+) -> None:
+    """After where Putin could go after 2014, "et maintenant ?" asks where he can still
+    go: an entry asked with "encore" or "ne… plus" is about the present."""
+    decision = after(
+        understander, "Poutine pouvait-il voyager en Europe après 2014 ?", "et maintenant ?"
+    )
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "pays-accessibles",
+    )
+    assert time_asked("où peut-il encore aller ?") == "present"
+    assert time_asked("il peut plus voyager") == "present"
+    assert time_asked("où pouvait-il aller en 2014 ?") is None

@@ -543,8 +543,21 @@ _TIME_SHIFTS = (
 )  # fmt: skip
 
 
+_STILL = re.compile(
+    r"\b(?:encore|toujours|desormais|ne\s+\w+\s+plus|n'\w+\s+plus|peu[tx]\s+plus)\b"
+)
+"""What a question about the present says without naming it ("peut-il encore aller",
+"ne peut plus voyager")."""
+
+
 def time_shift(text: str) -> str | None:
     """ "present" or "before" when a text asks about another time ("et aujourd'hui ?",
     "et avant la guerre ?"), None otherwise."""
     folded = fold(text)
     return next((name for name, pattern in _TIME_SHIFTS if pattern.search(folded)), None)
+
+
+def time_asked(text: str) -> str | None:
+    """The time a whole question asks about: `time_shift`, or "present" for one about
+    what still holds or no longer does ("où peut-il encore aller ?")."""
+    return time_shift(text) or ("present" if _STILL.search(fold(text)) else None)

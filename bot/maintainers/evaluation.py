@@ -50,7 +50,7 @@ from pathlib import Path
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.source import Node, Report, parse_file
 from bot.understanding.matching import Decision, Status
-from bot.understanding.pipeline import Context, Understander
+from bot.understanding.pipeline import ABOUT_THE_BOT, Context, Understander
 
 __all__ = ["Evaluation", "Expected", "Outcome", "QuestionSet", "evaluate", "load_question_set"]
 
@@ -62,12 +62,12 @@ author"). Decision (session 6): such an answer to a question the article does no
 answer ("qui a écrit l'article ?") is no answer about the article's content, which is
 what issue 10 counts, so it counts as declined; to a question that expects it, it is
 right as any answer."""
-ABOUT_THE_BOT = "bot"
-"""The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
-`bot-presentation`). Decision: small talk that gets such an answer ("t'es qui ?",
-"tu sers à quoi ?" answered with the bot's presentation) got no answer about the
-article's content, which is what issue 10 counts; it is not counted as recognised small
-talk either (`smalltalk_recognised`), only as not answered about the article."""
+# ABOUT_THE_BOT (bot/understanding/pipeline.py) is the tag of FAQ entries about the bot
+# itself (knowledge/faq/90-a-propos.yaml's `bot-presentation`). Decision: small talk
+# that gets such an answer ("t'es qui ?", "tu sers à quoi ?" answered with the bot's
+# presentation) got no answer about the article's content, which is what issue 10
+# counts; it is not counted as recognised small talk either (`smalltalk_recognised`),
+# only as not answered about the article.
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.base import Entry, KnowledgeBase
-from bot.language.normalize import Analysis, answers_kind, fold, surface, time_shift
-from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.language.normalize import Analysis, answers_kind, fold, surface, time_asked, time_shift
+from bot.understanding.classifier import Opinion, SecondOpinion
+from bot.understanding.combination import (
+    Combination,
+    answered_with,
+    combine,
+    train_second_opinion,
+)
 from bot.understanding.matching import (
     MIN_INFORMATION,
     Candidate,
@@ -48,17 +54,16 @@ from bot.understanding.matching import (
     Status,
     rarity,
 )
+from bot.understanding.questions import ASKING, questions_in, sentences
 from bot.understanding.smalltalk import SmallTalkRecogniser
 
 __all__ = [
+    "ABOUT_THE_BOT",
     "CONTEXT_SECONDS",
-    "Combination",
     "Context",
     "Understander",
     "asks_again",
-    "combine",
     "is_elliptic",
-    "sentences",
 ]
 
 ABOUT_SHARE = 0.3
@@ -86,6 +91,9 @@ _CONTINUATIONS = frozenset(
     {"et", "alors", "donc", "mais", "puis", "ensuite", "and", "so", "but", "what", "ok", "ah"}
 )
 """First words that mark a message as leaning on the previous one ("et pourquoi ?")."""
+_NOT_YES_NO = _CONTINUATIONS | {"autre", "autres", "encore", "sinon"}
+"""First words of a follow-up without a question word that is not a yes/no question on
+the previous answer's subject ("et lui ?", "autre chose ?")."""
 _LEANS_BACK = frozenset({"et", "alors", "donc", "mais", "puis", "ensuite"})
 """First words that make a message with little content meaningless without context."""
 _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc", "pour"}
@@ -144,183 +152,6 @@ class Context:
     """When it was answered (`time.monotonic()` seconds)."""
 
 
-@dataclass(frozen=True)
-class Combination:
-    """The knobs of `combine`, chosen on the development sets.
-
-    Session 5 chose them by a grid (answer threshold 55/58/62, these knobs) on the union
-    of the development sets and on the trimmed FAQ; session 6 added `hold_unseen`. On
-    today's FAQ and the eight tunable sets, `bench/bench_knobs.py` prints: 1,662/1,893
-    right, 50 wrong, 506/539 declined, trimmed FAQ 75.9%; session 4's knobs 1,658
-    right, 65 wrong, 502 declined, 75.7%. A held-back answer is still offered as a
-    suggestion, one tap away, so a wrong answer costs more than a missed one.
-    """
-
-    hold_below: float = 0.05
-    """An answer is held back when the classifier gives its entry less than this and
-    prefers another one."""
-    hold_when_sure: float = 0.8
-    """…when the classifier gives its own pick at least this (with few phrasings per
-    entry its opinions are flat, and its doubts say little)."""
-    switch_confidence: float = 0.9
-    """The classifier's pick, when it gives it at least this and the matcher has it among
-    its suggestions (second or third), is answered (off: above 1), when the question has
-    two words at least. On the development sets: 12 more right answers, no more wrong
-    (`bench/bench_knobs.py`, "no pick among suggestions")."""
-    hold_unseen: float = 0.02
-    """An answer is held back when the classifier gives its entry at most this (it sees
-    nothing of that entry in the question)…"""
-    hold_unseen_when: float = 0.5
-    """…and its own pick at least this…"""
-    hold_unseen_phrasings: int = 12
-    """…and the entry has this many phrasings or more: the classifier has seen enough of
-    it to say that nothing of it is in the question (with the question and five
-    variants, as `bench/bench_trimmed.py` keeps, it has not). `bench/bench_knobs.py`,
-    "no hold of unseen entries": 4 wrong answers and 3 answers to unanswerable messages
-    fewer, 1 right answer fewer (offered as a suggestion instead)."""
-    hold_out_of_scope: float = 0.8
-    """An answer is held back when the classifier says "out of scope" this surely."""
-    agree_floor: float = 40.0
-    """A hesitation becomes an answer when both pick the same entry and the matcher's
-    score reaches this…"""
-    agree_confidence: float = 0.8
-    """…and the classifier gives that entry at least this."""
-
-
-def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> Decision:
-    """The matcher's decision, corrected by the classifier's opinion (see the module doc)."""
-    if opinion is None or decision.status is Status.SMALLTALK:
-        return decision
-    decision = replace(decision, opinion=opinion)
-    entry = decision.entry
-    if decision.status is Status.ANSWER and entry is not None:
-        if opinion.label == OUT_OF_SCOPE and opinion.confidence >= knobs.hold_out_of_scope:
-            return replace(decision, status=Status.SUGGEST, verdict="held back: out of scope")
-        given = opinion.confidence_of(entry.id)
-        if entry.id != opinion.label and (
-            (given < knobs.hold_below and opinion.confidence >= knobs.hold_when_sure)
-            or (
-                given <= knobs.hold_unseen
-                and opinion.confidence >= knobs.hold_unseen_when
-                and len(entry.phrasings) >= knobs.hold_unseen_phrasings
-            )
-        ):
-            decision = replace(
-                decision,
-                status=Status.SUGGEST,
-                verdict=f"held back: second opinion {opinion.label}",
-            )
-        else:
-            agree = "both agree" if opinion.label == entry.id else "matcher"
-            return replace(decision, verdict=agree)
-    picked = _picked_among_suggestions(decision, opinion, knobs)
-    if picked is not None:
-        return picked
-    top = decision.suggestions[0] if decision.suggestions else None
-    if (
-        top is not None
-        and decision.near_miss is None
-        and not decision.analysis.unknown  # words the FAQ does not know: a near miss
-        and top.entry.id == opinion.label
-        and top.score >= knobs.agree_floor
-        and opinion.confidence >= knobs.agree_confidence
-    ):
-        return answered_with(decision, top, "both agree (below the matcher's own threshold)")
-    return decision
-
-
-def answered_with(decision: Decision, candidate: Candidate, verdict: str) -> Decision:
-    """A decision turned into the answer of one candidate, saying why."""
-    return replace(
-        decision,
-        status=Status.ANSWER,
-        entry=candidate.entry,
-        score=candidate.score,
-        matched=candidate.phrasing,
-        verdict=verdict,
-    )
-
-
-def _picked_among_suggestions(
-    decision: Decision, opinion: Opinion, knobs: Combination
-) -> Decision | None:
-    """The classifier's own pick, when it is very sure of it and the matcher has it among
-    its suggestions (not first) at `agree_floor` or more: an answer; None otherwise."""
-    if (
-        knobs.switch_confidence > 1
-        or opinion.confidence < knobs.switch_confidence
-        or decision.near_miss is not None
-        or decision.analysis.unknown
-        or len(decision.analysis.tokens) < 2  # "obus" alone: too little to pick for the user
-    ):
-        return None
-    for candidate in decision.suggestions[1:]:
-        if candidate.entry.id == opinion.label and candidate.score >= knobs.agree_floor:
-            return answered_with(
-                decision, candidate, "both agree (the matcher's second or third choice)"
-            )
-    return None
-
-
-_CLAUSE = re.compile(
-    r",?\s+(?:et|and)\s+(?=(?:pourquoi|quand|combien|qui|où|ou|comment|que|qu['’]|quel|quelle|"
-    r"quels|quelles|est-ce|why|when|how|what|who|where)\b)",
-    flags=re.IGNORECASE,
-)
-
-
-def sentences(text: str) -> list[str]:
-    """The questions of a message: its sentences (split after . ! ? … and line breaks),
-    and within a sentence the clauses joined by "et" + a question word ("combien
-    d'obus, et pourquoi ?")."""
-    parts = re.split(r"(?<=[.!?…])\s+|\n+", text.strip())
-    out: list[str] = []
-    for part in parts:
-        out += [c.strip() for c in _CLAUSE.split(part) if c.strip()]
-    return out
-
-
-_CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+(?:mais|parce que|car|du coup)\s+", re.IGNORECASE)
-_QUESTION_MARK = re.compile(
-    r"\?|\b(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|quoi|"
-    r"est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|which|is it|"
-    r"does|did|can)\b",
-    re.IGNORECASE,
-)
-_HEARSAY = re.compile(
-    r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|disait|disaient|prétend|prétendait|"
-    r"affirme|affirmait|raconte|racontait|explique|expliquait|pense|pensent|croit|croient|"
-    r"croyais|croyait|j['’]ai lu|j['’]ai vu|j['’]ai entendu|j['’]ai cru lire|"
-    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait)"
-    r"(?:\s+[^\s,;:?]+){0,4}?\s+(?:que|qu['’])\s*",
-    re.IGNORECASE,
-)
-_VERIFY = re.compile(
-    r"^\W*(?:(?:et|alors|mais|donc)\s+)?(?:qui a raison|c['’]est vrai|c['’]est juste|"
-    r"c['’]est exact|c['’]est ça|vrai ou faux|"
-    r"(?:il a|elle a|ils ont|elles ont|j['’]ai|tu as|t['’]as) raison|"
-    r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right|"
-    r"(?:qu['’]est-ce que |que )?(?:dit )?l['’]article (?:en )?(?:dit )?(?:quoi )?"
-    r"(?:là-dessus|la dessus|à ce sujet|sur ce point|de ça)?|"
-    r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez) m['’](?:expliquer|aider|éclairer)"
-    r"(?: simplement| svp| stp)?|tu en penses quoi|t['’]en penses quoi|"
-    r"(?:l['’]article )?(?:le )?confirme|tu confirmes|c['’]est confirmé|"
-    r"(?:qu['’]est-ce que )?(?:ça|ca|cela) (?:veut dire|signifie)(?: quoi)?"
-    r"(?: concrètement| exactement| au juste)?)"
-    r"(?:\s+ou\s+(?:pas|non|il\s+\w+|elle\s+\w+|je\s+\w+))?(?:\s+(?:ça|ca|là))?\W*$",
-    re.IGNORECASE,
-)
-"""A clause that only asks about what comes before it: whether it is true ("c'est vrai
-?", "qui a raison ?", "il a raison ou il mélange ?"), what the article says of it
-("l'article dit quoi là-dessus ?"), or to explain it ("tu peux m'expliquer ?"): what
-comes before is the question."""
-_PRONOUN = re.compile(
-    r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b|"
-    r"^\W*c['’](?:est|était|etait)\W+(?:\w+\W*){0,3}$",
-    re.IGNORECASE,
-)
-"""A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?"), or a
-short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
 _SEVERAL_HINT = re.compile(r"[.!?…]\s*\S|\n|\bet\b|\band\b", re.IGNORECASE)
 """What may join two questions in one message: a second sentence, a line break, "et"."""
 SURE_WHOLE = 75.0
@@ -328,56 +159,16 @@ SURE_WHOLE = 75.0
 p99 2.9 -> 2.4 ms; not one answer of the six development sets changes)."""
 CHATTER_RARITY = 0.75
 """A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
+ABOUT_THE_BOT = "bot"
+"""The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
+`bot-presentation`): in a message that also asks about the article, a part that reads
+as a question about the bot ("c'est la première fois que j'utilise ce bot") is dropped."""
 SURE_SECOND = 75.0
 """Of several answers to one message, those under this score are dropped, unless both
 opinions give them (when none is that sure, the first stays alone)."""
 SELF_CONTAINED = 3
 """A part of a message with this many words the FAQ knows may be answered even when the
 whole message points elsewhere (two different questions in one message)."""
-MIN_CLAUSE_WORDS = 4
-"""A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
-
-
-def questions_in(text: str) -> list[str]:
-    """The questions of a message, for reading each on its own: its sentences and
-    "et + question word" clauses (`sentences`), and inside a long sentence the clauses
-    that ask something, hearsay preambles removed ("Un pote m'a dit que …").
-    A message that is one plain question gives itself."""
-    out: list[str] = []
-    parts = sentences(text)
-    for index, sentence in enumerate(parts):
-        clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
-        claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
-        if len(clauses) == 1 or claim:  # a claim checked by the next sentence: all of it
-            out.append(_HEARSAY.sub("", sentence).strip() or sentence)
-            continue
-        kept: list[str] = []
-        for i, clause in enumerate(clauses):
-            if not _QUESTION_MARK.search(clause):
-                continue
-            asked = clause
-            if i > 0 and _VERIFY.match(clause):
-                asked = clauses[i - 1]  # "…, c'est vrai ?": the claim is the question
-            elif i > 0 and (len(clause.split()) < MIN_CLAUSE_WORDS or _PRONOUN.match(clause)):
-                asked = f"{clauses[i - 1]} {clause}"  # "…, pourquoi il y est pas allé ?"
-            kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
-        out.extend(kept or [sentence])
-    if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
-        out = [part for part in out if not _VERIFY.match(part)] or out
-    return out
-
-
-_INDIRECT = re.compile(
-    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)\s+"
-    r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
-    re.IGNORECASE,
-)
-
-
-def _indirect(clause: str) -> str:
-    """An indirect question from its question word on ("j'ai lu l'article dans le métro
-    et j'ai pas compris pourquoi il y va" → "pourquoi il y va")."""
-    return _INDIRECT.sub("", clause) or clause
 
 
 def is_elliptic(text: str, analysis: Analysis, known: Sequence[str]) -> bool:
@@ -526,7 +317,12 @@ class Understander:
             return decision
         kind = analysis.kind if analysis.kind in KINDS_IN_CONTEXT else None
         if kind is None:  # "pour faire quoi ?", "il y a quoi dedans ?": what it said
-            answers_it = bool(_ASKS_WHAT.search(surface(text)))
+            folded = surface(text)
+            # …and a yes/no question on the same subject ("elle en manque ?", "il en a
+            # beaucoup ?"), unless it starts like "et lui ?", "autre chose ?".
+            words = folded.split()
+            yes_no = analysis.kind is None and bool(words) and words[0] not in _NOT_YES_NO
+            answers_it = bool(_ASKS_WHAT.search(folded)) or yes_no
         else:
             answers_it = self.matcher.entry_knows(previous.id, f"?{kind}") or answers_kind(
                 previous.answer, kind
@@ -633,7 +429,7 @@ class Understander:
         phrasings ask about that time most often ("la Russie aujourd'hui ?"), if any does
         in at least `TIME_SHARE` of them."""
         share = {
-            e: sum(time_shift(p) == shift for p in self.kb.by_id[e].phrasings)
+            e: sum(time_asked(p) == shift for p in self.kb.by_id[e].phrasings)
             / len(self.kb.by_id[e].phrasings)
             for e in related
             if e in self.kb.by_id
@@ -856,7 +652,7 @@ class Understander:
         nothing are dropped; a rare one ("limousine") may be the point and stays.
         """
         parts = sentences(text)
-        asking = [p for p in parts if _QUESTION_MARK.search(p)]
+        asking = [p for p in parts if ASKING.search(p)]
         if len(parts) < 2 or not asking or len(asking) == len(parts):
             return None
         own = {t for p in asking for t in self.matcher.analyse(p).unknown}
@@ -903,7 +699,10 @@ class Understander:
         if whole.status is Status.ANSWER and _new_entry(whole, answers):
             answers.insert(0, whole)
         sure = [d for d in answers if _sure_enough(d)]
-        return (sure or answers[:1])[:MAX_ANSWERS]
+        # "c'est la première fois que j'utilise ce bot…" before a question is no
+        # question about the bot: its presentation goes when something else answers.
+        about_article = [d for d in sure if d.entry and ABOUT_THE_BOT not in d.entry.tags]
+        return (about_article or sure or answers[:1])[:MAX_ANSWERS]
 
     def _part_answer(
         self, parts: Sequence[str], index: int, whole: Decision, close: set[str]
@@ -961,27 +760,3 @@ def _new_entry(decision: Decision, answers: Sequence[Decision]) -> bool:
     """Whether a decision answers with an entry none of the answers gives yet."""
     entry = decision.entry
     return entry is not None and all(d.entry is None or d.entry.id != entry.id for d in answers)
-
-
-def training_set(
-    kb: KnowledgeBase, matcher: Matcher
-) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
-    """The classifier's examples: every phrasing (its entry id) and out-of-scope question."""
-    texts: list[str] = []
-    tokens: list[tuple[str, ...]] = []
-    labels: list[str] = []
-    for entry in kb.entries:
-        for phrasing in entry.phrasings:
-            texts.append(phrasing)
-            tokens.append(matcher.normalizer.analyse(phrasing).tokens)
-            labels.append(entry.id)
-    for question in kb.out_of_scope:
-        texts.append(question)
-        tokens.append(matcher.normalizer.analyse(question).tokens)
-        labels.append(OUT_OF_SCOPE)
-    return texts, tokens, labels
-
-
-def train_second_opinion(kb: KnowledgeBase, matcher: Matcher) -> SecondOpinion:
-    """The classifier trained on this FAQ (about half a second for 1,700 phrasings)."""
-    return SecondOpinion(*training_set(kb, matcher))

@@ -1,0 +1,118 @@
+"""Where the questions of a message are: its sentences, its clauses that ask, the claim
+a "c'est vrai ?" asks about (no Telegram, nothing specific to this article).
+
+`questions_in` is what the pipeline (bot/understanding/pipeline.py) reads one by one in
+a long message; `sentences` splits a message at its sentence ends and at "et" + a
+question word.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ASKING", "questions_in", "sentences"]
+
+
+_CLAUSE = re.compile(
+    r",?\s+(?:et|and)\s+(?=(?:pourquoi|quand|combien|qui|où|ou|comment|que|qu['’]|quel|quelle|"
+    r"quels|quelles|est-ce|why|when|how|what|who|where)\b)",
+    flags=re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The questions of a message: its sentences (split after . ! ? … and line breaks),
+    and within a sentence the clauses joined by "et" + a question word ("combien
+    d'obus, et pourquoi ?")."""
+    parts = re.split(r"(?<=[.!?…])\s+|\n+", text.strip())
+    out: list[str] = []
+    for part in parts:
+        out += [c.strip() for c in _CLAUSE.split(part) if c.strip()]
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+(?:mais|parce que|car|du coup)\s+", re.IGNORECASE)
+ASKING = re.compile(
+    r"\?|\b(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|quoi|"
+    r"est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|which|is it|"
+    r"does|did|can)\b",
+    re.IGNORECASE,
+)
+_HEARSAY = re.compile(
+    r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|disait|disaient|prétend|prétendait|"
+    r"affirme|affirmait|raconte|racontait|explique|expliquait|pense|pensent|croit|croient|"
+    r"croyais|croyait|j['’]ai lu|j['’]ai vu|j['’]ai entendu|j['’]ai cru lire|"
+    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait)"
+    r"(?:\s+[^\s,;:?]+){0,4}?\s+(?:que|qu['’])\s*",
+    re.IGNORECASE,
+)
+_VERIFY = re.compile(
+    r"^\W*(?:(?:et|alors|mais|donc)\s+)?(?:qui a raison|c['’]est vrai|c['’]est juste|"
+    r"c['’]est exact|c['’]est ça|vrai ou faux|"
+    r"(?:il a|elle a|ils ont|elles ont|j['’]ai|tu as|t['’]as) raison|"
+    r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right|"
+    r"(?:qu['’]est-ce que |que )?(?:dit )?l['’]article (?:en )?(?:dit )?(?:quoi )?"
+    r"(?:là-dessus|la dessus|à ce sujet|sur ce point|de ça)?|"
+    r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez) m['’](?:expliquer|aider|éclairer)"
+    r"(?: simplement| svp| stp)?|tu en penses quoi|t['’]en penses quoi|"
+    r"(?:l['’]article )?(?:le )?confirme|tu confirmes|c['’]est confirmé|"
+    r"(?:qu['’]est-ce que )?(?:ça|ca|cela) (?:veut dire|signifie)(?: quoi)?"
+    r"(?: concrètement| exactement| au juste)?)"
+    r"(?:\s+ou\s+(?:pas|non|il\s+\w+|elle\s+\w+|je\s+\w+))?(?:\s+(?:ça|ca|là))?\W*$",
+    re.IGNORECASE,
+)
+"""A clause that only asks about what comes before it: whether it is true ("c'est vrai
+?", "qui a raison ?", "il a raison ou il mélange ?"), what the article says of it
+("l'article dit quoi là-dessus ?"), or to explain it ("tu peux m'expliquer ?"): what
+comes before is the question."""
+_PRONOUN = re.compile(
+    r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b|"
+    r"^\W*c['’](?:est|était|etait)\W+(?:\w+\W*){0,3}$",
+    re.IGNORECASE,
+)
+"""A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?"), or a
+short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
+MIN_CLAUSE_WORDS = 4
+"""A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message, for reading each on its own: its sentences and
+    "et + question word" clauses (`sentences`), and inside a long sentence the clauses
+    that ask something, hearsay preambles removed ("Un pote m'a dit que …").
+    A message that is one plain question gives itself."""
+    out: list[str] = []
+    parts = sentences(text)
+    for index, sentence in enumerate(parts):
+        clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+        claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
+        if len(clauses) == 1 or claim:  # a claim checked by the next sentence: all of it
+            out.append(_HEARSAY.sub("", sentence).strip() or sentence)
+            continue
+        kept: list[str] = []
+        for i, clause in enumerate(clauses):
+            if not ASKING.search(clause):
+                continue
+            asked = clause
+            if i > 0 and _VERIFY.match(clause):
+                asked = clauses[i - 1]  # "…, c'est vrai ?": the claim is the question
+            elif i > 0 and (len(clause.split()) < MIN_CLAUSE_WORDS or _PRONOUN.match(clause)):
+                asked = f"{clauses[i - 1]} {clause}"  # "…, pourquoi il y est pas allé ?"
+            kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
+        out.extend(kept or [sentence])
+    if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
+        out = [part for part in out if not _VERIFY.match(part)] or out
+    return out
+
+
+_INDIRECT = re.compile(
+    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)\s+"
+    r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
+    re.IGNORECASE,
+)
+
+
+def _indirect(clause: str) -> str:
+    """An indirect question from its question word on ("j'ai lu l'article dans le métro
+    et j'ai pas compris pourquoi il y va" → "pourquoi il y va")."""
+    return _INDIRECT.sub("", clause) or clause
