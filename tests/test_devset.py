@@ -23,18 +23,21 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (82.6% / 93.3%), not the target
+A regression gate a few points under today's figures (83.6% / 93.7%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 84.5% / 97.8% / 3.1%; targets 90% / 95% / 1%)."""
+sealed holdout (today 86.3% / 97.4% / 1.6%; targets 90% / 95% / 1%)."""
+HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
+"""The same on the third sealed holdout (session 6; today 85.2% / 95.5% / 2.4%; targets
+90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 84.4% /
-89.5% / 1.6%)."""
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 88.1% /
+96.5% / 0.8%)."""
 FOLLOWUPS_MINIMUM = (0.66, 0.64, 0.06)
-"""The same on tests/devset-followups.yaml (today 71.3% / 67.9% / 3.3%)."""
+"""The same on tests/devset-followups.yaml (today 75.4% / 64.3% / 4.1%)."""
 HOLDOUT_MAX_WRONG = 0.05
-"""Share of the holdout's answerable messages answered with a wrong entry (today 2.1%)."""
+"""Share of the holdout's answerable messages answered with a wrong entry (today 1.7%)."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
@@ -91,8 +94,19 @@ def test_second_holdout_gate(kb: KnowledgeBase) -> None:
     assert result.wrong_rate <= HOLDOUT2_MINIMUM[2]
 
 
+def test_third_holdout_gate(kb: KnowledgeBase) -> None:
+    """tests/holdout3.yaml, sealed (session 6, 660 messages written from the article
+    alone by two helpers who had not seen the FAQ): a regression gate under today's
+    figures."""
+    questions, result = run(kb, HERE / "holdout3.yaml", sealed=True)
+    assert questions.sealed
+    assert result.answerable_rate >= HOLDOUT3_MINIMUM[0]
+    assert result.others_rate >= HOLDOUT3_MINIMUM[1]
+    assert result.wrong_rate <= HOLDOUT3_MINIMUM[2]
+
+
 def test_sms_devset_gate(kb: KnowledgeBase) -> None:
-    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 93.0% / 98.3%."""
+    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 94.0% / 98.3%."""
     _, result = run(kb, HERE / "devset-sms.yaml")
     assert result.answerable_rate >= 0.9
     assert result.decline_rate >= 0.95
