@@ -457,14 +457,16 @@ class Matcher:
         share = self.weights.answer_word if token in self._answer_words else 1.0
         return self._unknown_weight * rarity(token) * share
 
-    def _fbeta(self, shared: float, total: float, phrasing: _Phrasing) -> float:
-        """F-beta of question coverage and phrasing coverage, by weight of shared words.
+    def _fbeta(self, shared: np.ndarray, total: float, weight: np.ndarray) -> np.ndarray:
+        """F-beta of question coverage and phrasing coverage, by weight of shared words,
+        for many phrasings at once (`shared` and `weight`: one value per phrasing).
 
         With recall = shared/total and precision = shared/weight, F-beta simplifies to
-        (1 + b²)·shared / (b²·total + weight): one division (`_scores` inlines it).
+        (1 + b²)·shared / (b²·total + weight): one division.
         """
         beta2 = self.weights.recall_bias**2
-        return (1 + beta2) * shared / (beta2 * total + phrasing.weight)
+        fbeta: np.ndarray = (1 + beta2) * shared / (beta2 * total + weight)
+        return fbeta
 
     def _order(self, q: _Query, phrasing: _Phrasing) -> float:
         """1, or less when the words the question shares with the phrasing are reversed."""
@@ -506,8 +508,7 @@ class Matcher:
                 shared[posting] += q.weights[token]
         w = self.weights
         share = 1 - w.bag - w.chars
-        beta2 = w.recall_bias**2
-        fits = (1 + beta2) * shared / (beta2 * q.total + self._negative_weights)
+        fits = self._fbeta(shared, q.total, self._negative_weights)
         bounds = np.round((share * fits + w.bag * shared / q.total) * 100, 1)
         best: NearMiss | None = None
         # in file order: the first of equal scores wins
@@ -561,10 +562,8 @@ class Matcher:
     def _scores(self, q: _Query) -> list[Candidate]:
         w = self.weights
         analysis, tokens, weights, total = q.analysis, q.tokens, q.weights, q.total
-        beta2 = w.recall_bias**2
         pids, shared = self._shared_weights(q)
-        # `_fbeta`, for every candidate at once: this runs for hundreds of phrasings
-        fits = (1 + beta2) * shared / (beta2 * total + self._phrasing_weights[pids])
+        fits = self._fbeta(shared, total, self._phrasing_weights[pids])
         owners = self._phrasing_entries[pids]
         # Each entry keeps its best phrasing, word order included. The order check only
         # lowers a fit, by at most `w.order`: phrasings that fall below that much of
