@@ -33,6 +33,8 @@ SETS = (
     "tests/devset-long.yaml",
     "tests/devset-phone.yaml",
     "tests/devset-conversation2.yaml",
+    "tests/devset-plain.yaml",
+    "tests/devset-conversation3.yaml",
 )
 ALTERNATIVES = {
     "today": Combination(),
