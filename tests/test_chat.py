@@ -185,6 +185,24 @@ def test_chat_remembers_context_for_ten_minutes(kb: KnowledgeBase) -> None:
     assert not late.plain.startswith(kb.by_id["ce-que-donne-la-coree"].question[:15])
 
 
+def test_chat_gives_the_previous_answer_again_when_asked_about_it(kb: KnowledgeBase) -> None:
+    """ "t'es sûr ?" right after an answer: the same answer, its lead first, as on
+    Telegram; later than ten minutes, small talk (no answer to give again)."""
+    now = [1000.0]
+    chat = Chat(kb, pipeline(kb), QuestionLog(None), clock=lambda: now[0])
+    chat.respond("Combien d'obus la Corée du Nord a-t-elle envoyés ?")
+    now[0] += 30
+    again = chat.respond("t'es sûr ?")
+    assert again is not None
+    lead, question = again.plain.splitlines()[0], again.plain.splitlines()[2]
+    assert lead == "Je m’en tiens à ce que dit l’article, source à l’appui\u202f:"
+    assert question == kb.by_id["nombre-obus"].question
+    now[0] += 601
+    late = chat.respond("t'es sûr ?")
+    assert late is not None
+    assert "Je m’en tiens" not in late.plain
+
+
 def test_ask_json_gives_small_talk_with_its_reply(tmp_path: Path) -> None:
     result = faqbot("merci beaucoup !", stdin="", tmp_path=tmp_path, command="ask", json=True)
     assert result.returncode == 0, result.stderr
