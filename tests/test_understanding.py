@@ -196,6 +196,32 @@ def test_followup_bringing_nothing_does_not_get_the_same_answer_again(
     assert decision.status is not Status.ANSWER
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        (
+            "C'était quand la dernière visite de Poutine en Corée du Nord ?",
+            "il y est retourné quand ?",
+            "date-visite",
+        ),
+        (
+            "Pourquoi Poutine va-t-il vraiment à Pyongyang ?",
+            "et officiellement ?",
+            "programme-officiel",
+        ),
+    ],
+)
+def test_followup_pointing_to_a_related_entry_does_not_get_the_same_answer_again(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    """Read with the previous question, these give its answer again; on their own they
+    point clearly to a related entry, which answers (`_not_the_same_again`)."""
+    decision = after(understander, first, then)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None and decision.entry.id == expected
+    assert decision.context == first
+
+
 @pytest.mark.parametrize("then", ["et aujourd'hui ?", "et mtn ?", "and now?"])
 def test_followup_moving_to_the_present_gets_the_related_entry_about_it(
     understander: Understander, then: str

@@ -15,8 +15,10 @@ The steps, in order (`Understander.understand`):
    l'autre sens ?"), it is read together with the previous question: their words are
    pooled, the new question word wins, and "dans l'autre sens" swaps the direction.
    The result is then checked against the conversation (`Understander._in_context`):
-   the previous answer again only for a reason, else the entries related to it.
-   A message that is a whole question on its own is read on its own.
+   the previous answer again only for a reason, else the entries related to it; and
+   not when the message on its own clearly asks for a related entry
+   (`Understander._not_the_same_again`). A message that is a whole question on its
+   own is read on its own.
 3. **Long and multi-question messages.** A message of several sentences is also read
    sentence by sentence: a preamble ("Un pote m'a dit que…") does not drown its
    question, and a message that asks two things gets both answers (at most
@@ -163,6 +165,12 @@ ABOUT_THE_BOT = "bot"
 """The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
 `bot-presentation`): in a message that also asks about the article, a part that reads
 as a question about the bot ("c'est la première fois que j'utilise ce bot") is dropped."""
+SURE_RELATED = 70.0
+"""A follow-up on its own pointing this surely to an entry related to the previous
+answer gets it rather than the previous answer again (`_not_the_same_again`)."""
+CLOSE_SECOND = 5.0
+"""…unless the previous entry comes within this many points of it."""
+
 SURE_SECOND = 75.0
 """Of several answers to one message, those under this score are dropped, unless both
 opinions give them (when none is that sure, the first stays alone)."""
@@ -550,7 +558,7 @@ class Understander:
         if fresh and context is not None:
             followup = self._followup(text, analysis, context)
             if followup is not None and self._prefer_followup(alone, followup, analysis, context):
-                return [followup]
+                return [self._not_the_same_again(followup, alone, context)]
             named = self._names_related(text, analysis, alone, context)
             if named is not None:
                 return [named]
@@ -561,6 +569,38 @@ class Understander:
         ):
             return [alone]  # one sentence, answered surely whole: its parts would add nothing
         return self._long(text, analysis, alone)
+
+    def _not_the_same_again(
+        self, followup: Decision, alone: Decision, context: Context
+    ) -> Decision:
+        """The follow-up reading, unless it gives the previous answer again while the
+        message on its own points to an entry related to it, at `SURE_RELATED` or more
+        and `CLOSE_SECOND` points above the previous entry: people rarely ask the same
+        thing twice in a row ("et il y retourne quand ?" after the date of Putin's last
+        visit: the date of this one; "officiellement ?" after its real purpose: the
+        official programme)."""
+        entry = alone.entry
+        if (
+            followup.status is not Status.ANSWER
+            or followup.entry is None
+            or followup.entry.id != context.entry_id
+            or entry is None
+            or entry.id == context.entry_id
+            or alone.status not in (Status.ANSWER, Status.SUGGEST)
+            or alone.score < SURE_RELATED
+            or not self._related(context.entry_id, alone)
+        ):
+            return followup
+        previous = next((c for c in alone.suggestions if c.entry.id == context.entry_id), None)
+        if previous is not None and alone.score - previous.score < CLOSE_SECOND:
+            return followup  # alone, it hesitates: the conversation settles it ("il en a plein ?")
+        return replace(
+            alone,
+            status=Status.ANSWER,
+            verdict="follow-up: not the same again",
+            question=followup.question,
+            context=context.question,
+        )
 
     def _related(self, previous_id: str, decision: Decision) -> bool:
         """Whether a decision's entry and the previous answer's are related, one way or
