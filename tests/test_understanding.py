@@ -218,8 +218,24 @@ def test_followup_pointing_to_a_related_entry_does_not_get_the_same_answer_again
     point clearly to a related entry, which answers (`_not_the_same_again`)."""
     decision = after(understander, first, then)
     assert decision.status is Status.ANSWER
-    assert decision.entry is not None and decision.entry.id == expected
+    assert decision.entry is not None
+    assert decision.entry.id == expected
     assert decision.context == first
+
+
+def test_followup_with_a_common_word_the_faq_never_uses_is_still_answered(
+    understander: Understander,
+) -> None:
+    """ "d'entre eux", "la plupart": words no entry uses, too common to mean a new
+    question (`NEW_WORD_RARITY`); the previous question's words answer."""
+    decision = after(
+        understander,
+        "Les obus nord-coréens sont-ils de bonne qualité ?",
+        "la plupart d'entre eux ?",
+    )
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == "qualite-munitions"
 
 
 @pytest.mark.parametrize("then", ["et aujourd'hui ?", "et mtn ?", "and now?"])
