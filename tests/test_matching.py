@@ -60,6 +60,10 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("quel mois est-il allé à Pyongyang ?") == "quand"
     # "mais" (but) is a stop word, not the month of May.
     assert n.analyse("mais pourquoi Pyongyang ?").tokens == ("pyongyang",)
+    # Two letters swapped in a question word, SMS spellings of everyday words.
+    assert n.kind("kim est venu en russie qaund") == "quand"
+    assert n.kind("c'est pourqoui") == "pourquoi"
+    assert n.analyse("tu px me dire kil va o kremlin tkt").tokens == ("dire", "va", "kremlin")
 
 
 def test_proper_nouns_are_never_corrected_into_faq_words(matcher: Matcher) -> None:

@@ -206,6 +206,8 @@ _SMS: dict[str, tuple[str, ...]] = {
     "avt": ("avant",), "pdt": ("pendant",), "ms": ("mais",), "tps": ("temps",),
     "vrmt": ("vraiment",), "dsl": (), "ptdr": (), "mdr": (), "lol": (), "jpense": ("je", "pense"),
     "jcrois": ("je", "crois"), "jsais": ("je", "sais"), "tu sais": (), "cad": (),
+    "px": ("peux",), "kil": ("qu", "il"), "kils": ("qu", "ils"),
+    "fe": ("fait",), "o": ("au",), "tkt": (), "mdrr": (), "ptdrr": (),
 }  # fmt: skip
 
 
@@ -287,7 +289,13 @@ def _question_word_typo(word: str) -> str | None:
     if len(word) < 5 or word in _STOP_WORDS or word in _NEAR_QUESTION_WORDS:
         return None
     for candidate in _LONG_QUESTION_WORDS:
-        if word[:2] == candidate[:2] and fuzz.ratio(word, candidate) >= 80:
+        same_start = (
+            word[:2] == candidate[:2]
+            or (  # or two letters swapped: "qaund"
+                word[0] == candidate[0] and sorted(word[1:3]) == sorted(candidate[1:3])
+            )
+        )
+        if same_start and fuzz.ratio(word, candidate) >= 80:
             return candidate
     return None
 
