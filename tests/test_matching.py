@@ -440,3 +440,14 @@ def test_time_shift_and_answers_kind() -> None:
 )
 def test_unaccented_ou_at_the_end_asks_where(text: str, kind: str | None) -> None:
     assert Normalizer().analyse(text).kind == kind
+
+
+def test_a_crime_is_not_crimea(matcher: Matcher) -> None:
+    """ "Crimée" keeps its ending (it would fold into "crime"), and a common word is never
+    taken for an é typed for ée: "pour quel crime ?" asks nothing about Crimea."""
+    assert matcher.decide("pour quel crime ?", matcher.analyse("pour quel crime ?")).entry is None
+    for text in ("apres la crimee", "après la Crimée ?"):
+        decision = matcher.decide(text, matcher.analyse(text))
+        assert decision.entry is not None
+        assert decision.entry.id == "apres-crimee-2014"
+    assert matcher.analyse("la coré du nord").tokens == ("coree", "nord")

@@ -131,6 +131,7 @@ _STEM_EXCEPTIONS = frozenset(
         "kiev",
         "portee",
         "portees",
+        "crimee",  # Crimea is not a crime
     }
 )
 

@@ -132,6 +132,11 @@ def dictionary_words() -> dict[str, int]:
     return words
 
 
+COMMON_WORD_COUNT = 50_000
+"""A word this common in the dictionary's corpus is meant as typed, even if the FAQ has
+it with one more "e" ("crime", 124,464, is not "Crimée"; "core", 21,634, is "Corée")."""
+
+
 def rarity(token: str) -> float:
     """From 0.15 (as common as "dit") to 1 (rare, or not a dictionary word at all)."""
     count = dictionary_words().get(token)
@@ -377,8 +382,13 @@ class Matcher:
         ("exatement": dropped like the word it stands for); None if neither."""
         if token in self._known:
             return token
-        if len(token) >= 4 and token.endswith("e") and f"{token}e" in self._known:
-            return f"{token}e"  # "coré" for "Corée": é typed for ée
+        if (
+            len(token) >= 4
+            and token.endswith("e")
+            and f"{token}e" in self._known
+            and dictionary_words().get(token, 0) < COMMON_WORD_COUNT
+        ):
+            return f"{token}e"  # "coré" for "Corée": é typed for ée; "crime" is a crime
         if len(token) < 4 or token.isdigit() or token in dictionary_words():
             return None
         cutoff = 75 if len(token) < 6 else 80
