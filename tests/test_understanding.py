@@ -124,6 +124,28 @@ def test_dev_followups_mostly_answered_and_rarely_wrong(understander: Understand
 # --- long and two-question messages ---------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bonsoir ! Kim Jong-un est allé en Russie quand ? Je pense que c'était l'an dernier.",
+            "kim-en-russie",
+        ),
+        (
+            "Question rapide avant le boulot : quels pays restent ouverts à Poutine ? "
+            "Je travaille sur l'isolement diplomatique de la Russie.",
+            "pays-accessibles",
+        ),
+    ],
+)
+def test_a_sentence_that_asks_nothing_adds_no_answer_beside_a_question(
+    understander: Understander, text: str, expected: str
+) -> None:
+    """Read alone, the last sentence gets an answer of its own (the date of Putin's last
+    visit, the pariah state); beside a sentence that asks, it is only talk."""
+    assert answered(understander.understand(text)) == [expected]
+
+
 def test_sentences_and_clauses() -> None:
     assert sentences("Bonjour. Pourquoi Poutine y va ? Et combien d'obus ?") == [
         "Bonjour.",

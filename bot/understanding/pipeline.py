@@ -729,7 +729,9 @@ class Understander:
         """The answers a message of several questions, or with a preamble, calls for.
 
         Each question found in the message (`questions_in`) is read on its own, in
-        order (`_part_answer`); the distinct answers are kept (two at most). The whole
+        order (`_part_answer`); the distinct answers are kept (two at most), those of
+        sentences that ask something when there are such answers (on the tunable sets:
+        4 more right answers and 4 fewer wrong ones than keeping every part's). The whole
         message's answer is kept first when no part gives it. No part answered: [] (the
         whole message's decision stands). The parts that only get suggestions (with no
         out-of-scope question explaining them) are added to `hesitations`.
@@ -750,6 +752,9 @@ class Understander:
                 hesitations.append(decision)
         if not answers:
             return []
+        # "Kim est venu quand ? Je crois que c'était l'an dernier.": a sentence that
+        # asks nothing adds no answer of its own beside one to a sentence that asks.
+        answers = [d for d in answers if ASKING.search(d.question)] or answers
         if whole.status is Status.ANSWER and _new_entry(whole, answers):
             answers.insert(0, whole)
         sure = [d for d in answers if _sure_enough(d)]
