@@ -268,3 +268,13 @@ def test_parse_callback_never_raises_on_any_data(data: str) -> None:
 def test_parse_callback_non_ascii_digits_give_page_one(digit: str) -> None:
     """`str.isdigit` is true for "²", which `int` refuses: only ASCII digits are a page."""
     assert replies.parse_callback(f"p:{digit}") == replies.Press("p", page=1)
+
+
+def test_merged_replies_show_each_button_once(kb: KnowledgeBase) -> None:
+    """Two answers whose entries relate to the same questions, in one terminal message:
+    each related question is offered once."""
+    entry = kb.by_id["besoin-obus"]
+    first, second = replies.answer(entry, kb), replies.answer(entry, kb)
+    merged = replies.merge([first, second])
+    assert len(merged.buttons) == len(first.buttons)
+    assert merged.html.count(first.html) == 2

@@ -16,7 +16,14 @@ from bot.maintainers.evaluation import evaluate, load_question_set
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
 from bot.understanding.combination import Combination, combine, train_second_opinion
 from bot.understanding.matching import Candidate, Decision, Matcher, Status
-from bot.understanding.pipeline import CONTEXT_SECONDS, Context, Understander, asks_again
+from bot.understanding.pipeline import (
+    CONTEXT_SECONDS,
+    SURE_SECOND,
+    Context,
+    Understander,
+    _offered,
+    asks_again,
+)
 from bot.understanding.questions import questions_in, sentences
 
 HERE = Path(__file__).resolve().parent
@@ -122,6 +129,19 @@ def test_dev_followups_mostly_answered_and_rarely_wrong(understander: Understand
 
 
 # --- long and two-question messages ---------------------------------------------------------
+
+
+def test_a_second_answer_by_agreement_only_is_offered(understander: Understander) -> None:
+    """A part's answer under `SURE_SECOND` beside a surer one becomes "Vouliez-vous
+    dire… ?" with its entry first; the reply says which part it is about."""
+    [decision] = understander.understand("Pourquoi la Russie a-t-elle besoin d'obus ?")
+    assert decision.entry is not None
+    weak = replace(decision, score=SURE_SECOND - 10)
+    offered = _offered(weak)
+    assert offered.status is Status.SUGGEST
+    assert [c.entry.id for c in offered.suggestions][:1] == [decision.entry.id]
+    assert len({c.entry.id for c in offered.suggestions}) == len(offered.suggestions)
+    assert "Vouliez-vous dire" in replies.decision_reply(offered, understander.kb).plain
 
 
 @pytest.mark.parametrize(

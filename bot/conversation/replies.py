@@ -409,7 +409,9 @@ def merge(parts: Sequence[Reply]) -> Reply:
     asked two questions this way; Telegram sends them one by one)."""
     if len(parts) == 1:
         return parts[0]
-    return Reply("\n\n".join(p.html for p in parts), tuple(row for p in parts for row in p.buttons))
+    rows = tuple(row for p in parts for row in p.buttons)
+    unique = tuple(row for i, row in enumerate(rows) if row not in rows[:i])  # one of each
+    return Reply("\n\n".join(p.html for p in parts), unique)
 
 
 def decision_reply(decision: Decision, kb: KnowledgeBase, *, feedback: bool = True) -> Reply:
