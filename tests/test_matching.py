@@ -64,6 +64,12 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("kim est venu en russie qaund") == "quand"
     assert n.kind("c'est pourqoui") == "pourquoi"
     assert n.analyse("tu px me dire kil va o kremlin tkt").tokens == ("dire", "va", "kremlin")
+    # "d'après" (according to) is not "après" (after).
+    assert n.analyse("Que s'est-il passé en 2014 d'après l'article ?").tokens == (
+        "passe",
+        "2014",
+        "article",
+    )
 
 
 def test_proper_nouns_are_never_corrected_into_faq_words(matcher: Matcher) -> None:
