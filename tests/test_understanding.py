@@ -324,6 +324,8 @@ def test_asking_for_more_gives_the_previous_answer_again_with_the_related_entrie
         ("selon qui ?", "check"),
         ("source ?", "check"),
         ("are you sure?", "check"),
+        ("ah bon, c'est tout ?", "more"),
+        ("is that all?", "more"),
     ],
 )
 def test_a_message_about_the_previous_answer_gets_it_again(

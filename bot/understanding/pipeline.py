@@ -119,16 +119,17 @@ _MORE = re.compile(
 _POLITE = r"(?: stp| svp| s'il te plait| s'il vous plait| please| un peu| plus| mieux| moi)*"
 _AGAIN = {
     "more": re.compile(
-        r"(?:et |mais |ah |ok |euh |hmm |donc |oui )?(?:c'est a dire|c a d|cad|ca veut dire quoi|"
+        r"(?:(?:et|mais|ah|ok|euh|hmm|donc|oui|bon) )*(?:c'est a dire|c a d|cad|ca veut dire quoi|"
         r"ca veut dire|genre|genre quoi|comment ca|explique|expliques|expliquez|"
         r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez|peux tu|pouvez vous) "
         r"(?:m'|me |nous )?(?:expliquer|developper|preciser|en dire plus|detailler)|"
         r"developpe|developpez|precise|precisez|detaille|plus de details|en dire plus|"
         r"dis m'en plus|dites m'en plus|what do you mean|explain|tell me more|"
-        r"more details|meaning)" + _POLITE
+        r"more details|meaning|c'est tout|c tout|rien d'autre|rien de plus|that's all|"
+        r"is that all)" + _POLITE
     ),
     "check": re.compile(
-        r"(?:et |mais |ah |ok |euh |hmm |donc |oui )?(?:t'es sur|tu es sur|vous etes sur|sur|"
+        r"(?:(?:et|mais|ah|ok|euh|hmm|donc|oui|bon) )*(?:t'es sur|tu es sur|vous etes sur|sur|"
         r"t'es sur de toi|tu es sur de toi|vous etes sur de vous|t'es certain|vraiment|"
         r"ah bon|serieux|serieusement|c'est vrai|c'est sur|c'est certain|source|sources|"
         r"ta source|tes sources|votre source|vos sources|quelle source|quelles sources|"
