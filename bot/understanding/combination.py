@@ -16,6 +16,11 @@ from bot.understanding.matching import Candidate, Decision, Matcher, Status
 __all__ = ["Combination", "answered_with", "combine", "train_second_opinion", "training_set"]
 
 
+BOTH_AGREE = "both agree"
+"""The verdict of an answer both opinions give on their own (the matcher above its
+threshold, the classifier's own pick); the variants below a threshold say so after it."""
+
+
 @dataclass(frozen=True)
 class Combination:
     """The knobs of `combine`, chosen on the development sets.
@@ -83,7 +88,7 @@ def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> 
                 verdict=f"held back: second opinion {opinion.label}",
             )
         else:
-            agree = "both agree" if opinion.label == entry.id else "matcher"
+            agree = BOTH_AGREE if opinion.label == entry.id else "matcher"
             return replace(decision, verdict=agree)
     picked = _picked_among_suggestions(decision, opinion, knobs)
     if picked is not None:
@@ -97,7 +102,7 @@ def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> 
         and top.score >= knobs.agree_floor
         and opinion.confidence >= knobs.agree_confidence
     ):
-        return answered_with(decision, top, "both agree (below the matcher's own threshold)")
+        return answered_with(decision, top, f"{BOTH_AGREE} (below the matcher's own threshold)")
     return decision
 
 
@@ -129,7 +134,7 @@ def _picked_among_suggestions(
     for candidate in decision.suggestions[1:]:
         if candidate.entry.id == opinion.label and candidate.score >= knobs.agree_floor:
             return answered_with(
-                decision, candidate, "both agree (the matcher's second or third choice)"
+                decision, candidate, f"{BOTH_AGREE} (the matcher's second or third choice)"
             )
     return None
 

@@ -43,6 +43,7 @@ from bot.knowledge.base import Entry, KnowledgeBase
 from bot.language.normalize import Analysis, answers_kind, fold, surface, time_asked, time_shift
 from bot.understanding.classifier import Opinion, SecondOpinion
 from bot.understanding.combination import (
+    BOTH_AGREE,
     Combination,
     answered_with,
     combine,
@@ -163,8 +164,9 @@ class Context:
 _SEVERAL_HINT = re.compile(r"[.!?…]\s*\S|\n|\bet\b|\band\b", re.IGNORECASE)
 """What may join two questions in one message: a second sentence, a line break, "et"."""
 SURE_WHOLE = 75.0
-"""A one-sentence message answered whole at this score is not read part by part (speed:
-p99 2.9 -> 2.4 ms; not one answer of the six development sets changes)."""
+"""A one-sentence message answered whole at this score is not read part by part: its
+parts would add nothing (measured when it came, in session 5: the p99 per message fell
+by a sixth, and not one answer of the development sets changed)."""
 CHATTER_RARITY = 0.75
 """A preamble's word unknown to the FAQ and more common than this is chatter (`_focused`)."""
 ABOUT_THE_BOT = "bot"
@@ -814,7 +816,7 @@ def _sure_enough(decision: Decision) -> bool:
     """Whether an answer may stand beside another in a reply: at `SURE_SECOND` or more,
     or one both opinions give on their own. A weak answer beside a sure one, in a long
     message, is more often a misreading than a second question."""
-    return decision.score >= SURE_SECOND or decision.verdict == "both agree"
+    return decision.score >= SURE_SECOND or decision.verdict == BOTH_AGREE
 
 
 def _offered(decision: Decision) -> Decision:
