@@ -112,22 +112,24 @@ _ASKS_WHAT = re.compile(
 )
 """Question words that ask for what an answer says, whatever it is about."""
 _REVERSE = re.compile(r"\b(?:autre sens|inverse|l'inverse|reciproque|other way|vice versa)\b")
-_MORE = re.compile(
-    r"\b(?:developper|developpe|detaille|details?|precise|preciser|en dire plus|"
-    r"c'est a dire|tell me more|more details?|explain)\b"
+_MORE_WORDS = (
+    r"developper|developpe|developpez|detaille|detailler|details?|precise|preciser|precisez|"
+    r"en dire plus|c'est a dire|tell me more|more details?|explain"
 )
+"""Asking for more: found anywhere in a follow-up (`_MORE`: "tu peux développer sur
+les obus ?" is elliptic, and offers the related entries when nothing answers better),
+or as the whole message (`_AGAIN`'s "more": the previous answer again)."""
+_MORE = re.compile(rf"\b(?:{_MORE_WORDS})\b")
 
 _POLITE = r"(?: stp| svp| s'il te plait| s'il vous plait| please| un peu| plus| mieux| moi)*"
 _AGAIN = {
     "more": re.compile(
-        r"(?:(?:et|mais|ah|ok|euh|hmm|donc|oui|bon) )*(?:c'est a dire|c a d|cad|ca veut dire quoi|"
-        r"ca veut dire|genre|genre quoi|comment ca|explique|expliques|expliquez|"
-        r"(?:tu peux|vous pouvez|tu pourrais|vous pourriez|peux tu|pouvez vous) "
-        r"(?:m'|me |nous )?(?:expliquer|developper|preciser|en dire plus|detailler)|"
-        r"developpe|developpez|precise|precisez|detaille|plus de details|en dire plus|"
-        r"dis m'en plus|dites m'en plus|what do you mean|explain|tell me more|"
-        r"more details|meaning|c'est tout|c tout|rien d'autre|rien de plus|that's all|"
-        r"is that all)" + _POLITE
+        rf"(?:(?:et|mais|ah|ok|euh|hmm|donc|oui|bon) )*(?:{_MORE_WORDS}|c a d|cad|"
+        r"ca veut dire quoi|ca veut dire|genre|genre quoi|comment ca|explique|expliques|"
+        r"expliquez|(?:tu peux|vous pouvez|tu pourrais|vous pourriez|peux tu|pouvez vous) "
+        rf"(?:m'|me |nous )?(?:expliquer|{_MORE_WORDS})|plus de details|dis m'en plus|"
+        r"dites m'en plus|what do you mean|meaning|c'est tout|c tout|rien d'autre|"
+        r"rien de plus|that's all|is that all)" + _POLITE
     ),
     "check": re.compile(
         r"(?:(?:et|mais|ah|ok|euh|hmm|donc|oui|bon) )*(?:t'es sur|tu es sur|vous etes sur|sur|"
