@@ -265,6 +265,22 @@ def test_followup_pointing_to_a_related_entry_does_not_get_the_same_answer_again
     assert decision.context == first
 
 
+def test_followup_whose_new_words_belong_to_a_barely_matching_entry_is_not_answered(
+    understander: Understander,
+) -> None:
+    """ "2000" belongs to the Russia of 2000, which the pooled words barely point to:
+    neither that entry nor the previous answer again; both are offered."""
+    decision = after(
+        understander,
+        "C'était quand la dernière visite de Poutine en Corée du Nord ?",
+        "et avant l'an 2000 ?",
+    )
+    assert decision.status is Status.SUGGEST
+    offered = [c.entry.id for c in decision.suggestions]
+    assert "derniere-visite" in offered
+    assert "russie-en-2000" in offered
+
+
 def test_followup_with_a_common_word_the_faq_never_uses_is_still_answered(
     understander: Understander,
 ) -> None:

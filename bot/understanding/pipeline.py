@@ -331,7 +331,9 @@ class Understander:
           the one whose phrasings ask about the time the follow-up moves to ("et
           aujourd'hui ?", `_at_another_time`). When the pooled words give the previous
           answer for new words another entry is far more about ("et Kim ?"), that
-          entry answers (`_check_answer`, `_more_about`).
+          entry answers if the pooled words point to it at least at the suggestion
+          threshold; otherwise neither does, both are offered (`_check_answer`,
+          `_more_about`; "et avant 2000 ?" after the date of Putin's last visit).
         - "tu peux développer ?" that nothing answers better offers the related
           entries, saying the article goes no further (`_nothing_more`).
         A follow-up with a word the FAQ does not know is never answered here.
@@ -388,9 +390,21 @@ class Understander:
         if entry.id == previous.id and new_words:
             near = [*previous.related, *(c.entry.id for c in decision.suggestions)]
             moved = self._more_about(new_words, previous.id, near, pooled)
-            if moved is not None:
+            if moved is not None and moved.score >= self.matcher.suggest_threshold:
                 return answered_with(
                     decision, moved, "follow-up: the related entry about its new words"
+                )
+            if moved is not None:
+                # Its new words belong to another entry, which the pooled words barely
+                # point to ("et avant 2000 ?" after the last visit): neither answers.
+                return replace(
+                    decision,
+                    status=Status.SUGGEST,
+                    suggestions=(
+                        *(c for c in decision.suggestions[:2] if c.entry.id != moved.entry.id),
+                        moved,
+                    ),
+                    verdict="follow-up: its new words belong elsewhere",
                 )
         if (
             entry.id != previous.id
