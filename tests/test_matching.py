@@ -457,3 +457,11 @@ def test_a_crime_is_not_crimea(matcher: Matcher) -> None:
         assert decision.entry is not None
         assert decision.entry.id == "apres-crimee-2014"
     assert matcher.analyse("la coré du nord").tokens == ("coree", "nord")
+
+
+def test_a_typo_one_edit_away_is_corrected_to_that_word(matcher: Matcher) -> None:
+    """ "anées" is one letter from "années" and two from "annexe" (which a similarity
+    ratio prefers, and which means the invasion of Crimea)."""
+    assert matcher.analyse("combien d'anées entre les deux visites").tokens == (
+        matcher.analyse("combien d'années entre les deux visites").tokens
+    )

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.knowledge.config import MatchingConfig
@@ -253,7 +254,8 @@ class Matcher:
 
     Scoring, for each entry (0-100):
     1. words: the question's content words are weighted by rarity (IDF over entries).
-       Typos are corrected against the FAQ's vocabulary with rapidfuzz, but a real French
+       Typos are corrected against the FAQ's vocabulary with rapidfuzz (a word one edit
+       away first, a swap counting as one; else the most similar one), but a real French
        or English word is never "corrected" into another one: a word the FAQ does not
        use ("traité", "coûte") weighs against every entry, so a question about something
        else cannot borrow a confident answer from an entry that shares "visite". The
@@ -391,6 +393,13 @@ class Matcher:
             return f"{token}e"  # "coré" for "Corée": é typed for ée; "crime" is a crime
         if len(token) < 4 or token.isdigit() or token in dictionary_words():
             return None
+        # One edit away (a swap counts as one) first: "anées" is "années", not the
+        # "annexe" that a similarity ratio prefers; the closest of those by ratio.
+        near = process.extract(
+            token, self._vocabulary, scorer=OSA.distance, processor=None, score_cutoff=1, limit=None
+        )
+        if near:
+            return str(max(near, key=lambda n: (fuzz.ratio(token, n[0]), -n[2]))[0])
         cutoff = 75 if len(token) < 6 else 80
         best = process.extractOne(
             token, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
