@@ -737,3 +737,32 @@ def test_moving_to_the_present_finds_the_entry_about_what_still_holds(
     assert time_asked("où peut-il encore aller ?") == "present"
     assert time_asked("il peut plus voyager") == "present"
     assert time_asked("où pouvait-il aller en 2014 ?") is None
+
+
+class _BlindToDirections:
+    """A second opinion that, like the classifier (no directions among its features),
+    reads every "who gives what to whom" question as Russia giving to Korea."""
+
+    def opinion(self, text: str, tokens: object) -> Opinion:
+        picked, other = "ce-que-donne-la-russie", "ce-que-donne-la-coree"
+        return Opinion(picked, 0.95, other, {picked: 0.95, other: 0.02})
+
+
+def test_the_second_opinion_does_not_overrule_a_direction_it_cannot_see(
+    understander: Understander,
+) -> None:
+    """ "… à la Russie": the matcher's answer has that direction, the classifier's pick
+    has not; the matcher's answer stands (without the direction, it is held back)."""
+    blind = Understander(
+        understander.kb,
+        understander.matcher,
+        opinion=_BlindToDirections(),  # type: ignore[arg-type]
+        smalltalk=understander.smalltalk,
+    )
+    for text, expected in (
+        ("La Corée du Nord a fourni quoi comme armes à la Russie ?", "ce-que-donne-la-coree"),
+        ("Qu'est-ce que la Corée du Nord fournit ?", "ce-que-donne-la-russie"),
+    ):
+        [decision] = blind.understand(text)
+        assert decision.entry is not None
+        assert (decision.status, decision.entry.id) == (Status.ANSWER, expected), text

@@ -26,7 +26,8 @@ The steps, in order (`Understander.understand`):
 4. **Matching with a second opinion.** The lexical matcher (bot/understanding/matching.py) decides;
    the classifier (bot/understanding/classifier.py) gives its opinion, and `combine` settles it:
    an answer the classifier strongly disagrees with is held back (suggestions instead),
-   and a hesitation on which both agree becomes an answer.
+   unless the question says a direction the classifier cannot see ("à la Russie"), and
+   a hesitation on which both agree becomes an answer.
 
 The result is one `Decision` per question found in the message (usually one). The
 callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
@@ -40,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.base import Entry, KnowledgeBase
+from bot.language.names import PROPER_NOUNS
 from bot.language.normalize import Analysis, answers_kind, fold, surface, time_asked, time_shift
 from bot.understanding.classifier import Opinion, SecondOpinion
 from bot.understanding.combination import (
@@ -251,7 +253,30 @@ class Understander:
             c.score < self.knobs.agree_floor for c in decision.suggestions
         ):
             return decision  # nothing the second opinion could change (see `combine`)
-        return combine(decision, self._opinion(question, analysis), self.knobs)
+        opinion = self._opinion(question, analysis)
+        combined = combine(decision, opinion, self.knobs)
+        if (
+            decision.status is Status.ANSWER
+            and opinion is not None
+            and combined.entry != decision.entry
+            and self._directed(decision, opinion.label, analysis)
+        ):
+            # The classifier does not see directions: "la Corée donne quoi à la Russie
+            # ?" and "la Russie donne quoi à la Corée ?" have the same words.
+            return replace(decision, opinion=opinion, verdict="matcher (direction)")
+        return combined
+
+    def _directed(self, decision: Decision, label: str, analysis: Analysis) -> bool:
+        """Whether the question says where something goes or who does it, toward or by
+        one of the names the FAQ knows ("à la Russie", "par Kim"), as the matcher's
+        answer's phrasings do and those of the classifier's pick do not."""
+        mine = decision.entry.id if decision.entry is not None else ""
+        return any(
+            role[1:] in PROPER_NOUNS
+            and self.matcher.entry_knows(mine, role)
+            and not self.matcher.entry_knows(label, role)
+            for role in analysis.roles
+        )
 
     def _followup(self, text: str, analysis: Analysis, context: Context) -> Decision | None:
         """The message read together with the previous question, if it is elliptic."""
