@@ -4,7 +4,7 @@
 
 Reproduces the figures quoted in `Combination`'s docstring (bot/understanding/combination.py):
 for today's knobs and for the alternatives tried in sessions 5 and 6, the right and
-wrong answers over the answerable messages of the tunable sets together, the refusals
+wrong answers over the answerable messages of every tunable set together, the refusals
 over their unanswerable ones, and the trimmed FAQ (question + 5 variants per entry) on
 knowledge/devset.yaml. Never the sealed holdouts.
 """
@@ -26,16 +26,10 @@ from bot.understanding.pipeline import Understander  # noqa: E402
 
 SETS = (
     "knowledge/devset.yaml",
-    "tests/devset-sms.yaml",
-    "tests/devset-natural.yaml",
-    "tests/devset-followups.yaml",
-    "tests/devset-conversation.yaml",
-    "tests/devset-long.yaml",
-    "tests/devset-phone.yaml",
-    "tests/devset-conversation2.yaml",
-    "tests/devset-plain.yaml",
-    "tests/devset-conversation3.yaml",
+    *sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("devset-*.yaml")),
 )
+"""Every tunable set: the development set and the tests' dev sets (never a holdout)."""
+
 ALTERNATIVES = {
     "today": Combination(),
     "no pick among suggestions": replace(Combination(), switch_confidence=2.0),
