@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
@@ -146,10 +146,11 @@ def rarity(token: str) -> float:
     return min(1.0, max(0.15, (6 - math.log10(count)) / 3))
 
 
-def _with_kind(analysis: Analysis) -> frozenset[str]:
-    """The content words, plus the question word as a pseudo-word ("?combien") and the
-    direction pseudo-words (">russie": to Russia; "<coree": by Korea)."""
-    tokens: Iterable[str] = (*analysis.tokens, *analysis.roles)
+def _with_kind(analysis: Analysis, words: Iterable[str] | None = None) -> frozenset[str]:
+    """The content words (`words` instead, if given), plus the question word as a
+    pseudo-word ("?combien") and the direction pseudo-words (">russie": to Russia;
+    "<coree": by Korea)."""
+    tokens: Iterable[str] = (*(analysis.tokens if words is None else words), *analysis.roles)
     if analysis.kind in _KINDS_THAT_MATTER:
         tokens = (*tokens, f"?{analysis.kind}")
     return frozenset(tokens)
@@ -456,7 +457,7 @@ class Matcher:
         # Truncate in word order before making a set: which words count must not depend
         # on the string hash seed.
         words = analysis.tokens[:MAX_TOKENS]
-        tokens = sorted(self._known_roles(_with_kind(replace(analysis, tokens=words))))
+        tokens = sorted(self._known_roles(_with_kind(analysis, words)))
         weights = {t: self._weight(t) for t in tokens}
         positions = _first_positions(words) if self.weights.order else {}
         return _Query(
