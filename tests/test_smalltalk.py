@@ -544,3 +544,14 @@ async def test_an_edit_to_smalltalk_yaml_is_reloaded(tmp_path: Path) -> None:
             lambda: "wesh wesh" in bench.kb.smalltalk.by_kind["greeting"].examples, timeout=30
         )
         assert bench.api.sent(ADMIN_ID) == []  # a valid edit: nothing to report
+
+
+@pytest.mark.parametrize("message", ["merci lol", "ok merci stp", "merci mdr", "ok quand même"])
+def test_fillers_the_matcher_drops_are_still_fillers(
+    recogniser: SmallTalkRecogniser, message: str
+) -> None:
+    """ "stp", "lol", "mdr", "quand même" say nothing to the matcher (its normaliser drops
+    them), but the file lists them as small talk's fillers: they must stay fillers."""
+    match = recogniser.recognise(message)
+    assert match is not None
+    assert match.kind in ("thanks", "ack")

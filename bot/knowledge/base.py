@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.source import Node, Problem, Report, display_path, parse_file, suggest
 from bot.language import markup
 from bot.language.normalize import Normalizer, surface
-from bot.language.phrases import phrase_key
+from bot.language.phrases import phrase_key, phrase_tokens
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -870,7 +870,13 @@ def _load_smalltalk(
         )
         return SmallTalk()
     _check_keys(root, _SMALLTALK_KEYS, report, "")
-    fillers = tuple(w for w, _ in _word_list(root.value.get("fillers"), report, "fillers"))
+    # Cut as the recogniser cuts messages (`phrase_tokens`), not as the matcher does:
+    # "stp", "lol", "quand même" are no words for the matcher, but fillers here.
+    fillers = tuple(
+        " ".join(phrase_tokens(w))
+        for w, _ in _texts(root.value.get("fillers"), report, "fillers")
+        if phrase_tokens(w)
+    )
     foreign = _load_foreign_words(root.value.get("foreign_words"), report, normalizer)
     kinds_node = root.value.get("kinds")
     if kinds_node is None or not isinstance(kinds_node.value, dict) or not kinds_node.value:
