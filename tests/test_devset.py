@@ -23,13 +23,16 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (83.6% / 93.7%), not the target
+A regression gate a few points under today's figures (85.4% / 93.7%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 86.3% / 97.4% / 1.6%; targets 90% / 95% / 1%)."""
+sealed holdout (today 88.9% / 97.4% / 1.0%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 85.2% / 95.5% / 2.4%; targets
+"""The same on the third sealed holdout (session 6; today 86.2% / 95.5% / 2.0%; targets
+90% / 95% / 1%)."""
+HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
+"""The same on the fourth sealed holdout (session 7; today 85.4% / 97.5% / 2.6%; targets
 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
 """Answered right, declined, at most wrong on tests/devset-natural.yaml (today 88.1% /
@@ -103,6 +106,17 @@ def test_third_holdout_gate(kb: KnowledgeBase) -> None:
     assert result.answerable_rate >= HOLDOUT3_MINIMUM[0]
     assert result.others_rate >= HOLDOUT3_MINIMUM[1]
     assert result.wrong_rate <= HOLDOUT3_MINIMUM[2]
+
+
+def test_fourth_holdout_gate(kb: KnowledgeBase) -> None:
+    """tests/holdout4.yaml, sealed (session 7, 662 messages written from the article
+    alone by two helpers who had not seen the FAQ): a regression gate under today's
+    figures."""
+    questions, result = run(kb, HERE / "holdout4.yaml", sealed=True)
+    assert questions.sealed
+    assert result.answerable_rate >= HOLDOUT4_MINIMUM[0]
+    assert result.others_rate >= HOLDOUT4_MINIMUM[1]
+    assert result.wrong_rate <= HOLDOUT4_MINIMUM[2]
 
 
 def test_sms_devset_gate(kb: KnowledgeBase) -> None:
