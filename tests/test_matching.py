@@ -64,6 +64,10 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("kim est venu en russie qaund") == "quand"
     assert n.kind("c'est pourqoui") == "pourquoi"
     assert n.analyse("tu px me dire kil va o kremlin tkt").tokens == ("dire", "va", "kremlin")
+    # "merci d'avance" is politeness, not the front line's "avance" (initiative).
+    assert n.analyse("quels pays peut-il visiter ? merci d'avance").tokens == (
+        n.analyse("quels pays peut-il visiter ?").tokens
+    )
     # "d'après" (according to) is not "après" (after).
     assert n.analyse("Que s'est-il passé en 2014 d'après l'article ?").tokens == (
         "passe",

@@ -180,7 +180,8 @@ def stem(word: str) -> str:
 _FILLERS = re.compile(
     r"\b(?:du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
-    r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres)\b"
+    r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
+    r"d'avance|par avance)\b"
 )
 _LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
 
