@@ -182,7 +182,6 @@ SURE_RELATED = 70.0
 answer gets it rather than the previous answer again (`_not_the_same_again`)."""
 CLOSE_SECOND = 5.0
 """…unless the previous entry comes within this many points of it."""
-
 SURE_SECOND = 75.0
 """Of several answers to one message, those under this score are dropped, unless both
 opinions give them (when none is that sure, the first stays alone)."""
@@ -629,12 +628,11 @@ class Understander:
         self, followup: Decision, alone: Decision, context: Context
     ) -> Decision:
         """The follow-up reading, unless it gives the previous answer again while the
-        message on its own points to an entry related to it, at `SURE_RELATED` or more
-        and `CLOSE_SECOND` points above the previous entry, and among the first three of
-        the pooled reading: people rarely ask the same
-        thing twice in a row ("et il y retourne quand ?" after the date of Putin's last
-        visit: the date of this one; "officiellement ?" after its real purpose: the
-        official programme)."""
+        message on its own points to an entry related to it, at `SURE_RELATED` or more,
+        `CLOSE_SECOND` points above the previous entry, and among the first three of the
+        pooled reading: people rarely ask the same thing twice in a row ("et il y
+        retourne quand ?" after the date of Putin's last visit: the date of this one;
+        "officiellement ?" after its real purpose: the official programme)."""
         entry = alone.entry
         if (
             followup.status is not Status.ANSWER
