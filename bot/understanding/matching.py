@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -136,6 +136,15 @@ def dictionary_words() -> dict[str, int]:
 COMMON_WORD_COUNT = 50_000
 """A word this common in the dictionary's corpus is meant as typed, even if the FAQ has
 it with one more "e" ("crime", 124,464, is not "Crimée"; "core", 21,634, is "Corée")."""
+
+
+def _entry_rows(entry_tokens: Sequence[frozenset[str]]) -> dict[str, np.ndarray]:
+    """For each word, one value per entry: 1.0 if the entry has it, else 0.0."""
+    rows: dict[str, np.ndarray] = {}
+    for index, known in enumerate(entry_tokens):
+        for token in known:
+            rows.setdefault(token, np.zeros(len(entry_tokens)))[index] = 1.0
+    return rows
 
 
 def rarity(token: str) -> float:
@@ -369,6 +378,12 @@ class Matcher:
         }
         self._negative_weights = np.array([p.weight for p in self._negatives], dtype=np.float64)
         self._correct = functools.lru_cache(maxsize=4096)(self._correct_uncached)
+
+    @functools.cached_property
+    def _token_entries(self) -> dict[str, np.ndarray]:
+        """For each word, 1.0 for the entries some phrasing of which has it, else 0.0
+        (the bag part of the scores in one numpy step per question word)."""
+        return _entry_rows(self._entry_tokens)
 
     @classmethod
     def from_config(cls, kb: KnowledgeBase, config: MatchingConfig) -> Matcher:
@@ -626,10 +641,18 @@ class Matcher:
             index = self._phrasings[pid].entry
             chars[index] = max(chars.get(index, 0.0), score / 100)
             best.setdefault(index, (0.0, pid))
+        # The weight of the question's words each entry has, added in the question's word
+        # order (as one by one: adding 0.0 changes nothing).
+        bags = np.zeros(len(self.kb.entries))
+        for t in tokens:
+            row = self._token_entries.get(t)
+            if row is not None:
+                bags += weights[t] * row
+        bag_list = bags.tolist()
         candidates: list[Candidate] = []
         for index, (f, pid) in best.items():
             entry_tokens = self._entry_tokens[index]
-            bag = sum(weights[t] for t in tokens if t in entry_tokens) / total
+            bag = bag_list[index] / total
             score = (1 - w.bag - w.chars) * f + w.bag * bag + w.chars * chars.get(index, 0.0)
             if analysis.kind in _KINDS_THAT_MATTER and f"?{analysis.kind}" not in entry_tokens:
                 score -= w.kind_mismatch
