@@ -872,11 +872,8 @@ def _load_smalltalk(
     _check_keys(root, _SMALLTALK_KEYS, report, "")
     # Cut as the recogniser cuts messages (`phrase_tokens`), not as the matcher does:
     # "stp", "lol", "quand même" are no words for the matcher, but fillers here.
-    fillers = tuple(
-        " ".join(phrase_tokens(w))
-        for w, _ in _texts(root.value.get("fillers"), report, "fillers")
-        if phrase_tokens(w)
-    )
+    cut = (phrase_tokens(w) for w, _ in _texts(root.value.get("fillers"), report, "fillers"))
+    fillers = tuple(" ".join(tokens) for tokens in cut if tokens)
     foreign = _load_foreign_words(root.value.get("foreign_words"), report, normalizer)
     kinds_node = root.value.get("kinds")
     if kinds_node is None or not isinstance(kinds_node.value, dict) or not kinds_node.value:
