@@ -80,8 +80,9 @@ TIME_SHARE = 0.1
 NEW_WORD_RARITY = 0.5
 """A follow-up's word the previous answer's entry never uses keeps the pooled reading
 from answering with it if some other entry uses it, or if it is at least this rare
-(`rarity`: 0.5 is about as common as "plupart"). On the twelve tunable sets, with 0
-(every word counted, as before) 2,446 right and 75 wrong; with 0.5, 2,457 and 75."""
+(`rarity`: 0.5 is about as common as "plupart"). On the twelve tunable sets, when it
+came: with 0 (every word counted, as before) 2,446 right and 75 wrong; with 0.5, 2,457
+and 75."""
 LIGHT_WORD_RARITY = 0.4
 """A follow-up's word more common than this (`rarity`) brings nothing new ("autre")."""
 KINDS_IN_CONTEXT = frozenset({"quand", "combien", "qui", "ou", "pourquoi"})
@@ -861,8 +862,8 @@ def _sure_enough(decision: Decision) -> bool:
 def _offered(decision: Decision) -> Decision:
     """A second answer given by agreement only (under `SURE_SECOND`), offered instead:
     "Vouliez-vous dire… ?" with its entry first. Beside a sure answer, such a reading of
-    a part of a long message is as often talk as a second question (on the tunable sets:
-    5 of 8 right); a wrong answer costs more than a tap."""
+    a part of a long message is as often talk as a second question (on the tunable sets,
+    when it came: 5 of 8 right); a wrong answer costs more than a tap."""
     entry = decision.entry
     if entry is None:
         return decision
