@@ -485,3 +485,29 @@ def test_smalltalk_garbage_gives_a_located_error(tmp_path: Path, garbage: str) -
     errors = errors_of(with_smalltalk(tmp_path, garbage))
     assert errors
     assert all("smalltalk.yaml:" in e for e in errors), errors
+
+
+def test_gives_is_checked_with_file_and_line(tmp_path: Path) -> None:
+    faq = (
+        ENTRY_A.replace("  related: [etat-paria]\n", "  gives: [russie]\n")
+        + ENTRY_B
+        + "  gives: {from: [russie], to: [le, poutine]}\n"
+    )
+    root = make_knowledge(tmp_path, faq)
+    errors = errors_of(root)
+    shape = next(e for e in errors if "gives must map" in e)
+    assert shape.startswith(f"{root / 'faq' / '10-test.yaml'}:{line_of(faq, 'gives: [russie]')}:")
+    assert "like `gives: {from: [corée du nord, kim], to: [russie, poutine]}`" in shape
+    empty = next(e for e in errors if 'the name "le" has no words' in e)
+    assert f":{line_of(faq, 'gives: {from')}:" in empty
+
+
+def test_gives_names_on_both_sides_and_missing_mirror(tmp_path: Path) -> None:
+    faq = ENTRY_A + ENTRY_B + "  gives: {from: [russie, poutine], to: [putin]}\n"
+    assert any('"poutine" is on both sides' in e for e in errors_of(make_knowledge(tmp_path, faq)))
+    alone = ENTRY_A + ENTRY_B + "  gives: {from: [russie], to: [pyongyang]}\n"
+    kb = load_knowledge(make_knowledge(tmp_path / "alone", alone))
+    assert kb.by_id["etat-paria"].gives is not None
+    assert kb.by_id["etat-paria"].gives.giver == ("russie",)
+    (warning,) = [w for w in kb.warnings if "gives" in w.message]
+    assert "no entry asks the other way round (from pyongyang to russie)" in warning.message

@@ -761,7 +761,8 @@ def test_the_second_opinion_does_not_overrule_a_direction_it_cannot_see(
     )
     for text, expected in (
         ("La Corée du Nord a fourni quoi comme armes à la Russie ?", "ce-que-donne-la-coree"),
-        ("Qu'est-ce que la Corée du Nord fournit ?", "ce-que-donne-la-russie"),
+        # No direction and no verb saying who gives (bot/language/exchange.py):
+        ("La Corée du Nord, quelles armes ?", "ce-que-donne-la-russie"),
     ):
         [decision] = blind.understand(text)
         assert decision.entry is not None

@@ -60,7 +60,8 @@ CONFUSABLE_SCORE = 92
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SOURCE_KEY = re.compile(r"^(?:§[1-9][0-9]*|note [1-9][0-9]*|article)$")
-_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources", "related", "tags")
+_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources", "related", "tags", "gives")
+_GIFT_KEYS = ("from", "to")
 _REQUIRED_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources")
 _ARTICLE_KEYS = ("outlet", "url", "published", "title", "author", "sources")
 _THRESHOLD_KEYS = ("phrasings", "answerable", "unanswerable")
@@ -105,6 +106,20 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Gift:
+    """An entry's `gives:`: it asks what one side gives the other (knowledge/README.md).
+
+    Each side is a list of names as people write them ("corée du nord", "kim"); the
+    understanding reads who gives in a message (bot/language/exchange.py) and answers
+    with the entry whose giver it is, when the FAQ has the entry for the other way too.
+    """
+
+    giver: tuple[str, ...]
+    receiver: tuple[str, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Entry:
     """One curated question and its answer."""
 
@@ -115,6 +130,7 @@ class Entry:
     sources: tuple[str, ...]
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    gives: Gift | None = None
     file: str = ""
     line: int = 0
     phrasing_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
@@ -504,6 +520,7 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str] | None) -
             )
     related = _texts(fields.get("related"), report, f"{where}related")
     tags = _texts(fields.get("tags"), report, f"{where}tags")
+    gives = _load_gift(fields.get("gives"), report, where)
     if answer is not None and len(answer) > MAX_ANSWER_CHARS:
         report.error(
             node.file,
@@ -524,11 +541,36 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str] | None) -
         sources=tuple(key for key, _ in cited),
         related=tuple(text for text, _ in related),
         tags=tuple(text for text, _ in tags),
+        gives=gives,
         file=node.file,
         line=node.line,
         phrasing_lines=(fields["question"].line, *(item.line for _, item in variants)),
         related_lines=tuple(item.line for _, item in related),
     )
+
+
+def _load_gift(node: Node | None, report: Report, where: str) -> Gift | None:
+    """`gives: {from: [names], to: [names]}`, checked (the names are checked with the
+    synonyms in `_check_gifts`)."""
+    if node is None or node.value is None:
+        return None
+    example = "gives: {from: [corée du nord, kim], to: [russie, poutine]}"
+    if not isinstance(node.value, dict) or set(node.value) != set(_GIFT_KEYS):
+        report.error(
+            node.file,
+            node.line,
+            f"{where}gives must map `from:` and `to:` to lists of names, like `{example}`",
+        )
+        return None
+    errors_before = len(report.errors)
+    giver = _texts(node.value["from"], report, f"{where}gives: from")
+    receiver = _texts(node.value["to"], report, f"{where}gives: to")
+    if len(report.errors) > errors_before:
+        return None
+    if not giver or not receiver:
+        report.error(node.file, node.line, f"{where}gives needs names on both sides: `{example}`")
+        return None
+    return Gift(tuple(t for t, _ in giver), tuple(t for t, _ in receiver), node.line)
 
 
 def _check_answer(answer: str, node: Node, report: Report, where: str) -> None:
@@ -627,6 +669,45 @@ def _check_cross_references(
                     )
             elif target == entry.id:
                 report.error(entry.file, line, f'entry "{entry.id}" is related to itself')
+
+
+def _check_gifts(entries: list[Entry], report: Report, normalizer: Normalizer) -> None:
+    """Each name of a `gives:` must say something once normalised, the two sides must
+    differ, and an entry asking the other way round should exist (else a warning)."""
+    ways: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for entry in entries:
+        gift = entry.gives
+        if gift is None:
+            continue
+        for name in (*gift.giver, *gift.receiver):
+            if not normalizer.key(name):
+                report.error(
+                    entry.file,
+                    gift.line,
+                    f'entry "{entry.id}": gives: the name "{name}" has no words once '
+                    "normalised (only stop words?); write a name people use",
+                )
+        giver = frozenset(normalizer.key(n) for n in gift.giver)
+        receiver = frozenset(normalizer.key(n) for n in gift.receiver)
+        both = giver & receiver
+        if both:
+            report.error(
+                entry.file,
+                gift.line,
+                f'entry "{entry.id}": gives: "{sorted(both)[0]}" is on both sides; '
+                "a name belongs to the giver or to the receiver",
+            )
+        ways[entry.id] = (giver, receiver)
+    for entry in entries:
+        gift = entry.gives
+        if gift is not None and ways[entry.id][::-1] not in ways.values():
+            report.warn(
+                entry.file,
+                gift.line,
+                f'entry "{entry.id}": gives: no entry asks the other way round (from '
+                f"{', '.join(gift.receiver)} to {', '.join(gift.giver)}); "
+                "`gives:` only tells apart two entries that mirror each other",
+            )
 
 
 def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalizer) -> None:
@@ -981,6 +1062,7 @@ def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
     _check_cross_references(entries, report, set(id_nodes), complete=complete)
     normalizer = Normalizer.for_synonyms(synonyms)
     _check_phrasings(entries, report, normalizer)
+    _check_gifts(entries, report, normalizer)
     out_of_scope = _load_out_of_scope(root / OUT_OF_SCOPE_FILE, report, entries, normalizer)
     smalltalk = _load_smalltalk(root / SMALLTALK_FILE, report, entries, normalizer)
     if report.errors:

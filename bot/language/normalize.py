@@ -35,7 +35,16 @@ from rapidfuzz import fuzz
 
 from bot.language.names import PROPER_NOUNS
 
-__all__ = ["STOP_WORDS", "Analysis", "Normalizer", "describe_roles", "fold", "stem", "surface"]
+__all__ = [
+    "STOP_WORDS",
+    "Analysis",
+    "Normalizer",
+    "describe_roles",
+    "fold",
+    "split_words",
+    "stem",
+    "surface",
+]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‛": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
@@ -211,6 +220,11 @@ _SMS: dict[str, tuple[str, ...]] = {
     "px": ("peux",), "kil": ("qu", "il"), "kils": ("qu", "ils"),
     "fe": ("fait",), "o": ("au",), "tkt": (), "mdrr": (), "ptdrr": (),
 }  # fmt: skip
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a text as the analysis reads them (see `_words`), stop words kept."""
+    return _words(text)
 
 
 def _words(text: str) -> list[str]:
@@ -446,6 +460,13 @@ class Normalizer:
                     continue
             stemmed.append(token or word)
         return [t for t in self._apply_synonyms(stemmed) if t not in _IGNORED], unknown
+
+    def content(
+        self, words: Sequence[str], correct: Callable[[str], str | None] | None = None
+    ) -> list[str]:
+        """The content tokens of a few words (from `split_words()`): stemmed, corrected, with
+        the synonyms applied; [] for stop words."""
+        return self._content_tokens(list(words), correct)[0]
 
     def _roles(
         self, words: list[str], correct: Callable[[str], str | None] | None

@@ -464,6 +464,11 @@ class Matcher:
             roles.append(f"{prefix}{other}" if other else role)
         return tokens[::-1], roles
 
+    def correct(self, word: str) -> str | None:
+        """A stemmed word the FAQ does not know, corrected to one it knows; None when
+        nothing is close enough, "" for a typo of a stop word (see `Normalizer.analyse`)."""
+        return self._correct(word)
+
     def analyse(self, question: str) -> Analysis:
         """The question's normalised content, typos corrected."""
         return self.normalizer.analyse(question[:MAX_INPUT_CHARS], correct=self._correct)

@@ -29,6 +29,11 @@ The steps, in order (`Understander.understand`):
    unless the question says a direction the classifier cannot see ("à la Russie"), and
    a hesitation on which both agree becomes an answer.
 
+5. **Who gives.** An answer with one of two mirrored entries (the FAQ's `gives:`, such
+   as what the Corée gives and what the Russie gives) is turned to the other when the
+   message says the other side gives (bot/language/exchange.py): "et la Russie, elle
+   reçoit quoi ?". The bag of words above cannot see it.
+
 The result is one `Decision` per question found in the message (usually one). The
 callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
 bot/conversation/replies.py and remember the last answer as the next message's context.
@@ -41,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.base import Entry, KnowledgeBase
+from bot.language.exchange import ExchangeReader
 from bot.language.names import PROPER_NOUNS
 from bot.language.normalize import Analysis, answers_kind, fold, surface, time_asked, time_shift
 from bot.understanding.classifier import Opinion, SecondOpinion
@@ -225,6 +231,21 @@ class Understander:
         self.second_opinion = opinion
         self.knobs = knobs or Combination()
         self.smalltalk = smalltalk
+        self._gifts = {
+            entry.id: (self._side(entry.gives.giver), self._side(entry.gives.receiver))
+            for entry in kb.entries
+            if entry.gives is not None
+        }
+        sides = {side for pair in self._gifts.values() for side in pair}
+        self.exchanges = (
+            ExchangeReader(matcher.normalizer, sorted(sides, key=sorted), correct=matcher.correct)
+            if self._gifts
+            else None
+        )
+
+    def _side(self, names: Sequence[str]) -> frozenset[str]:
+        """The content tokens of one side of a `gives:` ("corée du nord", "kim")."""
+        return frozenset(t for name in names for t in self.matcher.normalizer.analyse(name).tokens)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, matcher: Matcher) -> Understander:
@@ -583,6 +604,34 @@ class Understander:
         self, text: str, *, context: Context | None = None, now: float = 0.0
     ) -> list[Decision]:
         """Every decision a message calls for (see the module docstring), usually one."""
+        return [self._given_way(d) for d in self._understand(text, context=context, now=now)]
+
+    def _given_way(self, decision: Decision) -> Decision:
+        """An answer about what one side gives the other, turned the way the message
+        says ("et la Russie, elle reçoit quoi ?": what the Corée gives). Not for "why":
+        "pourquoi Kim aide Poutine ?" asks what Kim gets in return."""
+        entry = decision.entry
+        if decision.status is not Status.ANSWER or entry is None or entry.id not in self._gifts:
+            return decision
+        if self.exchanges is None or self.matcher.analyse(decision.question).kind == "pourquoi":
+            return decision
+        giver = self._gifts[entry.id][0]
+        said = self.exchanges.giver(decision.question)
+        if said is None or said == giver:
+            return decision
+        mirror = next((e for e, way in self._gifts.items() if way == (said, giver)), None)
+        if mirror is None:
+            return decision
+        scores = {c.entry.id: c.score for c in decision.suggestions}
+        return replace(
+            decision,
+            entry=self.kb.by_id[mirror],
+            score=scores.get(mirror, decision.score),
+            matched=None,
+            verdict=f"{decision.verdict}; turned by who gives",
+        )
+
+    def _understand(self, text: str, *, context: Context | None, now: float) -> list[Decision]:
         text = text.strip()
         if not text:
             return []

@@ -1,0 +1,168 @@
+"""Who gives to whom in a message: "la Russie reçoit quoi ?" means the Corée gives.
+
+The FAQ marks the entries that ask what one side gives the other (`gives:`, see
+knowledge/README.md), such as "what North Korea gives Russia" and "what Russia gives
+North Korea". Their words are the same in both directions, and so are most questions'
+("la Corée donne quoi à la Russie ?" / "la Russie donne quoi à la Corée ?"); what tells
+them apart is the grammar, which a bag of words does not see:
+
+- a *giving* verb (donner, fournir, envoyer…): its subject gives, the side after "à",
+  "aux", "chez" or "pour" receives, the side after "par" or "de" gives ("les obus de
+  Kim");
+- a *receiving* verb (recevoir, obtenir, gagner, avoir besoin…): its subject receives,
+  the side after "de", "du" or "par" gives ("la Corée obtient quoi de Moscou ?");
+- a pronoun subject ("il", "elle", "lui"…) is the subject of the clause before it ("Kim
+  file des armes à Poutine, mais lui il reçoit quoi ?": Kim receives);
+- a clause where both give ("qu'est-ce qu'ils se donnent ?") says nobody in particular.
+
+A message is read clause by clause (split at sentence ends and at "et", "mais"); the last
+clause that says who gives decides. The verbs are general French and English, kept here;
+they are compared after the normaliser's synonyms, so "file", "refile" or "apporte" count
+when the synonyms make them "fournir". Sides are the FAQ's: a mention is one to three
+words whose tokens all belong to one side ("corée du nord", "Pyongyang", "les Russes").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.language.normalize import Normalizer, split_words
+
+__all__ = ["ExchangeReader"]
+
+GIVING_VERBS = (
+    "donner donne donnent donné donnés fournir fournit fournissent fourni fournis envoyer "
+    "envoie envoient envoyé envoyés livrer livre livrent livré vendre vend vendent vendu "
+    "apporter apporte apportent offrir offre offrent filer file filent refile céder cède "
+    "transférer transfère aider aide aident give gives gave send sends sent provide "
+    "provides supply supplies sell sells"
+)
+RECEIVING_VERBS = (
+    "recevoir reçoit reçoivent reçu obtenir obtient obtiennent obtenu récupérer récupère "
+    "récupèrent gagner gagne gagnent toucher touche touchent acheter achète achètent "
+    "besoin receive receives received get gets got obtain obtains gain gains buy buys need "
+    "needs"
+)
+PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"})
+_MUTUAL = frozenset({"se", "mutuellement", "other", "reciproquement"})
+"""Words of a clause where both sides give ("ils se donnent quoi ?", "each other")."""
+_DESTINATION = frozenset({"a", "au", "aux", "chez", "vers", "pour", "to", "for"})
+_ORIGIN = frozenset({"de", "du", "des", "d", "par", "from", "by", "of"})
+_ARTICLES = frozenset({"la", "le", "les", "l", "un", "une", "the", "ses", "son", "sa"})
+_CLAUSES = re.compile(r"[.?!;:]+|\b(?:et|mais|and|but)\b", flags=re.IGNORECASE)
+_MENTION_SPAN = 3
+"""The longest name, in words ("corée du nord", "north korea")."""
+
+
+class ExchangeReader:
+    """Reads which side gives in a message, for the sides the FAQ's `gives:` names."""
+
+    def __init__(
+        self,
+        normalizer: Normalizer,
+        sides: Sequence[frozenset[str]],
+        *,
+        correct: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """`sides`: the content tokens of each side's names (disjoint sets)."""
+        self.normalizer = normalizer
+        self.sides = tuple(sides)
+        self._correct = correct
+        self._giving = self._tokens(GIVING_VERBS)
+        self._receiving = self._tokens(RECEIVING_VERBS)
+
+    def _tokens(self, verbs: str) -> frozenset[str]:
+        return frozenset(t for verb in split_words(verbs) for t in self._content([verb]))
+
+    def _content(self, words: Sequence[str]) -> list[str]:
+        return self.normalizer.content(words, self._correct)
+
+    def giver(self, text: str) -> frozenset[str] | None:
+        """The side that gives in the message's last clause that says so, or None."""
+        found: frozenset[str] | None = None
+        subject: frozenset[str] | None = None
+        for clause in _CLAUSES.split(text):
+            words = split_words(clause)
+            if not words:
+                continue
+            tokens = [self._content([w]) for w in words]
+            said = {t for ts in tokens for t in ts}
+            giving, receiving = bool(said & self._giving), bool(said & self._receiving)
+            mentions = self._mentions(words, tokens)
+            subjects = [side for side, marker in mentions if marker is None]
+            if not subjects and subject is not None and PRONOUNS.intersection(words):
+                subjects = [subject]
+            if subjects:
+                subject = subjects[0]
+            if _MUTUAL.intersection(words):
+                found = None
+                continue
+            if giving == receiving:  # no verb of either kind, or both ("donnant-donnant")
+                continue
+            gives = self._clause_giver(giving, subjects, mentions)
+            if gives is not None:
+                found = gives
+        return found
+
+    def _clause_giver(
+        self,
+        giving: bool,
+        subjects: list[frozenset[str]],
+        mentions: list[tuple[frozenset[str], str | None]],
+    ) -> frozenset[str] | None:
+        """Who gives in one clause with one kind of verb."""
+        giver: frozenset[str] | None = None
+        receiver: frozenset[str] | None = None
+        for side, marker in mentions:
+            if marker in _ORIGIN:
+                giver = giver or side
+            elif marker in _DESTINATION and giving:
+                receiver = side
+        if subjects:
+            if giving:
+                giver = subjects[0]
+                if receiver is None and len(subjects) > 1:  # "Kim aide Poutine"
+                    receiver = subjects[1]
+            else:
+                receiver = subjects[0]
+        if giver is None and receiver is not None and len(self.sides) == 2:
+            giver = self.sides[1] if receiver == self.sides[0] else self.sides[0]
+        return None if giver is None or giver == receiver else giver
+
+    def _mentions(
+        self, words: list[str], tokens: list[list[str]]
+    ) -> list[tuple[frozenset[str], str | None]]:
+        """Each mention of a side, with the marker before it ("à", "de"…) or None."""
+        out: list[tuple[frozenset[str], str | None]] = []
+        i = 0
+        while i < len(words):
+            side, span = (None, 1) if not tokens[i] else self._side_at(words, i)
+            after = i + span
+            if side is not None and words[after : after + 1] in (["du"], ["de"], ["des"]):
+                # "la Corée du Sud" is not "la Corée": a name goes on with "du <word>"
+                following = tokens[after + 1] if after + 1 < len(words) else []
+                if following and not set(following) <= side:
+                    side = None
+            if side is None:
+                i += span
+                continue
+            before = i - 1
+            while before >= 0 and words[before] in _ARTICLES:
+                before -= 1
+            marker = words[before] if before >= 0 else ""
+            known = marker in _DESTINATION or marker in _ORIGIN
+            out.append((side, marker if known else None))
+            i += span
+        return out
+
+    def _side_at(self, words: list[str], i: int) -> tuple[frozenset[str] | None, int]:
+        """The side named by the words from `i` (longest first), and how many words."""
+        for span in range(min(_MENTION_SPAN, len(words) - i), 0, -1):
+            if span > 1 and not self._content(words[i + span - 1 : i + span]):
+                continue  # "corée du" is "corée"
+            said = set(self._content(words[i : i + span]))
+            for side in self.sides:
+                if said and said <= side:
+                    return side, span
+        return None, 1

@@ -1,0 +1,122 @@
+"""Who gives to whom (bot/language/exchange.py), and the FAQ's mirrored entries
+(`gives:`) answered the way a message says, on the real FAQ."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.knowledge.base import KnowledgeBase
+from bot.language.exchange import ExchangeReader
+from bot.understanding.matching import Decision, Status
+from bot.understanding.pipeline import Context, Understander
+
+KOREA = "ce-que-donne-la-coree"
+RUSSIA = "ce-que-donne-la-russie"
+
+
+@pytest.fixture(scope="module")
+def reader(understander: Understander) -> ExchangeReader:
+    assert understander.exchanges is not None
+    return understander.exchanges
+
+
+def side(reader: ExchangeReader, name: str) -> frozenset[str]:
+    return next(s for s in reader.sides if name in s)
+
+
+@pytest.mark.parametrize(
+    ("message", "giver"),
+    [
+        ("La Russie donne quoi à la Corée du Nord ?", "russie"),
+        ("que donne kim à poutine", "kim"),
+        ("What does North Korea give Russia?", "kim"),
+        ("et la Russie, elle reçoit quoi ?", "kim"),
+        ("Qu'est-ce que la Corée du Nord obtient de Moscou ?", "russie"),
+        ("la coree elle a besoin de la russie pour quoi ?", "russie"),
+        ("les armes que la rpdc apporte aux russes", "kim"),
+        ("elle les donne aux Russes ?", "kim"),
+        ("que gagne la russsie dans l'affaire", "kim"),  # a typo, corrected
+        # A pronoun is the subject of the clause before it:
+        ("Kim file des armes à Poutine, ok, mais lui il reçoit quoi en échange ?", "russie"),
+        # The last clause that says who gives decides:
+        ("La Russie reçoit des obus. Et la Corée du Nord, elle obtient quoi ?", "russie"),
+    ],
+)
+def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:
+    assert reader.giver(message) == side(reader, giver)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Quel arrangement entre la Russie et la Corée du Nord ?",  # no giving verb
+        "la corée du sud donne quoi ?",  # not a side of the FAQ's
+        "il donne quoi ?",  # no side named, no clause before
+        "Qu'est-ce que la Russie et la Corée du Nord se donnent ?",  # both give
+        "Kim donne des obus à Poutine. Mais ils se donnent quoi d'autre ?",
+    ],
+)
+def test_nobody_gives(reader: ExchangeReader, message: str) -> None:
+    assert reader.giver(message) is None
+
+
+def answer_of(decisions: list[Decision]) -> str | None:
+    [decision] = decisions
+    assert decision.status is Status.ANSWER, decision
+    return decision.entry.id if decision.entry else None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Qu'est-ce que la Corée du Nord obtient de Moscou ?", RUSSIA),
+        ("kim il récupère quoi dans l'affaire", RUSSIA),
+        ("Mais la Russie fournit juste des armes ou aussi du savoir-faire ?", RUSSIA),
+        ("Que donne Kim à Poutine ?", KOREA),
+    ],
+)
+def test_mirrored_entries_follow_who_gives(
+    understander: Understander, message: str, expected: str
+) -> None:
+    assert answer_of(understander.understand(message)) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("Qu'est-ce que la Russie fournit à la Corée du Nord ?", "et la Corée, elle donne quoi ?",
+         KOREA),
+        ("La Russie donne quoi à la Corée du Nord ?", "et la Russie elle reçoit quoi ?", KOREA),
+        ("la russie donne quoi a la coree du nord", "et Kim il donne quoi en échange ?", KOREA),
+    ],
+)  # fmt: skip
+def test_followups_follow_who_gives(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    [previous] = understander.understand(first)
+    assert previous.entry is not None
+    assert previous.entry.id == RUSSIA
+    context = Context(previous.entry.id, first, 100.0)
+    assert answer_of(understander.understand(then, context=context, now=105.0)) == expected
+
+
+def test_why_is_not_turned(understander: Understander) -> None:
+    """ "Pourquoi Kim aide Poutine ?" asks what Kim gets, not what he gives."""
+    [decision] = understander.understand("Pourquoi Kim Jong-un aide Poutine ?")
+    assert decision.entry is not None
+    assert decision.entry.id != KOREA
+
+
+def test_explain_says_the_answer_was_turned(understander: Understander) -> None:
+    [decision] = understander.understand("Qu'est-ce que la Corée du Nord obtient de Moscou ?")
+    assert decision.verdict.endswith("turned by who gives")
+
+
+def test_without_gives_nothing_is_turned(kb: KnowledgeBase, understander: Understander) -> None:
+    plain = replace(kb, entries=tuple(replace(e, gives=None) for e in kb.entries))
+    bare = Understander(plain, understander.matcher, opinion=understander.second_opinion)
+    assert bare.exchanges is None
+    [decision] = bare.understand("Qu'est-ce que la Corée du Nord obtient de Moscou ?")
+    assert not decision.verdict.endswith("turned by who gives")
