@@ -57,6 +57,11 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
         ("Pourquoi Poutine a annulé son voyage en Afrique du Sud ?", "c'était quand ?",
          "brics-afrique-du-sud"),
         ("La Russie était dans le G8 ?", "depuis quand ?", "g8"),
+        # "année", "mois" only say what is asked (a date): no new subject
+        ("Qui Poutine recevait au Kremlin à l'époque ?", "c'était en quelle année ?",
+         "clinton-kremlin"),
+        ("Quels incidents en Ukraine avec les obus nord-coréens ?", "c'était quel mois ?",
+         "incidents-decembre-2023"),
     ],
 )  # fmt: skip
 def test_elliptic_followup_is_answered_in_context(

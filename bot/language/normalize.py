@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 from bot.language.names import PROPER_NOUNS
 
 __all__ = [
+    "QUESTION_PHRASE_WORDS",
     "STOP_WORDS",
     "Analysis",
     "Normalizer",
@@ -124,6 +125,12 @@ _STOP_WORDS = frozenset(
     might please tell about know
     """.split()
 )
+
+QUESTION_PHRASE_WORDS = (
+    frozenset(w for phrase, _ in _QUESTION_PHRASES for w in phrase) - _STOP_WORDS
+)
+"""The words that make a phrase a question word ("quelle année", "quel pays"): in a
+follow-up they ask, they bring nothing new ("c'était quelle année ?")."""
 
 # Words whose feminine/plural folding would merge two different meanings.
 _STEM_EXCEPTIONS = frozenset(

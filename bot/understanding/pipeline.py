@@ -48,7 +48,15 @@ from dataclasses import dataclass, replace
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.language.exchange import ExchangeReader
 from bot.language.names import PROPER_NOUNS
-from bot.language.normalize import Analysis, answers_kind, fold, surface, time_asked, time_shift
+from bot.language.normalize import (
+    QUESTION_PHRASE_WORDS,
+    Analysis,
+    answers_kind,
+    fold,
+    surface,
+    time_asked,
+    time_shift,
+)
 from bot.understanding.classifier import Opinion, SecondOpinion
 from bot.understanding.combination import (
     BOTH_AGREE,
@@ -236,6 +244,10 @@ class Understander:
             for entry in kb.entries
             if entry.gives is not None
         }
+        self._asking = frozenset(
+            t for word in QUESTION_PHRASE_WORDS for t in matcher.normalizer.analyse(word).tokens
+        )
+        """The tokens of "quelle année", "quel pays"…: a follow-up's question word."""
         sides = {side for pair in self._gifts.values() for side in pair}
         self.exchanges = (
             ExchangeReader(matcher.normalizer, sorted(sides, key=sorted), correct=matcher.correct)
@@ -322,6 +334,8 @@ class Understander:
         decision = self.decide(f"{context.question} {text}", pooled)
         entry = decision.entry
         new_words = [] if reverse else [t for t in analysis.tokens if t not in previous.tokens]
+        if analysis.kind is not None:  # "c'était quelle année ?": "année" asks, no more
+            new_words = [t for t in new_words if t not in self._asking]
         if (
             decision.status is Status.ANSWER
             and entry is not None
