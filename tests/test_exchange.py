@@ -48,6 +48,20 @@ def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:
     assert reader.giver(message) == side(reader, giver)
 
 
+def test_in_return_for_what_asks_what_the_giver_gets(reader: ExchangeReader) -> None:
+    assert reader.giver("Kim donne des obus contre quoi ?") == side(reader, "russie")
+    assert reader.giver("Kim donne quoi en échange ?") == side(reader, "kim")
+
+
+def test_a_pronoun_stands_for_the_side_of_the_previous_question(reader: ExchangeReader) -> None:
+    before = "Qu'est-ce qu'il y a dans les entrepôts de Kim ?"
+    assert reader.giver("il les donne à qui ?") is None
+    assert reader.giver("il les donne à qui ?", before=before) == side(reader, "kim")
+    assert reader.giver("il les donne contre quoi ?", before=before) == side(reader, "russie")
+    # the previous question gives a subject, never an answer of its own
+    assert reader.giver("et en vrai ?", before="La Corée donne quoi à la Russie ?") is None
+
+
 @pytest.mark.parametrize(
     "message",
     [
@@ -100,6 +114,14 @@ def test_followups_follow_who_gives(
     assert previous.entry.id == RUSSIA
     context = Context(previous.entry.id, first, 100.0)
     assert answer_of(understander.understand(then, context=context, now=105.0)) == expected
+
+
+def test_a_followup_pronoun_is_the_previous_question_s_side(understander: Understander) -> None:
+    first = "Qu'est-ce qu'il y a dans les entrepôts de Kim ?"
+    assert answer_of(understander.understand(first)) == KOREA
+    context = Context(KOREA, first, 100.0)
+    then = understander.understand("il les donne contre quoi ?", context=context, now=105.0)
+    assert answer_of(then) == RUSSIA
 
 
 def test_why_is_not_turned(understander: Understander) -> None:

@@ -13,6 +13,7 @@ them apart is the grammar, which a bag of words does not see:
   the side after "de", "du" or "par" gives ("la Corée obtient quoi de Moscou ?");
 - a pronoun subject ("il", "elle", "lui"…) is the subject of the clause before it ("Kim
   file des armes à Poutine, mais lui il reçoit quoi ?": Kim receives);
+- "contre quoi ?", "en échange de quoi ?" ask what the giver gets: the other side gives;
 - a clause where both give ("qu'est-ce qu'ils se donnent ?") says nobody in particular.
 
 A message is read clause by clause (split at sentence ends and at "et", "mais"); the last
@@ -51,6 +52,10 @@ _DESTINATION = frozenset({"a", "au", "aux", "chez", "vers", "pour", "to", "for"}
 _ORIGIN = frozenset({"de", "du", "des", "d", "par", "from", "by", "of"})
 _ARTICLES = frozenset({"la", "le", "les", "l", "un", "une", "the", "ses", "son", "sa"})
 _CLAUSES = re.compile(r"[.?!;:]+|\b(?:et|mais|and|but)\b", flags=re.IGNORECASE)
+_IN_RETURN_FOR = re.compile(
+    r"\b(?:contre quoi|en echange de quoi|in exchange for what|in return for what)\b"
+)
+"""A clause asking what the giver gets for it: the other side gives."""
 _MENTION_SPAN = 3
 """The longest name, in words ("corée du nord", "north korea")."""
 
@@ -78,10 +83,15 @@ class ExchangeReader:
     def _content(self, words: Sequence[str]) -> list[str]:
         return self.normalizer.content(words, self._correct)
 
-    def giver(self, text: str) -> frozenset[str] | None:
-        """The side that gives in the message's last clause that says so, or None."""
+    def giver(self, text: str, *, before: str = "") -> frozenset[str] | None:
+        """The side that gives in the message's last clause that says so, or None.
+
+        `before` is the previous question of the conversation: its last subject is the
+        one a pronoun of the message's first clause stands for ("Qu'y a-t-il dans les
+        hangars de Kim ?" then "il les donne contre quoi ?"); it says nothing more.
+        """
         found: frozenset[str] | None = None
-        subject: frozenset[str] | None = None
+        subject = self._subject(before) if before else None
         for clause in _CLAUSES.split(text):
             words = split_words(clause)
             if not words:
@@ -101,9 +111,30 @@ class ExchangeReader:
             if giving == receiving:  # no verb of either kind, or both ("donnant-donnant")
                 continue
             gives = self._clause_giver(giving, subjects, mentions)
+            if gives is not None and _IN_RETURN_FOR.search(" ".join(words)):
+                gives = self._other(gives)  # "il les donne contre quoi ?": he receives
             if gives is not None:
                 found = gives
         return found
+
+    def _subject(self, text: str) -> frozenset[str] | None:
+        """The side last named as a subject in a text (for the pronouns after it)."""
+        subject = None
+        for clause in _CLAUSES.split(text):
+            words = split_words(clause)
+            mentions = self._mentions(words, [self._content([w]) for w in words])
+            subjects = [side for side, marker in mentions if marker is None]
+            if not subjects and len({side for side, _ in mentions}) == 1:
+                subjects = [mentions[0][0]]  # "les hangars de Kim": the only side named
+            if subjects:
+                subject = subjects[0]
+        return subject
+
+    def _other(self, side: frozenset[str]) -> frozenset[str] | None:
+        """The other side, when there are two."""
+        if len(self.sides) != 2:
+            return None
+        return self.sides[1] if side == self.sides[0] else self.sides[0]
 
     def _clause_giver(
         self,
@@ -126,8 +157,8 @@ class ExchangeReader:
                     receiver = subjects[1]
             else:
                 receiver = subjects[0]
-        if giver is None and receiver is not None and len(self.sides) == 2:
-            giver = self.sides[1] if receiver == self.sides[0] else self.sides[0]
+        if giver is None and receiver is not None:
+            giver = self._other(receiver)
         return None if giver is None or giver == receiver else giver
 
     def _mentions(

@@ -651,7 +651,7 @@ class Understander:
         if self.exchanges is None or self.matcher.analyse(decision.question).kind == "pourquoi":
             return decision
         giver = self._gifts[entry.id][0]
-        said = self.exchanges.giver(decision.question)
+        said = self.exchanges.giver(decision.question, before=decision.context or "")
         if said is None or said == giver:
             return decision
         mirror = next((e for e, way in self._gifts.items() if way == (said, giver)), None)
