@@ -64,6 +64,13 @@ def test_question_words_french_english_and_sms() -> None:
     assert n.kind("kim est venu en russie qaund") == "quand"
     assert n.kind("c'est pourqoui") == "pourquoi"
     assert n.analyse("tu px me dire kil va o kremlin tkt").tokens == ("dire", "va", "kremlin")
+    assert n.analyse("quest ce que kim a").tokens == n.analyse("qu'est-ce que kim a").tokens
+    assert n.analyse("quesqu'il y a").tokens == n.analyse("qu'est-ce qu'il y a").tokens == ()
+    assert n.analyse("elles st bien").tokens == n.analyse("elles sont bien").tokens
+    assert n.analyse("quells pays").tokens == n.analyse("quels pays").tokens
+    # "quant est-ce que" is "quand", "quant à" (as for) is not
+    assert n.kind("quant est ce que la russie a envahi la crimée") == "quand"
+    assert n.kind("quant à la russie, elle a fait quoi ?") is None
     # "merci d'avance" is politeness, not the front line's "avance" (initiative).
     assert n.analyse("quels pays peut-il visiter ? merci d'avance").tokens == (
         n.analyse("quels pays peut-il visiter ?").tokens

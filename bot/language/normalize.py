@@ -199,6 +199,8 @@ _FILLERS = re.compile(
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance)\b"
 )
+_QUANT = re.compile(r"\bquant est ce\b")
+"""'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
 _LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
 
 
@@ -226,6 +228,10 @@ _SMS: dict[str, tuple[str, ...]] = {
     "jcrois": ("je", "crois"), "jsais": ("je", "sais"), "tu sais": (), "cad": (),
     "px": ("peux",), "kil": ("qu", "il"), "kils": ("qu", "ils"),
     "fe": ("fait",), "o": ("au",), "tkt": (), "mdrr": (), "ptdrr": (),
+    "quest": ("qu", "est"), "quesqu": ("qu", "est", "ce", "qu"),
+    "quesque": ("qu", "est", "ce", "que"), "kesque": ("qu", "est", "ce", "que"),
+    "st": ("sont",), "quells": ("quels",), "quell": ("quel",),
+    "etai": ("etait",),
 }  # fmt: skip
 
 
@@ -244,6 +250,7 @@ def _words(text: str) -> list[str]:
 def _word_tuple(text: str) -> tuple[str, ...]:
     """`_words`, cached (a pure function of the text)."""
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
+    folded = _QUANT.sub("quand est ce", folded)
     folded = _ELISION.sub("", folded)
     words: list[str] = []
     for word in _NON_WORD.split(folded):
