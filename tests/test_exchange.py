@@ -48,6 +48,12 @@ def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:
     assert reader.giver(message) == side(reader, giver)
 
 
+def test_a_huge_message_is_read_quickly(reader: ExchangeReader) -> None:
+    """Only its start (`MAX_CHARS`) is read, as the matcher does."""
+    huge = "La Russie donne quoi à la Corée ? " + "et encore, " * 5000 + "Kim donne quoi ?"
+    assert reader.giver(huge) == side(reader, "russie")
+
+
 def test_in_return_for_what_asks_what_the_giver_gets(reader: ExchangeReader) -> None:
     assert reader.giver("Kim donne des obus contre quoi ?") == side(reader, "russie")
     assert reader.giver("Kim donne quoi en échange ?") == side(reader, "kim")
@@ -70,6 +76,7 @@ def test_a_pronoun_stands_for_the_side_of_the_previous_question(reader: Exchange
         "il donne quoi ?",  # no side named, no clause before
         "Qu'est-ce que la Russie et la Corée du Nord se donnent ?",  # both give
         "Kim donne des obus à Poutine. Mais ils se donnent quoi d'autre ?",
+        "What do Russia and North Korea give each other?",
     ],
 )
 def test_nobody_gives(reader: ExchangeReader, message: str) -> None:

@@ -46,8 +46,10 @@ RECEIVING_VERBS = (
     "needs"
 )
 PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"})
-_MUTUAL = frozenset({"se", "mutuellement", "other", "reciproquement"})
-"""Words of a clause where both sides give ("ils se donnent quoi ?", "each other")."""
+_MUTUAL = re.compile(r"\b(?:se|mutuellement|reciproquement|each other|one another)\b")
+"""A clause where both sides give ("qu'est-ce qu'ils se donnent ?", "each other")."""
+MAX_CHARS = 1000
+"""Only the start of a text is read (as the matcher does: longer texts are no question)."""
 _DESTINATION = frozenset({"a", "au", "aux", "chez", "vers", "pour", "to", "for"})
 _ORIGIN = frozenset({"de", "du", "des", "d", "par", "from", "by", "of"})
 _ARTICLES = frozenset({"la", "le", "les", "l", "un", "une", "the", "ses", "son", "sa"})
@@ -91,8 +93,8 @@ class ExchangeReader:
         hangars de Kim ?" then "il les donne contre quoi ?"); it says nothing more.
         """
         found: frozenset[str] | None = None
-        subject = self._subject(before) if before else None
-        for clause in _CLAUSES.split(text):
+        subject = self._subject(before[:MAX_CHARS]) if before else None
+        for clause in _CLAUSES.split(text[:MAX_CHARS]):
             words = split_words(clause)
             if not words:
                 continue
@@ -105,7 +107,7 @@ class ExchangeReader:
                 subjects = [subject]
             if subjects:
                 subject = subjects[0]
-            if _MUTUAL.intersection(words):
+            if _MUTUAL.search(" ".join(words)):
                 found = None
                 continue
             if giving == receiving:  # no verb of either kind, or both ("donnant-donnant")
