@@ -169,6 +169,19 @@ def test_piped_followup_is_read_in_context(tmp_path: Path) -> None:
     assert "Que donne la Russie à la Corée du Nord en échange" in result.stdout
 
 
+def test_piped_followup_says_who_gives(tmp_path: Path) -> None:
+    """ "et la Russie, elle reçoit quoi ?" after what Russia gives: what the Corée gives
+    (the FAQ's `gives:`, bot/language/exchange.py)."""
+    result = faqbot(
+        stdin="Que donne la Russie à la Corée du Nord ?\net la Russie, elle reçoit quoi ?\n",
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split("📄 Source")[:2]
+    assert "Que donne la Russie à la Corée du Nord en échange" in first
+    assert "Qu’est-ce que la Corée du Nord fournit à la Russie" in second
+
+
 def test_chat_remembers_context_for_ten_minutes(kb: KnowledgeBase) -> None:
     now = [1000.0]
     chat = Chat(kb, pipeline(kb), QuestionLog(None), clock=lambda: now[0])
