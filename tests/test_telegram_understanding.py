@@ -24,6 +24,17 @@ async def test_elliptic_followup_is_answered_in_the_chats_context(app_and_api: H
     assert "Source" in str(second["text"])
 
 
+async def test_followup_saying_who_gives_gets_that_givers_entry(app_and_api: Harness) -> None:
+    """ "et la Russie, elle reçoit quoi ?" after what Russia gives (the FAQ's `gives:`)."""
+    kb = app_and_api.kb
+    first = "Que donne la Russie à la Corée du Nord ?"
+    [answer] = sent_messages(await app_and_api.process(text_message(first)))
+    assert question_of(answer) == kb.by_id["ce-que-donne-la-russie"].question
+    then = "et la Russie, elle reçoit quoi ?"
+    [turned] = sent_messages(await app_and_api.process(text_message(then)))
+    assert question_of(turned) == kb.by_id["ce-que-donne-la-coree"].question
+
+
 async def test_doubting_the_answer_gets_it_again_with_its_source(app_and_api: Harness) -> None:
     """ "t'es sûr ?" right after an answer: that answer again, saying it is the article's."""
     kb = app_and_api.kb
