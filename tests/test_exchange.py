@@ -38,6 +38,7 @@ def side(reader: ExchangeReader, name: str) -> frozenset[str]:
         ("les armes que la rpdc apporte aux russes", "kim"),
         ("elle les donne aux Russes ?", "kim"),
         ("que gagne la russsie dans l'affaire", "kim"),  # a typo, corrected
+        ("et s'il donne des obus à la Russie ?", "kim"),  # "s'il" is no reflexive
         # A pronoun is the subject of the clause before it:
         ("Kim file des armes à Poutine, ok, mais lui il reçoit quoi en échange ?", "russie"),
         # The last clause that says who gives decides:
@@ -77,6 +78,7 @@ def test_a_pronoun_stands_for_the_side_of_the_previous_question(reader: Exchange
         "Qu'est-ce que la Russie et la Corée du Nord se donnent ?",  # both give
         "Kim donne des obus à Poutine. Mais ils se donnent quoi d'autre ?",
         "What do Russia and North Korea give each other?",
+        "la Russie s'approvisionne-t-elle en obus chez Kim ?",  # gives to itself
     ],
 )
 def test_nobody_gives(reader: ExchangeReader, message: str) -> None:

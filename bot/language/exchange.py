@@ -14,7 +14,8 @@ them apart is the grammar, which a bag of words does not see:
 - a pronoun subject ("il", "elle", "lui"…) is the subject of the clause before it ("Kim
   file des armes à Poutine, mais lui il reçoit quoi ?": Kim receives);
 - "contre quoi ?", "en échange de quoi ?" ask what the giver gets: the other side gives;
-- a clause where both give ("qu'est-ce qu'ils se donnent ?") says nobody in particular.
+- a clause where both give ("qu'est-ce qu'ils se donnent ?") or one gives to itself ("la
+  Russie s'approvisionne chez Kim") says nobody in particular.
 
 A message is read clause by clause (split at sentence ends and at "et", "mais"); the last
 clause that says who gives decides. The verbs are general French and English, kept here;
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.language.normalize import Normalizer, split_words
+from bot.language.normalize import Normalizer, fold, split_words
 
 __all__ = ["ExchangeReader"]
 
@@ -47,7 +48,11 @@ RECEIVING_VERBS = (
 )
 PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"})
 _MUTUAL = re.compile(r"\b(?:se|mutuellement|reciproquement|each other|one another)\b")
-"""A clause where both sides give ("qu'est-ce qu'ils se donnent ?", "each other")."""
+"""A clause where both sides give ("qu'est-ce qu'ils se donnent ?", "each other"), or
+where one gives to itself ("la Russie s'approvisionne chez Kim": it receives): either
+way no side gives the other in it."""
+_REFLEXIVE = re.compile(r"\bs'(?!ils?\b)")
+"""The elided "se" ("s'approvisionne"), gone from the words: seen on the raw clause."""
 MAX_CHARS = 1000
 """Only the start of a text is read (as the matcher does: longer texts are no question)."""
 _DESTINATION = frozenset({"a", "au", "aux", "chez", "vers", "pour", "to", "for"})
@@ -107,7 +112,7 @@ class ExchangeReader:
                 subjects = [subject]
             if subjects:
                 subject = subjects[0]
-            if _MUTUAL.search(" ".join(words)):
+            if _MUTUAL.search(" ".join(words)) or _REFLEXIVE.search(fold(clause)):
                 found = None
                 continue
             if giving == receiving:  # no verb of either kind, or both ("donnant-donnant")
