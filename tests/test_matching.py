@@ -71,6 +71,14 @@ def test_question_words_french_english_and_sms() -> None:
     # "quant est-ce que" is "quand", "quant à" (as for) is not
     assert n.kind("quant est ce que la russie a envahi la crimée") == "quand"
     assert n.kind("quant à la russie, elle a fait quoi ?") is None
+    # a first "ou" followed by "c'est", "bien", "alors"… is "or", not "where"
+    assert n.kind("Ou c'est toujours Poutine qui voyage ?") is None
+    assert n.kind("ou est allé Poutine ?") == "ou"
+    # "là-dessus" (about that) is not "le dessus" (the upper hand on the front)
+    assert (
+        n.analyse("l'article dit quoi là-dessus ?").tokens
+        == n.analyse("l'article dit quoi ?").tokens
+    )
     # "merci d'avance" is politeness, not the front line's "avance" (initiative).
     assert n.analyse("quels pays peut-il visiter ? merci d'avance").tokens == (
         n.analyse("quels pays peut-il visiter ?").tokens

@@ -194,7 +194,7 @@ def stem(word: str) -> str:
 # else reads the words: "du coup" is not about a "coup", "quand même" does not ask
 # "when", "bon" at the start of a message is not about quality.
 _FILLERS = re.compile(
-    r"\b(?:du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
+    r"\b(?:la dessus|du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance)\b"
@@ -284,6 +284,10 @@ _AFTER_TRAILING_OU = frozenset(
     {"maintenant", "mtn", "ca", "exactement", "alors", "donc", "la", "en", "fait", "du", "coup",
      "now", "aujourd", "hui", "actuellement", "desormais"}
 )  # fmt: skip
+
+
+_OR_FIRST = re.compile(r"ou (?:c'|bien\b|alors\b|plutot\b|sinon\b|pas\b|non\b)")
+"""A first "ou" that is "or": "Ou c'est toujours lui qui voyage ?", "ou bien…"."""
 
 
 def _trailing_ou(words: list[str]) -> bool:
@@ -439,7 +443,9 @@ class Normalizer:
             typo = _question_word_typo(word)
             if typo is not None:
                 return typo
-        if words and (words[0] == "ou" or _trailing_ou(words)):
+        if words and (
+            (words[0] == "ou" and not _OR_FIRST.match(fold(text))) or _trailing_ou(words)
+        ):
             return "ou"
         return None
 
