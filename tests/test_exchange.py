@@ -96,7 +96,7 @@ def answer_of(decisions: list[Decision]) -> str | None:
     [
         ("Qu'est-ce que la Corée du Nord obtient de Moscou ?", RUSSIA),
         ("kim il récupère quoi dans l'affaire", RUSSIA),
-        ("Mais la Russie fournit juste des armes ou aussi du savoir-faire ?", RUSSIA),
+        ("Qu'est-ce que Kim récupère de la Russie ?", RUSSIA),
         ("Que donne Kim à Poutine ?", KOREA),
     ],
 )
