@@ -125,6 +125,18 @@ def test_followups_follow_who_gives(
     assert answer_of(understander.understand(then, context=context, now=105.0)) == expected
 
 
+def test_a_followup_to_the_whole_deal_goes_to_the_givers_entry(
+    understander: Understander,
+) -> None:
+    """After the deal as a whole, "la Russie reçoit quoi ?" is what the Corée gives (not
+    Kim's trip to Russia, whose phrasings say Russia "received" him)."""
+    first = "c'est quoi le deal entre Kim et Poutine ?"
+    assert answer_of(understander.understand(first)) == "arrangement"
+    context = Context("arrangement", first, 100.0)
+    then = understander.understand("et la russie elle reçoit quoi ?", context=context, now=105.0)
+    assert answer_of(then) == KOREA
+
+
 def test_a_followup_pronoun_is_the_previous_question_s_side(understander: Understander) -> None:
     first = "Qu'est-ce qu'il y a dans les entrepôts de Kim ?"
     assert answer_of(understander.understand(first)) == KOREA

@@ -441,7 +441,9 @@ class Understander:
         elif answers_it and not new_words:
             pick = next((c for c in self.matcher.scores(pooled) if c.entry.id == previous.id), None)
         else:
-            pick = self._related_pick(pooled, new_words, kind, previous)
+            pick = self._related_pick(
+                pooled, new_words, kind, previous, text=text, context=context.question
+            )
         if pick is None:
             return self._nothing_more(text, decision, previous.id, previous.related)
         return answered_with(decision, pick, "follow-up: the previous answer or a related entry")
@@ -558,6 +560,9 @@ class Understander:
         new_words: Sequence[str],
         kind: str | None,
         previous_entry: Entry,
+        *,
+        text: str,
+        context: str,
     ) -> Candidate | None:
         """The related entry a follow-up asks for (see `_in_context`), or None.
 
@@ -566,7 +571,9 @@ class Understander:
         relating back to the previous one, or on the same theme (the same faq/*.yaml
         file), if it knows every new word; on the tunable sets, 6 more right answers
         and 1 more wrong one than `related` alone. A bare question word ("combien ?")
-        keeps to `related`.
+        keeps to `related`. Among mirrored entries (`gives:`), the one of the side the
+        message says gives ("et la Russie, elle reçoit quoi ?" after the deal as a
+        whole: what the Corée gives, not Kim's trip, where Russia "received" him).
         """
         previous, related = previous_entry.id, previous_entry.related
         scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
@@ -580,6 +587,11 @@ class Understander:
                 if all(self.matcher.entry_knows(e, t) for t in new_words)
                 and (kind is None or self.matcher.entry_knows(e, f"?{kind}"))
             ]
+            givers = {e: self._gifts[e][0] for e in fitting if e in self._gifts}
+            said = self.exchanges.giver(text, before=context) if givers and self.exchanges else None
+            if said is not None and said in givers.values():
+                # "et la Russie, elle reçoit quoi ?": the entry of the side that gives
+                fitting = [e for e in fitting if givers.get(e) == said]
             best = max(
                 fitting, key=lambda e: scored[e].score if e in scored else -1.0, default=None
             )
