@@ -74,6 +74,8 @@ def test_question_words_french_english_and_sms() -> None:
     # a first "ou" followed by "c'est", "bien", "alors"… is "or", not "where"
     assert n.kind("Ou c'est toujours Poutine qui voyage ?") is None
     assert n.kind("ou est allé Poutine ?") == "ou"
+    # Kim Jong-il (the father) is not Kim Jong-un once "il" and "un" are dropped
+    assert n.analyse("Kim Jong-il").tokens != n.analyse("Kim Jong-un").tokens
     # "là-dessus" (about that) is not "le dessus" (the upper hand on the front)
     assert (
         n.analyse("l'article dit quoi là-dessus ?").tokens

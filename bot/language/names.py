@@ -15,7 +15,7 @@ __all__ = ["PROPER_NOUNS"]
 
 PROPER_NOUNS = frozenset(
     """
-    russie coree poutine putin kim jong moscou pyongyang kremlin seoul kiev
+    russie coree poutine putin kim jong jongil moscou pyongyang kremlin seoul kiev
     afghanistan africa afrique aiea albania albanie algeria algerie allemagne america
     amerique andorre angleterre angola ankara antarctique antigua arctique argentina
     argentine armenia armenie asean asia asie australia australie austria autriche

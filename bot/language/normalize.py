@@ -256,7 +256,11 @@ def _word_tuple(text: str) -> tuple[str, ...]:
     for word in _NON_WORD.split(folded):
         if word:
             words.extend(_SMS.get(word, (word,)))
-    return tuple(words)
+    for i in range(len(words) - 1):
+        if (words[i], words[i + 1]) == ("jong", "il"):
+            # Kim Jong-il, the father, is not Kim Jong-un once "il" and "un" are gone
+            words[i : i + 2] = ["jongil", ""]
+    return tuple(w for w in words if w)
 
 
 def surface(text: str) -> str:
