@@ -23,25 +23,25 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (85.4% / 93.7%), not the target
+A regression gate a few points under today's figures (84.3% / 93.7%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 88.9% / 97.4% / 1.0%; targets 90% / 95% / 1%)."""
+sealed holdout (today 89.6% / 97.4% / 2.1%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 86.2% / 95.5% / 2.0%; targets
+"""The same on the third sealed holdout (session 6; today 88.0% / 95.5% / 1.7%; targets
 90% / 95% / 1%)."""
 HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fourth sealed holdout (session 7; today 85.4% / 97.5% / 2.6%; targets
+"""The same on the fourth sealed holdout (session 7; today 86.5% / 97.0% / 2.6%; targets
 90% / 95% / 1%)."""
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read;
-targets 90% / 95% / 1%)."""
+"""The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
+87.3% / 97.5% / 1.5% at the end of session 8; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 88.1% /
-96.5% / 0.8%)."""
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 89.3% /
+100% / 1.2%)."""
 FOLLOWUPS_MINIMUM = (0.66, 0.64, 0.06)
-"""The same on tests/devset-followups.yaml (today 75.4% / 64.3% / 4.1%)."""
+"""The same on tests/devset-followups.yaml (today 79.5% / 67.9% / 1.6%)."""
 HOLDOUT_MAX_WRONG = 0.05
 """Share of the holdout's answerable messages answered with a wrong entry (today 1.7%)."""
 
@@ -113,7 +113,7 @@ def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
 
 
 def test_sms_devset_gate(kb: KnowledgeBase) -> None:
-    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 94.0% / 98.3%."""
+    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 95.0% / 98.3%."""
     _, result = run(kb, HERE / "devset-sms.yaml")
     assert result.answerable_rate >= 0.9
     assert result.decline_rate >= 0.95
@@ -139,7 +139,7 @@ def test_followups_devset_gate(kb: KnowledgeBase) -> None:
 
 def test_long_devset_gate(kb: KnowledgeBase) -> None:
     """tests/devset-long.yaml (50 long messages written from the article alone at the end
-    of session 5, tuned on): today 88% right, no wrong answer."""
+    of session 5, tuned on): today 90% right, no wrong answer."""
     _, result = run(kb, HERE / "devset-long.yaml")
     assert result.answerable_rate >= 0.84
     assert result.wrong_rate <= 0.02
@@ -170,14 +170,15 @@ def test_session6_devset_gates(kb: KnowledgeBase, name: str) -> None:
 LATER_MINIMUMS = {
     "devset-everyday.yaml": (0.88, 0.94, 0.03),
     "devset-conversation4.yaml": (0.81, 0.88, 0.06),
-    "devset-everyday2.yaml": (0.78, 0.86, 0.05),
-    "devset-conversation5.yaml": (0.76, 0.85, 0.06),
+    "devset-everyday2.yaml": (0.84, 0.88, 0.05),
+    "devset-conversation5.yaml": (0.82, 0.88, 0.05),
 }
 """The same for the dev sets written in sessions 7 and 8. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
 1.5% and 85.8% / 93.3% / 3.5% (83.2% and 78.8% right when first read, before any
 tuning). Session 8's (SMS, oral French and everyday words; conversation, long messages
-and follow-ups): 82.7% / 91.7% / 3.6% and 80.4% / 90.0% / 4.0% when first read."""
+and follow-ups): 82.7% / 91.7% / 3.6% and 80.4% / 90.0% / 4.0% when first read, 88.8% /
+93.3% / 2.8% and 86.0% / 93.3% / 2.8% at the end of session 8."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
