@@ -569,11 +569,12 @@ class Understander:
         A follow-up bringing new words ("et la Douma ?", "et les Ukrainiens ?") may go
         one step further than the buttons (`related`, three at most): to an entry
         relating back to the previous one, or on the same theme (the same faq/*.yaml
-        file), if it knows every new word; on the tunable sets, 6 more right answers
-        and 1 more wrong one than `related` alone. A bare question word ("combien ?")
-        keeps to `related`. Among mirrored entries (`gives:`), the one of the side the
-        message says gives ("et la Russie, elle reçoit quoi ?" after the deal as a
-        whole: what the Corée gives, not Kim's trip, where Russia "received" him).
+        file), if it knows every new word; on the tunable sets when it came (session
+        8), 6 more right answers and 1 more wrong one than `related` alone. A bare
+        question word ("combien ?") keeps to `related`. Among mirrored entries
+        (`gives:`), the one of the side the message says gives ("et la Russie, elle
+        reçoit quoi ?" after the deal as a whole: what the Corée gives, not Kim's trip,
+        where Russia "received" him).
         """
         previous, related = previous_entry.id, previous_entry.related
         scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
