@@ -244,19 +244,24 @@ class Understander:
             for entry in kb.entries
             if entry.gives is not None
         }
+        back: dict[str, list[str]] = {}
+        themes: dict[str, list[str]] = {}
+        for entry in kb.entries:
+            for target in entry.related:
+                back.setdefault(target, []).append(entry.id)
+            themes.setdefault(entry.file, []).append(entry.id)
         self._neighbours = {
             entry.id: tuple(
-                dict.fromkeys(
-                    [
-                        *entry.related,
-                        *(e.id for e in kb.entries if entry.id in e.related),
-                        *(e.id for e in kb.entries if e.file == entry.file and e.id != entry.id),
-                    ]
+                e
+                for e in dict.fromkeys(
+                    [*entry.related, *back.get(entry.id, ()), *themes[entry.file]]
                 )
+                if e != entry.id
             )
             for entry in kb.entries
         }
-        """Where a follow-up with new words may go from each entry (`_related_pick`)."""
+        """Where a follow-up with new words may go from each entry (`_related_pick`): its
+        related entries, those relating back to it, those of its theme (faq/*.yaml file)."""
         self._asking = frozenset(
             t for word in QUESTION_PHRASE_WORDS for t in matcher.normalizer.analyse(word).tokens
         )
