@@ -503,8 +503,11 @@ def test_classifier_learns_the_phrasings_and_the_out_of_scope_class(
         said = opinion.opinion(entry.question, matcher.analyse(entry.question).tokens)
         assert said is not None, entry.question
         assert said.label == entry.id, entry.question
-    said_out = [opinion.opinion(q, matcher.analyse(q).tokens) for q in kb.out_of_scope[:20]]
-    assert sum(s is not None and s.label == OUT_OF_SCOPE for s in said_out) >= 14
+    # Over all the out-of-scope questions (79% today), not the first twenty: the share of
+    # a few moves by one or two whenever a maintainer adds near misses.
+    said_out = [opinion.opinion(q, matcher.analyse(q).tokens) for q in kb.out_of_scope]
+    recognised = sum(s is not None and s.label == OUT_OF_SCOPE for s in said_out)
+    assert recognised >= 0.7 * len(said_out)
 
 
 def test_classifier_generalises_to_a_new_phrasing(understander: Understander) -> None:
