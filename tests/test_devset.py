@@ -29,17 +29,17 @@ HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
 sealed holdout (today 89.6% / 97.4% / 2.1%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 88.0% / 95.5% / 1.7%; targets
+"""The same on the third sealed holdout (session 6; today 88.0% / 95.5% / 2.0%; targets
 90% / 95% / 1%)."""
 HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fourth sealed holdout (session 7; today 86.5% / 97.0% / 2.6%; targets
+"""The same on the fourth sealed holdout (session 7; today 86.3% / 97.0% / 2.6%; targets
 90% / 95% / 1%)."""
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
 87.3% / 97.5% / 1.5% at the end of session 8; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 89.3% /
-100% / 1.2%)."""
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 89.7% /
+100% / 0.8%)."""
 FOLLOWUPS_MINIMUM = (0.66, 0.64, 0.06)
 """The same on tests/devset-followups.yaml (today 79.5% / 67.9% / 1.6%)."""
 HOLDOUT_MAX_WRONG = 0.05
@@ -113,7 +113,7 @@ def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
 
 
 def test_sms_devset_gate(kb: KnowledgeBase) -> None:
-    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 95.0% / 98.3%."""
+    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 94.5% / 98.3%."""
     _, result = run(kb, HERE / "devset-sms.yaml")
     assert result.answerable_rate >= 0.9
     assert result.decline_rate >= 0.95
