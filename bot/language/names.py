@@ -11,7 +11,7 @@ the article's own actors are listed too (russie, coree, poutine, kim…).
 
 from __future__ import annotations
 
-__all__ = ["PROPER_NOUNS"]
+__all__ = ["JOINED_NAMES", "PROPER_NOUNS"]
 
 PROPER_NOUNS = frozenset(
     """
@@ -50,3 +50,8 @@ PROPER_NOUNS = frozenset(
     zelensky zimbabwe
     """.split()
 )
+
+JOINED_NAMES = {("jong", "il"): "jongil"}
+"""Names whose last part is a stop word once folded, written as one word before anything
+reads them: Kim Jong-il (the father, whom the article never names) is not Kim Jong-un
+once "il" and "un" are dropped. The joined form is in `PROPER_NOUNS`."""

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.language.names import PROPER_NOUNS
+from bot.language.names import JOINED_NAMES, PROPER_NOUNS
 
 __all__ = [
     "QUESTION_PHRASE_WORDS",
@@ -257,9 +257,9 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         if word:
             words.extend(_SMS.get(word, (word,)))
     for i in range(len(words) - 1):
-        if (words[i], words[i + 1]) == ("jong", "il"):
-            # Kim Jong-il, the father, is not Kim Jong-un once "il" and "un" are gone
-            words[i : i + 2] = ["jongil", ""]
+        joined = JOINED_NAMES.get((words[i], words[i + 1]))
+        if joined is not None:  # "Jong-il" (bot/language/names.py)
+            words[i : i + 2] = [joined, ""]
     return tuple(w for w in words if w)
 
 
