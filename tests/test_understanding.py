@@ -392,11 +392,31 @@ def test_a_message_about_the_previous_answer_without_one_is_not_an_article_answe
 
 @pytest.mark.parametrize(
     "text",
-    ["t'es sûr que Kim est venu en Russie ?", "explique moi le G8", "genre la Chine ?", "ok"],
+    [
+        "t'es sûr que Kim est venu en Russie ?",
+        "explique moi le G8",
+        "genre la Chine ?",
+        "ok",
+        "t'es sûr ? c'était pas en 2019 ?",
+        "sérieux ? je croyais que la Corée du Nord envoyait surtout des missiles balistiques",
+    ],
 )
 def test_asks_again_is_the_whole_message_only(text: str) -> None:
     """A message with a subject of its own is not about the previous answer."""
     assert asks_again(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("t'es sûr ? ça paraît énorme", "check"),
+        ("Sérieux ? c'est beaucoup !", "check"),
+        ("c'est-à-dire ? j'ai pas compris", "more"),
+    ],
+)
+def test_asks_again_allows_a_short_comment_after_it(text: str, kind: str) -> None:
+    """A first sentence about the previous answer, then a short comment that asks nothing."""
+    assert asks_again(text) == kind
 
 
 def test_a_verification_asks_about_the_claim_before_it() -> None:
@@ -457,6 +477,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("Pourquoi ne peut-il plus aller où il veut ?").kind == "pourquoi"
     assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
     assert matcher.analyse("les obus qui ont explosé").kind is None
+    assert matcher.analyse("et eux, ils disent combien ?").tokens == ("disent",)  # a pronoun
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
     assert matcher.analyse("Poutine peut aller où ?").kind == "ou"
@@ -779,3 +800,18 @@ def test_the_second_opinion_does_not_overrule_a_direction_it_cannot_see(
         [decision] = blind.understand(text)
         assert decision.entry is not None
         assert (decision.status, decision.entry.id) == (Status.ANSWER, expected), text
+
+
+def test_a_doubt_with_a_comment_gets_the_previous_answer_again(
+    understander: Understander,
+) -> None:
+    """ "t'es sûr ? ça paraît énorme" after the number of shells: that answer again,
+    vouched for ("check"), not suggestions about the words of the comment."""
+    decision = after(
+        understander,
+        "Combien d'obus la Corée du Nord a-t-elle envoyés ?",
+        "t'es sûr ? ça paraît énorme",
+    )
+    assert decision.status is Status.ANSWER
+    assert decision.again == "check"
+    assert decision.entry is not None and decision.entry.id == "nombre-obus"

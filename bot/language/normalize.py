@@ -107,7 +107,7 @@ _QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
 _STOP_WORDS = frozenset(
     """
     a à au aux avec ce ces cet cette ceci cela ça ca de des du d en et est es etre être
-    il ils elle elles on je j tu te t vous nous me m moi toi lui leur leurs se s sa son ses
+    il ils elle elles on je j tu te t vous nous me m moi toi lui eux leur leurs se s sa son ses
     mon ma mes ton ta tes notre nos votre vos le la les l un une y ne n pas plus que qu quoi
     quel quelle quels quelles lequel laquelle lesquels dont ou où par pour sur dans sont
     ete été etait était etaient étaient sera seront serait fut a ai as avons avez ont

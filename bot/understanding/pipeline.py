@@ -162,11 +162,26 @@ _AGAIN = {
 ?", "tu peux développer ?") or to vouch for it ("t'es sûr ?", "selon qui ?")."""
 
 
+AGAIN_COMMENT_WORDS = 5
+"""At most this many words of comment after a first sentence that asks about the previous
+answer ("t'es sûr ? ça paraît énorme")."""
+
+
 def asks_again(text: str) -> str | None:
-    """ "more" or "check" when the whole message asks about the previous answer itself
-    (`_AGAIN`), else None."""
-    folded = fold(text).strip()
-    return next((kind for kind, pattern in _AGAIN.items() if pattern.fullmatch(folded)), None)
+    """ "more" or "check" when the message asks about the previous answer itself
+    (`_AGAIN`), else None: the whole message, or its first sentence followed by a short
+    comment that asks nothing ("t'es sûr ? ça paraît énorme", "sérieux ? c'est
+    beaucoup"); "t'es sûr ? c'était pas en 2019 ?" asks something new."""
+    readings = [text]
+    parts = re.split(r"(?<=[?!])\s+", text.strip(), maxsplit=1)
+    if len(parts) == 2 and "?" not in parts[1] and len(parts[1].split()) <= AGAIN_COMMENT_WORDS:
+        readings.append(parts[0])
+    for reading in readings:
+        folded = fold(reading).strip()
+        for kind, pattern in _AGAIN.items():
+            if pattern.fullmatch(folded):
+                return kind
+    return None
 
 
 @dataclass(frozen=True)
