@@ -814,4 +814,5 @@ def test_a_doubt_with_a_comment_gets_the_previous_answer_again(
     )
     assert decision.status is Status.ANSWER
     assert decision.again == "check"
-    assert decision.entry is not None and decision.entry.id == "nombre-obus"
+    assert decision.entry is not None
+    assert decision.entry.id == "nombre-obus"
