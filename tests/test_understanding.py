@@ -478,6 +478,13 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ("disent",)  # a pronoun
+    # "faire quoi de" is "use"; "en fait" stays a filler.
+    assert (
+        matcher.analyse("ils en font quoi ?").tokens
+        == matcher.analyse("ils les utilisent ?").tokens
+    )
+    assert matcher.analyse("qu'est-ce qu'ils en font ?").tokens == ("utiliser",)
+    assert matcher.analyse("il en fait, il y va ?").tokens == ("visite",)
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"
     assert matcher.analyse("Poutine peut aller où ?").kind == "ou"

@@ -201,6 +201,12 @@ _FILLERS = re.compile(
 )
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
+_USE = re.compile(
+    r"\ben (?:faire|font|fait|fera|feront|faisait|faisaient|ont fait|a fait) quoi\b"
+    r"|\b(?:ils|elles|il|elle|on) en (?:font|fait|feront|fera|ont fait|a fait)\b"
+)
+"""'Faire quoi de' is 'use' ("ils en font quoi ?", "qu'est-ce qu'ils en font ?"): the
+verb is spelled out as "utilisent", which every other word then reads as it does."""
 _LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
 
 
@@ -251,6 +257,7 @@ def _word_tuple(text: str) -> tuple[str, ...]:
     """`_words`, cached (a pure function of the text)."""
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
     folded = _QUANT.sub("quand est ce", folded)
+    folded = _USE.sub(" utilisent ", folded)
     folded = _ELISION.sub("", folded)
     words: list[str] = []
     for word in _NON_WORD.split(folded):
