@@ -54,6 +54,8 @@ _ELISION = re.compile(
     r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_NOT_FOLDED = re.compile(r"[^a-z0-9']+")
+_DIGIT = re.compile(r"\d")
 
 # Question words, recognised on the folded text. "ou" (or) and "où" (where) fold to the
 # same word, so "où" is recognised before folding and "ou" only at the start.
@@ -162,15 +164,18 @@ def fold(text: str) -> str:
     >>> fold("L’armée a reçu 7 000 conteneurs !")
     "l'armee a recu 7000 conteneurs"
     """
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = text.translate(_LIGATURES)
-    text = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
+    if text.isascii():  # ASCII is its own NFKC form and has no accent or ligature
+        text = text.replace("`", "'").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+        text = text.translate(_LIGATURES)
+    if _DIGIT.search(text):
+        text = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
     if not text.isascii():
         # Decompose accents, then drop what is not ASCII (accents, other alphabets, emoji).
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     # Keep apostrophes (for elisions) and letters/digits; everything else is a space.
-    text = re.sub(r"[^a-z0-9']+", " ", text)
-    return " ".join(text.split())
+    return _NOT_FOLDED.sub(" ", text).strip()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -256,8 +261,10 @@ def _words(text: str) -> list[str]:
 def _word_tuple(text: str) -> tuple[str, ...]:
     """`_words`, cached (a pure function of the text)."""
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
-    folded = _QUANT.sub("quand est ce", folded)
-    folded = _USE.sub(" utilisent ", folded)
+    if "quant " in folded:
+        folded = _QUANT.sub("quand est ce", folded)
+    if "en " in folded:
+        folded = _USE.sub(" utilisent ", folded)
     folded = _ELISION.sub("", folded)
     words: list[str] = []
     for word in _NON_WORD.split(folded):
