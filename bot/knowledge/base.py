@@ -759,20 +759,21 @@ def _check_phrasings(entries: list[Entry], report: Report, normalizer: Normalize
             texts.append(phrasing)
     # Every pair by blocks of rows (rapidfuzz's cdist, in C on every core, memory bounded
     # by the block): a loop of extract() calls took a third of a reload at 2,000 phrasings.
+    # Each block is compared with itself and the keys after it (each pair once).
     block = 512
     for start in range(0, len(keys), block):
         scores = process.cdist(
-            keys[start : start + block], keys, scorer=fuzz.ratio, processor=None,
+            keys[start : start + block], keys[start:], scorer=fuzz.ratio, processor=None,
             score_cutoff=CONFUSABLE_SCORE, dtype=np.float32, workers=-1,
         )  # fmt: skip
-        for row, j in zip(*np.nonzero(scores), strict=True):
-            i = start + int(row)
+        for row, column in zip(*np.nonzero(scores), strict=True):
+            i, j = start + int(row), start + int(column)
             if j > i and key_entries[j].id != key_entries[i].id:
                 a, b = key_entries[i], key_entries[j]
                 report.warn(
                     a.file,
                     key_lines[i],
-                    f'confusable phrasings ({scores[row, j]:.0f}%): "{texts[i]}" (entry '
+                    f'confusable phrasings ({scores[row, column]:.0f}%): "{texts[i]}" (entry '
                     f'"{a.id}") and "{texts[j]}" (entry "{b.id}", {b.file}:{key_lines[j]}); '
                     "make them more distinct",
                 )
