@@ -419,6 +419,20 @@ def test_asks_again_allows_a_short_comment_after_it(text: str, kind: str) -> Non
     assert asks_again(text) == kind
 
 
+def test_a_topic_before_the_question_is_read_with_it(understander: Understander) -> None:
+    """ "Le G8, c'est quoi le lien avec la Russie ?" asks about the G8: one question,
+    not "c'est quoi le lien avec la Russie ?" beside it."""
+    assert questions_in("Le G8, c'est quoi le lien avec la Russie ?") == [
+        "Le G8 c'est quoi le lien avec la Russie ?"
+    ]
+    decisions = understander.understand("Le G8, c’est quoi le lien avec la Russie ?")
+    assert [d.entry.id for d in decisions if d.entry is not None] == ["g8"]
+    # A greeting is no topic.
+    assert questions_in("Bonjour, est-ce que la Russie aide la Corée du Nord ?") == [
+        "est-ce que la Russie aide la Corée du Nord ?"
+    ]
+
+
 def test_a_verification_asks_about_the_claim_before_it() -> None:
     assert questions_in(
         "Mon père dit que Poutine et Kim se sont vus, il a raison ou il mélange ?"

@@ -74,6 +74,9 @@ _PRONOUN = re.compile(
 short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
 MIN_CLAUSE_WORDS = 4
 """A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
+_TOPIC = re.compile(r"^\W*(?:le|la|les|l['’])\s*[^\s,;:]+(?:\s+[^\s,;:]+)?\W*$", re.IGNORECASE)
+"""A noun of one or two words before a question clause is its topic ("Le G8, c'est quoi
+le lien avec la Russie ?", "Les liens interrégionaux, c'est mentionné où ?"): read with it."""
 
 
 def questions_in(text: str) -> list[str]:
@@ -96,7 +99,11 @@ def questions_in(text: str) -> list[str]:
             asked = clause
             if i > 0 and _VERIFY.match(clause):
                 asked = clauses[i - 1]  # "…, c'est vrai ?": the claim is the question
-            elif i > 0 and (len(clause.split()) < MIN_CLAUSE_WORDS or _PRONOUN.match(clause)):
+            elif i > 0 and (
+                len(clause.split()) < MIN_CLAUSE_WORDS
+                or _PRONOUN.match(clause)
+                or _TOPIC.match(clauses[i - 1])
+            ):
                 asked = f"{clauses[i - 1]} {clause}"  # "…, pourquoi il y est pas allé ?"
             kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
         out.extend(kept or [sentence])
