@@ -433,6 +433,20 @@ def test_a_topic_before_the_question_is_read_with_it(understander: Understander)
     ]
 
 
+def test_an_indirect_question_is_found_past_its_adverbs(understander: Understander) -> None:
+    """ "je comprends toujours pas si…": the question starts at "si", once (the closing
+    "tu peux m'aider ?" asks the same clause again)."""
+    message = (
+        "Ça fait trois fois que je relis le dernier paragraphe et je comprends toujours pas "
+        "si les obus nord-coréens sont bons ou pas, tu peux m'aider ?"
+    )
+    assert questions_in(message) == ["si les obus nord-coréens sont bons ou pas"]
+    [decision] = understander.understand(message)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == "qualite-munitions"
+
+
 def test_a_verification_asks_about_the_claim_before_it() -> None:
     assert questions_in(
         "Mon père dit que Poutine et Kim se sont vus, il a raison ou il mélange ?"

@@ -109,11 +109,12 @@ def questions_in(text: str) -> list[str]:
         out.extend(kept or [sentence])
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
         out = [part for part in out if not _VERIFY.match(part)] or out
-    return out
+    return list(dict.fromkeys(out))  # "…, tu peux m'aider ?" asks the clause before again
 
 
 _INDIRECT = re.compile(
-    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)\s+"
+    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)"
+    r"(?:\s+(?:pas|toujours|vraiment|bien|trop|jamais|plus|encore|mal|rien))*\s+"
     r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
     re.IGNORECASE,
 )
