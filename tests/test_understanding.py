@@ -506,6 +506,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ("disent",)  # a pronoun
+    assert "train" not in matcher.analyse("je suis en train de lire l'article").tokens
     # "faire quoi de" is "use"; "en fait" stays a filler.
     assert (
         matcher.analyse("ils en font quoi ?").tokens

@@ -202,7 +202,7 @@ _FILLERS = re.compile(
     r"\b(?:la dessus|du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
-    r"d'avance|par avance)\b"
+    r"d'avance|par avance|en train de|en train d)\b"
 )
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
