@@ -63,6 +63,10 @@ _IN_RETURN_FOR = re.compile(
     r"\b(?:contre quoi|en echange de quoi|in exchange for what|in return for what)\b"
 )
 """A clause asking what the giver gets for it: the other side gives."""
+_Side = frozenset[str]
+"""One side of an exchange: the content tokens of its names ("coree", "nord", "kim")."""
+_Mention = tuple[_Side, str | None]
+"""A side named in a clause, with the marker before it ("a", "de"…) or None."""
 _MENTION_SPAN = 3
 """The longest name, in words ("corée du nord", "north korea")."""
 
@@ -100,14 +104,11 @@ class ExchangeReader:
         found: frozenset[str] | None = None
         subject = self._subject(before[:MAX_CHARS]) if before else None
         for clause in _CLAUSES.split(text[:MAX_CHARS]):
-            words = split_words(clause)
+            words, tokens, mentions, subjects = self._read(clause)
             if not words:
                 continue
-            tokens = [self._content([w]) for w in words]
             said = {t for ts in tokens for t in ts}
             giving, receiving = bool(said & self._giving), bool(said & self._receiving)
-            mentions = self._mentions(words, tokens)
-            subjects = [side for side, marker in mentions if marker is None]
             if not subjects and subject is not None and PRONOUNS.intersection(words):
                 subjects = [subject]
             if subjects:
@@ -128,14 +129,20 @@ class ExchangeReader:
         """The side last named as a subject in a text (for the pronouns after it)."""
         subject = None
         for clause in _CLAUSES.split(text):
-            words = split_words(clause)
-            mentions = self._mentions(words, [self._content([w]) for w in words])
-            subjects = [side for side, marker in mentions if marker is None]
+            _, _, mentions, subjects = self._read(clause)
             if not subjects and len({side for side, _ in mentions}) == 1:
                 subjects = [mentions[0][0]]  # "les hangars de Kim": the only side named
             if subjects:
                 subject = subjects[0]
         return subject
+
+    def _read(self, clause: str) -> tuple[list[str], list[list[str]], list[_Mention], list[_Side]]:
+        """A clause's words, each word's content tokens, the sides it mentions (with the
+        marker before each) and its subjects (the sides named without a marker)."""
+        words = split_words(clause)
+        tokens = [self._content([w]) for w in words]
+        mentions = self._mentions(words, tokens)
+        return words, tokens, mentions, [side for side, marker in mentions if marker is None]
 
     def _other(self, side: frozenset[str]) -> frozenset[str] | None:
         """The other side, when there are two."""
@@ -147,7 +154,7 @@ class ExchangeReader:
         self,
         giving: bool,
         subjects: list[frozenset[str]],
-        mentions: list[tuple[frozenset[str], str | None]],
+        mentions: list[_Mention],
     ) -> frozenset[str] | None:
         """Who gives in one clause with one kind of verb."""
         giver: frozenset[str] | None = None
@@ -168,11 +175,9 @@ class ExchangeReader:
             giver = self._other(receiver)
         return None if giver is None or giver == receiver else giver
 
-    def _mentions(
-        self, words: list[str], tokens: list[list[str]]
-    ) -> list[tuple[frozenset[str], str | None]]:
+    def _mentions(self, words: list[str], tokens: list[list[str]]) -> list[_Mention]:
         """Each mention of a side, with the marker before it ("à", "de"…) or None."""
-        out: list[tuple[frozenset[str], str | None]] = []
+        out: list[_Mention] = []
         i = 0
         while i < len(words):
             side, span = (None, 1) if not tokens[i] else self._side_at(words, i)
