@@ -29,6 +29,9 @@ def test_fold_accents_case_apostrophes_numbers() -> None:
     assert fold("5 000 000 d'obus") == "5000000 d'obus"
     assert fold("en 2022 2023") == "en 2022 2023"  # years are not thousands groups
     assert fold("Œuvre") == "oeuvre"
+    assert fold("cœur, Straße, STRAẞE, Æsir") == "coeur strasse strasse aesir"
+    assert fold("c‘est l`article ʼ") == fold("c'est l'article '") == "c'est l'article '"
+    assert fold("  Kim   Jong-un ?! ") == "kim jong un"
 
 
 def test_both_apostrophes_and_elisions_are_equal() -> None:

@@ -47,8 +47,10 @@ __all__ = [
     "surface",
 ]
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‛": "'"})
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_SPECIAL_CHARACTERS = (
+    *(("’", "'"), ("‘", "'"), ("`", "'"), ("´", "'"), ("ʼ", "'"), ("‛", "'")),  # apostrophes
+    *(("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("ß", "ss"), ("ẞ", "SS")),  # ligatures
+)
 _THOUSANDS = re.compile(r"(?<![\d])(\d{1,3})((?:[ .,\u00a0\u202f]\d{3})+)(?![\d])")
 _ELISION = re.compile(
     r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
@@ -167,8 +169,11 @@ def fold(text: str) -> str:
     if text.isascii():  # ASCII is its own NFKC form and has no accent or ligature
         text = text.replace("`", "'").lower()
     else:
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-        text = text.translate(_LIGATURES)
+        text = unicodedata.normalize("NFKC", text)
+        for special, plain in _SPECIAL_CHARACTERS:
+            if special in text:  # str.translate with a table is slow: a few replace()
+                text = text.replace(special, plain)
+        text = text.lower()
     if _DIGIT.search(text):
         text = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
     if not text.isascii():
@@ -257,6 +262,9 @@ def _words(text: str) -> list[str]:
     return list(_word_tuple(text))
 
 
+_JOINED_FIRST = frozenset(first for first, _ in JOINED_NAMES)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _word_tuple(text: str) -> tuple[str, ...]:
     """`_words`, cached (a pure function of the text)."""
@@ -270,7 +278,7 @@ def _word_tuple(text: str) -> tuple[str, ...]:
     for word in _NON_WORD.split(folded):
         if word:
             words.extend(_SMS.get(word, (word,)))
-    for i in range(len(words) - 1):
+    for i in range(len(words) - 1) if _JOINED_FIRST.intersection(words) else ():
         joined = JOINED_NAMES.get((words[i], words[i + 1]))
         if joined is not None:  # "Jong-il" (bot/language/names.py)
             words[i : i + 2] = [joined, ""]
