@@ -53,7 +53,7 @@ _SPECIAL_CHARACTERS = (
 )
 _THOUSANDS = re.compile(r"(?<![\d])(\d{1,3})((?:[ .,\u00a0\u202f]\d{3})+)(?![\d])")
 _ELISION = re.compile(
-    r"\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
+    r"\b(?:l|d|j|m|t|s|c|n|qu|q|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])", flags=re.ASCII
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _NOT_FOLDED = re.compile(r"[^a-z0-9']+")
@@ -247,7 +247,7 @@ _SMS: dict[str, tuple[str, ...]] = {
     "quest": ("qu", "est"), "quesqu": ("qu", "est", "ce", "qu"),
     "quesque": ("qu", "est", "ce", "que"), "kesque": ("qu", "est", "ce", "que"),
     "st": ("sont",), "quells": ("quels",), "quell": ("quel",),
-    "etai": ("etait",),
+    "etai": ("etait",), "dj": ("deja",), "tro": ("trop",),
 }  # fmt: skip
 
 
