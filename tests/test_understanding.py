@@ -530,6 +530,8 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     "message",
     [
         "t'es nul",
+        "T'es aussi nul que ton article",
+        "ton article est nul",
         "c'est faux",
         "le kremlin veut quoi",
         "1",
