@@ -43,6 +43,9 @@ def side(reader: ExchangeReader, name: str) -> frozenset[str]:
         ("Kim file des armes à Poutine, ok, mais lui il reçoit quoi en échange ?", "russie"),
         # The last clause that says who gives decides:
         ("La Russie reçoit des obus. Et la Corée du Nord, elle obtient quoi ?", "russie"),
+        # "à la disposition de": for whom, not from whom
+        ("qu'est-ce que Kim met à disposition des Russes ?", "kim"),
+        ("la Russie met des chars à la disposition de Kim", "russie"),
     ],
 )
 def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:
@@ -79,6 +82,7 @@ def test_a_pronoun_stands_for_the_side_of_the_previous_question(reader: Exchange
         "Kim donne des obus à Poutine. Mais ils se donnent quoi d'autre ?",
         "What do Russia and North Korea give each other?",
         "la Russie s'approvisionne-t-elle en obus chez Kim ?",  # gives to itself
+        "chars avions assistance technologique Pyongyang",  # keywords: no grammar
     ],
 )
 def test_nobody_gives(reader: ExchangeReader, message: str) -> None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.language.normalize import Normalizer, fold, split_words
+from bot.language.normalize import STOP_WORDS, Normalizer, fold, split_words
 
 __all__ = ["ExchangeReader"]
 
@@ -53,10 +53,15 @@ where one gives to itself ("la Russie s'approvisionne chez Kim": it receives): e
 way no side gives the other in it."""
 _REFLEXIVE = re.compile(r"\bs'(?!ils?\b)")
 """The elided "se" ("s'approvisionne"), gone from the words: seen on the raw clause."""
+KEYWORDS = 4
+"""A clause of this many words or more, none of them a stop word, is a list of keywords:
+it says nothing of who gives ("chars avions assistance technologique Pyongyang")."""
 MAX_CHARS = 1000
 """Only the start of a text is read (as the matcher does: longer texts are no question)."""
 _DESTINATION = frozenset({"a", "au", "aux", "chez", "vers", "pour", "to", "for"})
 _ORIGIN = frozenset({"de", "du", "des", "d", "par", "from", "by", "of"})
+_FOR_WHOM = frozenset({"disposition", "profit", "faveur", "service", "intention", "benefice"})
+"""Nouns after which "de" names who receives ("à la disposition de", "au profit de")."""
 _ARTICLES = frozenset({"la", "le", "les", "l", "un", "une", "the", "ses", "son", "sa"})
 _CLAUSES = re.compile(r"[.?!;:]+|\b(?:et|mais|and|but)\b", flags=re.IGNORECASE)
 _IN_RETURN_FOR = re.compile(
@@ -105,8 +110,8 @@ class ExchangeReader:
         subject = self._subject(before[:MAX_CHARS]) if before else None
         for clause in _CLAUSES.split(text[:MAX_CHARS]):
             words, tokens, mentions, subjects = self._read(clause)
-            if not words:
-                continue
+            if not words or (len(words) >= KEYWORDS and STOP_WORDS.isdisjoint(words)):
+                continue  # keywords ("chars avions assistance Pyongyang") have no grammar
             said = {t for ts in tokens for t in ts}
             giving, receiving = bool(said & self._giving), bool(said & self._receiving)
             if not subjects and subject is not None and PRONOUNS.intersection(words):
@@ -194,6 +199,8 @@ class ExchangeReader:
             while before >= 0 and words[before] in _ARTICLES:
                 before -= 1
             marker = words[before] if before >= 0 else ""
+            if marker in _ORIGIN and before > 0 and words[before - 1] in _FOR_WHOM:
+                marker = "pour"  # "à (la) disposition des Russes": for them
             known = marker in _DESTINATION or marker in _ORIGIN
             out.append((side, marker if known else None))
             i += span
