@@ -247,6 +247,16 @@ def test_followup_bringing_nothing_does_not_get_the_same_answer_again(
     assert decision.status is not Status.ANSWER
 
 
+def test_followup_bringing_nothing_gets_no_unrelated_answer(understander: Understander) -> None:
+    """'autre chose ?' after what Russia gives: the pooled words point to an entry that
+    has "autre" in a phrasing ("…autre chose que l'armement"), unrelated to the previous
+    answer: suggestions, not that answer."""
+    decision = after(
+        understander, "Qu'est-ce que la Russie donne à la Corée du Nord ?", "autre chose ?"
+    )
+    assert decision.status is Status.SUGGEST
+
+
 @pytest.mark.parametrize(
     ("first", "then", "expected"),
     [

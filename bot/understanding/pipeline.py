@@ -448,7 +448,12 @@ class Understander:
             )
         if decision.status is Status.ANSWER:
             checked = self._check_answer(
-                decision, previous, new_words, pooled, answers_it=answers_it
+                decision,
+                previous,
+                new_words,
+                pooled,
+                answers_it=answers_it,
+                asks=analysis.kind is not None,
             )
             if checked.status is Status.ANSWER:
                 return checked
@@ -476,9 +481,10 @@ class Understander:
         pooled: Analysis,
         *,
         answers_it: bool,
+        asks: bool,
     ) -> Decision:
         """The pooled words' answer to a follow-up, kept, moved or demoted (see
-        `_in_context`)."""
+        `_in_context`). `asks`: the follow-up has a question word of its own."""
         entry = decision.entry
         if entry is None:
             return decision
@@ -504,11 +510,12 @@ class Understander:
         if (
             entry.id != previous.id
             and not new_words
-            and answers_it
+            and (answers_it or not asks)
             and entry.id not in previous.related
         ):
             # "où ça ?" brings nothing but a question word that the previous answer
-            # answers: an unrelated entry gets it only from the previous question's words.
+            # answers, "autre chose ?" nothing but an everyday word: an unrelated entry
+            # gets it only from the previous question's words.
             return replace(decision, status=Status.SUGGEST, verdict="follow-up: elsewhere")
         if entry.id != previous.id or new_words or answers_it:
             return decision
