@@ -177,6 +177,7 @@ LATER_MINIMUMS = {
     "devset-everyday2.yaml": (0.84, 0.88, 0.05),
     "devset-conversation5.yaml": (0.82, 0.88, 0.05),
     "devset-conversation6.yaml": (0.72, 0.85, 0.09),
+    "devset-general.yaml": (0.83, 0.9, 0.04),
 }
 """The same for the dev sets written in sessions 7 to 9. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -184,7 +185,9 @@ in every style; follow-ups and long messages): at the end of session 7, 92.5% / 
 tuning). Session 8's (SMS, oral French and everyday words; conversation, long messages
 and follow-ups): 82.7% / 91.7% / 3.6% and 80.4% / 90.0% / 4.0% when first read, 88.8% /
 93.3% / 2.8% and 86.0% / 93.3% / 2.8% at the end of session 8. Session 9's (follow-ups
-leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first read."""
+leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first read;
+the holdouts' mix of styles: 88.2% / 95.1% / 1.7% when first read (after most of session
+9's changes)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
