@@ -526,6 +526,10 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         == matcher.analyse("ils les utilisent ?").tokens
     )
     assert matcher.analyse("qu'est-ce qu'ils en font ?").tokens == ("utiliser",)
+    assert matcher.analyse("la Russie en fait quoi ?").tokens == ("russie", "utiliser")
+    # English function words are no content ("back then", "anymore", "someone told me").
+    assert matcher.analyse("Did Clinton really visit the Kremlin back then?").unknown == ()
+    assert matcher.analyse("Someone told me Clinton went to Moscow").unknown == ()
     assert matcher.analyse("il en fait, il y va ?").tokens == ("visite",)
     # …while real questions keep their question word.
     assert matcher.analyse("où Poutine peut-il encore aller ?").kind == "ou"

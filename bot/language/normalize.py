@@ -115,7 +115,7 @@ _STOP_WORDS = frozenset(
     mon ma mes ton ta tes notre nos votre vos le la les l un une y ne n pas plus que qu quoi
     quel quelle quels quelles lequel laquelle lesquels dont ou où par pour sur dans sont
     ete été etait était etaient étaient sera seront serait fut a ai as avons avez ont
-    avait avaient aura auraient eu fait faire fais font faut peut peux pouvez pourrait
+    avait avaient aura auraient eu eue eues eus fait faire fais font faut peut peux pouvez pourrait
     pourrais pourriez sait sais savez savoir dis dites donc alors bien tres très
     mais tout tous toute toutes si oui non ok okay bonjour bonsoir salut coucou hello hi hey
     merci stp svp plait plaît sil s'il aussi encore vraiment exactement genre
@@ -126,7 +126,8 @@ _STOP_WORDS = frozenset(
     the an of to in on at for by with from and or is are was were be been being do does
     did done have has had it its this that these those there their they he she his her
     him i you me my we us our your what which can could would should will shall may
-    might please tell about know
+    might please tell about know most anymore then back all honestly don doesn didn isn
+    aren wasn someone told asked also any some every
     """.split()
 )
 
@@ -213,7 +214,7 @@ _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
 _USE = re.compile(
     r"\ben (?:faire|font|fait|fera|feront|faisait|faisaient|ont fait|a fait) quoi\b"
-    r"|\b(?:ils|elles|il|elle|on) en (?:font|fait|feront|fera|ont fait|a fait)\b"
+    r"|\bqu'(?:ils|elles|il|elle|on) en (?:font|fait|feront|fera|ont fait|a fait)\b"
 )
 """'Faire quoi de' is 'use' ("ils en font quoi ?", "qu'est-ce qu'ils en font ?"): the
 verb is spelled out as "utilisent", which every other word then reads as it does."""
@@ -247,7 +248,7 @@ _SMS: dict[str, tuple[str, ...]] = {
     "quest": ("qu", "est"), "quesqu": ("qu", "est", "ce", "qu"),
     "quesque": ("qu", "est", "ce", "que"), "kesque": ("qu", "est", "ce", "que"),
     "st": ("sont",), "quells": ("quels",), "quell": ("quel",),
-    "etai": ("etait",), "dj": ("deja",), "tro": ("trop",),
+    "etai": ("etait",), "dj": ("deja",), "tro": ("trop",), "jrv": (),
 }  # fmt: skip
 
 
@@ -268,11 +269,12 @@ _JOINED_FIRST = frozenset(first for first, _ in JOINED_NAMES)
 @functools.lru_cache(maxsize=1 << 16)
 def _word_tuple(text: str) -> tuple[str, ...]:
     """`_words`, cached (a pure function of the text)."""
-    folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", fold(text)))
+    folded = fold(text)
+    if "en " in folded:  # before the fillers: "ils en font quoi", "la Russie en fait quoi"
+        folded = _USE.sub(" utilisent ", folded)
+    folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
     if "quant " in folded:
         folded = _QUANT.sub("quand est ce", folded)
-    if "en " in folded:
-        folded = _USE.sub(" utilisent ", folded)
     folded = _ELISION.sub("", folded)
     words: list[str] = []
     for word in _NON_WORD.split(folded):
