@@ -167,3 +167,15 @@ def test_without_gives_nothing_is_turned(kb: KnowledgeBase, understander: Unders
     assert bare.exchanges is None
     [decision] = bare.understand("Qu'est-ce que la Corée du Nord obtient de Moscou ?")
     assert not decision.verdict.endswith("turned by who gives")
+
+
+def test_suggestions_follow_who_gives(understander: Understander) -> None:
+    """A hesitation between the mirrored entries offers first the one the message asks
+    for: the Corée that gains something receives, so what the Russie gives comes first."""
+    [decision] = understander.understand("la corée du nord elle gagne koi dans lhistoire")
+    assert decision.status is Status.SUGGEST
+    ids = [c.entry.id for c in decision.suggestions]
+    assert ids[0] == RUSSIA
+    assert KOREA in ids
+    assert decision.entry is not None
+    assert decision.entry.id == RUSSIA

@@ -32,7 +32,8 @@ The steps, in order (`Understander.understand`):
 5. **Who gives.** An answer with one of two mirrored entries (the FAQ's `gives:`, such
    as what the Corée gives and what the Russie gives) is turned to the other when the
    message says the other side gives (bot/language/exchange.py): "et la Russie, elle
-   reçoit quoi ?". The bag of words above cannot see it.
+   reçoit quoi ?"; a hesitation offers that entry first. The bag of words above cannot
+   see it.
 
 The result is one `Decision` per question found in the message (usually one). The
 callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
@@ -683,28 +684,50 @@ class Understander:
 
     def _given_way(self, decision: Decision) -> Decision:
         """An answer about what one side gives the other, turned the way the message
-        says ("et la Russie, elle reçoit quoi ?": what the Corée gives). Not for "why":
-        "pourquoi Kim aide Poutine ?" asks what Kim gets in return."""
-        entry = decision.entry
-        if decision.status is not Status.ANSWER or entry is None or entry.id not in self._gifts:
-            return decision
-        if self.exchanges is None or self.matcher.analyse(decision.question).kind == "pourquoi":
-            return decision
-        giver = self._gifts[entry.id][0]
+        says ("et la Russie, elle reçoit quoi ?": what the Corée gives); likewise the
+        first of the suggestions ("la Corée elle gagne quoi ?" offers what the Russie
+        gives first). Not for "why": "pourquoi Kim aide Poutine ?" asks what Kim gets in
+        return."""
+        if decision.status is Status.ANSWER and decision.entry is not None:
+            mirror = self._mirror(decision.entry.id, decision)
+            if mirror is None:
+                return decision
+            scores = {c.entry.id: c.score for c in decision.suggestions}
+            return replace(
+                decision,
+                entry=self.kb.by_id[mirror],
+                score=scores.get(mirror, decision.score),
+                matched=None,
+                verdict=f"{decision.verdict}; turned by who gives",
+            )
+        if decision.status is Status.SUGGEST and decision.suggestions:
+            first = decision.suggestions[0]
+            mirror = self._mirror(first.entry.id, decision)
+            if mirror is None:
+                return decision
+            entry = self.kb.by_id[mirror]
+            turned = Candidate(entry, first.score, entry.question)
+            others = tuple(c for c in decision.suggestions if c.entry.id != mirror)
+            return replace(
+                decision,
+                entry=entry,
+                suggestions=(turned, *others)[: max(len(decision.suggestions), 2)],
+                verdict=f"{decision.verdict}; suggestions turned by who gives".lstrip("; "),
+            )
+        return decision
+
+    def _mirror(self, entry_id: str, decision: Decision) -> str | None:
+        """The mirrored entry of a `gives:` entry when the message says the other side
+        gives, else None."""
+        if entry_id not in self._gifts or self.exchanges is None:
+            return None
+        if self.matcher.analyse(decision.question).kind == "pourquoi":
+            return None
+        giver = self._gifts[entry_id][0]
         said = self.exchanges.giver(decision.question, before=decision.context or "")
         if said is None or said == giver:
-            return decision
-        mirror = next((e for e, way in self._gifts.items() if way == (said, giver)), None)
-        if mirror is None:
-            return decision
-        scores = {c.entry.id: c.score for c in decision.suggestions}
-        return replace(
-            decision,
-            entry=self.kb.by_id[mirror],
-            score=scores.get(mirror, decision.score),
-            matched=None,
-            verdict=f"{decision.verdict}; turned by who gives",
-        )
+            return None
+        return next((e for e, way in self._gifts.items() if way == (said, giver)), None)
 
     def _understand(self, text: str, *, context: Context | None, now: float) -> list[Decision]:
         text = text.strip()
