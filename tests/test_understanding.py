@@ -546,6 +546,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         "t'es nul",
         "T'es aussi nul que ton article",
         "ton article est nul",
+        "Qu'est-ce que la Corée du Nord représente pour Poutine maintenant ?",
         "c'est faux",
         "le kremlin veut quoi",
         "1",

@@ -56,6 +56,13 @@ class Combination:
     variants, as `bench/bench_trimmed.py` keeps, it has not). `bench/bench_knobs.py`,
     "no hold of unseen entries": 7 wrong answers and 5 answers to unanswerable messages
     fewer, as many right answers."""
+    hold_one_word: float = 0.03
+    """An answer is held back when the phrasing it matched shares one content word only
+    with a question of three or more, and the classifier gives its entry less than this
+    ("Qu'est-ce que la Corée du Nord représente pour Poutine ?" matched "7000
+    conteneurs, ça représente combien d'obus ?" through "représente" alone). Session 9,
+    on the sixteen tunable sets: one wrong answer fewer, nothing else moved (at 0.1: two
+    right answers fewer as well)."""
     hold_out_of_scope: float = 0.8
     """An answer is held back when the classifier says "out of scope" this surely."""
     agree_floor: float = 40.0

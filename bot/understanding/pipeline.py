@@ -331,7 +331,24 @@ class Understander:
             # The classifier does not see directions: "la Corée donne quoi à la Russie
             # ?" and "la Russie donne quoi à la Corée ?" have the same words.
             return replace(decision, opinion=opinion, verdict="matcher (direction)")
+        if combined.verdict == "matcher" and self._one_word(combined):
+            return replace(combined, status=Status.SUGGEST, verdict="held back: one word in common")
         return combined
+
+    def _one_word(self, decision: Decision) -> bool:
+        """Whether an answer the classifier does not back rests on one word: its matched
+        phrasing shares one content word only with a question of three or more, and the
+        classifier gives its entry less than `Combination.hold_one_word`."""
+        opinion, entry, matched = decision.opinion, decision.entry, decision.matched
+        if opinion is None or entry is None or matched is None:
+            return False
+        asked = set(decision.analysis.tokens)
+        shared = asked & set(self.matcher.analyse(matched).tokens)
+        return (
+            len(asked) >= 3
+            and len(shared) <= 1
+            and opinion.confidence_of(entry.id) < self.knobs.hold_one_word
+        )
 
     def _directed(self, decision: Decision, label: str, analysis: Analysis) -> bool:
         """Whether the question says where something goes or who does it, toward or by
