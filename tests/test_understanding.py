@@ -517,7 +517,13 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ("disent",)  # a pronoun
     assert "train" not in matcher.analyse("je suis en train de lire l'article").tokens
-    # SMS spellings: "dj" (déjà), "tro" (trop), "q'" (qu').
+    # SMS spellings: "dj" (déjà), "tro" (trop), "q'" (qu'), "dise" (disent); "done" is
+    # "donne" misspelt, not English.
+    assert (
+        matcher.analyse("que dise les medias").tokens
+        == matcher.analyse("que disent les medias").tokens
+    )
+    assert matcher.analyse("la russie done quoi").tokens != ("russie",)
     assert matcher.analyse("c t quand dj").tokens == matcher.analyse("c'était quand déjà").tokens
     assert matcher.analyse("q'on attend").tokens == matcher.analyse("qu'on attend").tokens
     # "faire quoi de" is "use"; "en fait" stays a filler.

@@ -124,7 +124,7 @@ _STOP_WORDS = frozenset(
     suis vais avais voulais voulait voudrais aimerais veux veut crois pense
     juste trop attends attendez
     the an of to in on at for by with from and or is are was were be been being do does
-    did done have has had it its this that these those there their they he she his her
+    did have has had it its this that these those there their they he she his her
     him i you me my we us our your what which can could would should will shall may
     might please tell about know most anymore then back all honestly don doesn didn isn
     aren wasn someone told asked also any some every
@@ -249,6 +249,7 @@ _SMS: dict[str, tuple[str, ...]] = {
     "quesque": ("qu", "est", "ce", "que"), "kesque": ("qu", "est", "ce", "que"),
     "st": ("sont",), "quells": ("quels",), "quell": ("quel",),
     "etai": ("etait",), "dj": ("deja",), "tro": ("trop",), "jrv": (),
+    "lesquel": ("lesquels",), "dise": ("disent",),
 }  # fmt: skip
 
 
