@@ -517,6 +517,10 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ("disent",)  # a pronoun
     assert "train" not in matcher.analyse("je suis en train de lire l'article").tokens
+    # "bien" is "good" after "être" when the question ends there or opposes it.
+    good = matcher.analyse("les obus ils sont bons ?").tokens
+    assert matcher.analyse("les obus ils sont bien ou pas ?").tokens == good
+    assert matcher.analyse("c'est bien ça ?").tokens == ()
     # SMS spellings: "dj" (déjà), "tro" (trop), "q'" (qu'), "dise" (disent); "done" is
     # "donne" misspelt, not English.
     assert (

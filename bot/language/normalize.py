@@ -218,6 +218,11 @@ _USE = re.compile(
 )
 """'Faire quoi de' is 'use' ("ils en font quoi ?", "qu'est-ce qu'ils en font ?"): the
 verb is spelled out as "utilisent", which every other word then reads as it does."""
+_GOOD = re.compile(
+    r"\b(sont|est|etaient|etait|c|c'est) bien(?= ou (?:pas|non|nul|nuls|nulle|nulles|mauvais)\b|$)"
+)
+"""'Bien' as the adjective 'good' after 'être', when the question ends there or opposes
+it ("ils sont bien ou pas ?"): the adverb ("c'est bien ça", "bien sûr") stays a stop word."""
 _LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
 
 
@@ -273,6 +278,8 @@ def _word_tuple(text: str) -> tuple[str, ...]:
     folded = fold(text)
     if "en " in folded:  # before the fillers: "ils en font quoi", "la Russie en fait quoi"
         folded = _USE.sub(" utilisent ", folded)
+    if "bien" in folded:  # "ils sont bien ou pas ?": good, not the adverb
+        folded = _GOOD.sub(r"\1 bons", folded)
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
     if "quant " in folded:
         folded = _QUANT.sub("quand est ce", folded)
