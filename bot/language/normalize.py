@@ -121,7 +121,7 @@ _STOP_WORDS = frozenset(
     merci stp svp plait plaît sil s'il aussi encore vraiment exactement genre
     truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
     hein bref question questions explique expliquer expliquez raconte racontez
-    suis vais avais voulais voulait voudrais aimerais veux veut crois pense
+    suis vais avais voulais voulait voudrais aimerais veux veut crois pense disent
     juste trop attends attendez
     the an of to in on at for by with from and or is are was were be been being do does
     did have has had it its this that these those there their they he she his her
@@ -219,7 +219,8 @@ _USE = re.compile(
 """'Faire quoi de' is 'use' ("ils en font quoi ?", "qu'est-ce qu'ils en font ?"): the
 verb is spelled out as "utilisent", which every other word then reads as it does."""
 _GOOD = re.compile(
-    r"\b(sont|est|etaient|etait|c|c'est) bien(?= ou (?:pas|non|nul|nuls|nulle|nulles|mauvais)\b|$)"
+    r"\b(sont|st|est|etaient|etait|c|c'est) bien"
+    r"(?= ou (?:pas|non|nul|nuls|nulle|nulles|mauvais)\b|$)"
 )
 """'Bien' as the adjective 'good' after 'être', when the question ends there or opposes
 it ("ils sont bien ou pas ?"): the adverb ("c'est bien ça", "bien sûr") stays a stop word."""
