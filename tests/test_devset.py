@@ -23,30 +23,32 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (84.3% / 93.7%), not the target
+A regression gate a few points under today's figures (86.4% / 93.7%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 89.6% / 97.4% / 2.1%; targets 90% / 95% / 1%)."""
+sealed holdout (today 89.6% / 97.4% / 2.3%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 88.0% / 95.5% / 2.0%; targets
+"""The same on the third sealed holdout (session 6; today 88.2% / 95.5% / 2.2%; targets
 90% / 95% / 1%)."""
 HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fourth sealed holdout (session 7; today 86.3% / 97.0% / 2.6%; targets
+"""The same on the fourth sealed holdout (session 7; today 87.2% / 97.0% / 2.4%; targets
 90% / 95% / 1%)."""
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
-87.3% / 97.5% / 1.5% at the end of session 8; targets 90% / 95% / 1%)."""
+87.3% / 97.5% / 1.5% at the end of session 8, 88.6% / 97.5% / 1.5% at the end of session
+9; targets 90% / 95% / 1%)."""
 HOLDOUT6_MINIMUM = (0.82, 0.93, 0.04)
-"""The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read;
-targets 90% / 95% / 1%)."""
+"""The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read,
+87.2% / 96.5% / 3.0% at the end of session 9; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 89.7% /
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 91.8% /
 100% / 0.8%)."""
-FOLLOWUPS_MINIMUM = (0.66, 0.64, 0.06)
-"""The same on tests/devset-followups.yaml (today 79.5% / 67.9% / 1.6%)."""
+FOLLOWUPS_MINIMUM = (0.76, 0.6, 0.04)
+"""The same on tests/devset-followups.yaml (today 81.1% / 64.3% / 1.6%; 18 of its 28
+unanswerable follow-ups declined, one fewer than in session 8, when the gate was 64%)."""
 HOLDOUT_MAX_WRONG = 0.05
-"""Share of the holdout's answerable messages answered with a wrong entry (today 1.7%)."""
+"""Share of the holdout's answerable messages answered with a wrong entry (today 2.4%)."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
@@ -117,7 +119,7 @@ def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
 
 
 def test_sms_devset_gate(kb: KnowledgeBase) -> None:
-    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 94.5% / 98.3%."""
+    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 96.0% / 98.3%."""
     _, result = run(kb, HERE / "devset-sms.yaml")
     assert result.answerable_rate >= 0.9
     assert result.decline_rate >= 0.95
@@ -143,7 +145,7 @@ def test_followups_devset_gate(kb: KnowledgeBase) -> None:
 
 def test_long_devset_gate(kb: KnowledgeBase) -> None:
     """tests/devset-long.yaml (50 long messages written from the article alone at the end
-    of session 5, tuned on): today 90% right, no wrong answer."""
+    of session 5, tuned on): today 92% right, no wrong answer."""
     _, result = run(kb, HERE / "devset-long.yaml")
     assert result.answerable_rate >= 0.84
     assert result.wrong_rate <= 0.02
@@ -176,8 +178,8 @@ LATER_MINIMUMS = {
     "devset-conversation4.yaml": (0.81, 0.88, 0.06),
     "devset-everyday2.yaml": (0.84, 0.88, 0.05),
     "devset-conversation5.yaml": (0.82, 0.88, 0.05),
-    "devset-conversation6.yaml": (0.72, 0.85, 0.09),
-    "devset-general.yaml": (0.83, 0.9, 0.04),
+    "devset-conversation6.yaml": (0.8, 0.88, 0.06),
+    "devset-general.yaml": (0.88, 0.92, 0.03),
 }
 """The same for the dev sets written in sessions 7 to 9. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -185,9 +187,10 @@ in every style; follow-ups and long messages): at the end of session 7, 92.5% / 
 tuning). Session 8's (SMS, oral French and everyday words; conversation, long messages
 and follow-ups): 82.7% / 91.7% / 3.6% and 80.4% / 90.0% / 4.0% when first read, 88.8% /
 93.3% / 2.8% and 86.0% / 93.3% / 2.8% at the end of session 8. Session 9's (follow-ups
-leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first read;
-the holdouts' mix of styles: 88.2% / 95.1% / 1.7% when first read (after most of session
-9's changes)."""
+leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first read,
+85.2% / 94.7% / 3.6% at the end of session 9; the holdouts' mix of styles: 88.2% / 95.1%
+/ 1.7% when first read (after most of session 9's changes), 93.4% / 96.0% / 0.9% at the
+end of session 9 (its misses were tuned on)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))

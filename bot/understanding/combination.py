@@ -26,12 +26,13 @@ class Combination:
     """The knobs of `combine`, chosen on the development sets.
 
     Session 5 chose them by a grid (answer threshold 55/58/62, these knobs) on the union
-    of the development sets and on the trimmed FAQ; session 6 added `hold_unseen`. On
-    today's FAQ and the fourteen tunable sets (session 8), `bench/bench_knobs.py` prints:
-    2,983/3,312 right, 63 wrong, 836/897 declined, trimmed FAQ 76.2%; session 4's knobs
-    2,969 right, 84 wrong, 830 declined, 75.9%. In session 8, moving each knob alone one
-    step either way changed no total by more than ten. A held-back answer is still offered as a
-    suggestion, one tap away, so a wrong answer costs more than a missed one.
+    of the development sets and on the trimmed FAQ; session 6 added `hold_unseen`,
+    session 9 `hold_one_word`. On today's FAQ and the sixteen tunable sets (session 9),
+    `bench/bench_knobs.py` prints: 3,443/3,791 right, 70 wrong, 971/1,038 declined,
+    trimmed FAQ 75.9%; session 4's knobs 3,420 right, 98 wrong, 962 declined, 75.5%. In
+    session 8, moving each knob alone one step either way changed no total by more than
+    ten. A held-back answer is still offered as a suggestion, one tap away, so a wrong
+    answer costs more than a missed one.
     """
 
     hold_below: float = 0.05
@@ -44,7 +45,8 @@ class Combination:
     """The classifier's pick, when it gives it at least this and the matcher has it among
     its suggestions (second or third), is answered (off: above 1), when the question has
     two words at least. On the tunable sets: 28 more right answers, 2 more wrong ones
-    (`bench/bench_knobs.py`, "no pick among suggestions")."""
+    (`bench/bench_knobs.py`, "no pick among suggestions"; session 9: 31 more right
+    answers, no more wrong ones)."""
     hold_unseen: float = 0.02
     """An answer is held back when the classifier gives its entry at most this (it sees
     nothing of that entry in the question)…"""
@@ -55,7 +57,8 @@ class Combination:
     it to say that nothing of it is in the question (with the question and five
     variants, as `bench/bench_trimmed.py` keeps, it has not). `bench/bench_knobs.py`,
     "no hold of unseen entries": 7 wrong answers and 5 answers to unanswerable messages
-    fewer, as many right answers."""
+    fewer, as many right answers (session 9: 2 wrong answers and 5 answers to
+    unanswerable messages fewer, 2 right answers fewer)."""
     hold_one_word: float = 0.03
     """An answer is held back when the phrasing it matched shares one content word only
     with a question of three or more, and the classifier gives its entry less than this
