@@ -13,7 +13,7 @@ from bot.conversation import replies
 from bot.knowledge.base import KnowledgeBase
 from bot.language.normalize import Analysis, time_asked
 from bot.maintainers.evaluation import evaluate, load_question_set
-from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion
+from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion, features
 from bot.understanding.combination import Combination, combine, train_second_opinion
 from bot.understanding.matching import Candidate, Decision, Matcher, Status
 from bot.understanding.pipeline import (
@@ -882,3 +882,22 @@ def test_a_doubt_with_a_comment_gets_the_previous_answer_again(
     assert decision.again == "check"
     assert decision.entry is not None
     assert decision.entry.id == "nombre-obus"
+
+
+def test_classifier_training_vectors_are_the_vectors_of_questions() -> None:
+    """The training matrix, built in bulk with numpy, holds for each phrasing the same
+    L2-normalised TF-IDF vector as `decision` computes for that text as a question: the
+    scores of a training phrasing, from its row, equal its decision values."""
+    texts = ["Pourquoi Poutine va en Corée ?", "Combien d'obus ?", "obus obus obus", "?"]
+    tokens = [("poutine", "coree"), ("obus",), ("obus", "obus", "obus"), ()]
+    opinion = SecondOpinion(texts, tokens, ["a", "b", "b", "a"])
+    rows = [features(t, w) for t, w in zip(texts, tokens, strict=True)]
+    matrix = opinion._fit_vocabulary(rows)  # the same rows: the same vocabulary again
+    for index, (text, words) in enumerate(zip(texts, tokens, strict=True)):
+        row = matrix.getrow(index).toarray()[0]
+        if index == 3:  # no feature at all: an empty row, not a division by zero
+            assert not row.any()
+            continue
+        assert abs(float(row @ row) - 1.0) < 1e-9
+        expected = row @ opinion._weights + opinion._bias
+        assert opinion.decision(text, words) == pytest.approx(expected)

@@ -266,7 +266,9 @@ def split_words(text: str) -> list[str]:
 
 def _words(text: str) -> list[str]:
     """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed,
-    SMS spellings of everyday words spelled out ("koi" → "quoi", "ya" → "il y a")."""
+    SMS spellings of everyday words spelled out ("koi" → "quoi", "ya" → "il y a"), and a
+    few fixed phrases read for what they mean: "ils en font quoi" (`_USE`), "ils sont
+    bien ou pas" (`_GOOD`), "quant est-ce que" (`_QUANT`)."""
     return list(_word_tuple(text))
 
 
