@@ -180,8 +180,9 @@ LATER_MINIMUMS = {
     "devset-conversation5.yaml": (0.82, 0.88, 0.05),
     "devset-conversation6.yaml": (0.8, 0.88, 0.06),
     "devset-general.yaml": (0.88, 0.92, 0.03),
+    "devset-nearby.yaml": (0.85, 0.91, 0.04),
 }
-"""The same for the dev sets written in sessions 7 to 9. Session 7's (everyday questions
+"""The same for the dev sets written in sessions 7 to 10. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
 1.5% and 85.8% / 93.3% / 3.5% (83.2% and 78.8% right when first read, before any
 tuning). Session 8's (SMS, oral French and everyday words; conversation, long messages
@@ -190,12 +191,14 @@ and follow-ups): 82.7% / 91.7% / 3.6% and 80.4% / 90.0% / 4.0% when first read, 
 leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first read,
 85.2% / 94.7% / 3.6% at the end of session 9; the holdouts' mix of styles: 88.2% / 95.1%
 / 1.7% when first read (after most of session 9's changes), 93.4% / 96.0% / 0.9% at the
-end of session 9 (its misses were tuned on)."""
+end of session 9 (its misses were tuned on). Session 10's (near misses close to the
+article, follow-ups, very short questions, the notes' details): 88.7% / 94.1% / 2.6%
+when first read, at the start of session 10."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
 def test_later_devset_gates(kb: KnowledgeBase, name: str) -> None:
-    """The dev sets of sessions 7 to 9: regression gates."""
+    """The dev sets of sessions 7 to 10: regression gates."""
     right, declined, wrong = LATER_MINIMUMS[name]
     _, result = run(kb, HERE / name)
     assert result.answerable_rate >= right
