@@ -530,6 +530,22 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("la russie done quoi").tokens != ("russie",)
     assert matcher.analyse("c t quand dj").tokens == matcher.analyse("c'était quand déjà").tokens
     assert matcher.analyse("q'on attend").tokens == matcher.analyse("qu'on attend").tokens
+    # More SMS spellings of everyday words (session 10): question words, pronouns,
+    # "je" + verb run together, and fillers that carry nothing.
+    for sms, plain in [
+        ("kan il y va", "quand il y va"),
+        ("combi1 d'obus", "combien d'obus"),
+        ("komen il fait", "comment il fait"),
+        ("coman ça marche", "comment ça marche"),
+        ("dou viennent les obus", "d'où viennent les obus"),
+        ("qqn peut m'expliquer", "quelqu'un peut m'expliquer"),
+        ("jvais lire l'article", "je vais lire l'article"),
+        ("ptn les obus ils marchent pas", "les obus ils marchent pas"),
+        ("tte la visite", "toute la visite"),
+    ]:
+        sms_analysis, plain_analysis = matcher.analyse(sms), matcher.analyse(plain)
+        assert sms_analysis.tokens == plain_analysis.tokens, sms
+        assert sms_analysis.kind == plain_analysis.kind, sms
     # "faire quoi de" is "use"; "en fait" stays a filler.
     assert (
         matcher.analyse("ils en font quoi ?").tokens
@@ -570,6 +586,10 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         "quel temps fait-il à Moscou",
         "la guerre de Corée c'était quand",
         "quelles langues parle Poutine",
+        # "entendu parler" is hearsay, not a subject: a variant "j'ai entendu parler
+        # d'incidents…" had answered these with the December 2023 incidents.
+        "jamais entendu parler de ça",
+        "j'en avais jamais entendu parler",
     ],
 )
 def test_weak_evidence_gets_no_confident_answer(understander: Understander, message: str) -> None:

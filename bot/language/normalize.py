@@ -208,7 +208,8 @@ _FILLERS = re.compile(
     r"\b(?:la dessus|du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
-    r"d'avance|par avance|en train de|en train d)\b"
+    r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
+    r"entendu parler)\b"
 )
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
@@ -256,6 +257,16 @@ _SMS: dict[str, tuple[str, ...]] = {
     "st": ("sont",), "quells": ("quels",), "quell": ("quel",),
     "etai": ("etait",), "dj": ("deja",), "tro": ("trop",), "jrv": (),
     "lesquel": ("lesquels",), "dise": ("disent",),
+    "quan": ("quand",), "combi1": ("combien",), "cmbien": ("combien",),
+    "komen": ("comment",), "koman": ("comment",), "coman": ("comment",),
+    "kmt": ("comment",), "ns": ("nous",), "qqn": ("quelqu", "un"), "qlqn": ("quelqu", "un"),
+    "kelkun": ("quelqu", "un"), "qlq": ("quelque",), "tlm": ("tout", "le", "monde"),
+    "tte": ("toute",), "ttes": ("toutes",), "pti": ("petit",), "jvais": ("je", "vais"),
+    "jme": ("je", "me"), "jte": ("je", "te"), "jle": ("je", "le"), "jvx": ("je", "veux"),
+    "jsui": ("je", "suis"), "jsai": ("je", "sais"), "dou": ("ou",), "jamé": ("jamais",),
+    "jame": ("jamais",), "b1": ("bien",), "pb": ("probleme",), "frr": (), "ptn": (),
+    "wtf": (), "omg": (), "idk": (), "tbh": (), "btw": (), "pls": (), "plz": (),
+    "u": ("you",), "ur": ("your",),
 }  # fmt: skip
 
 
