@@ -443,6 +443,21 @@ def test_a_topic_before_the_question_is_read_with_it(understander: Understander)
     ]
 
 
+def test_a_complement_after_a_comma_finishes_the_clause_before_it(
+    understander: Understander,
+) -> None:
+    """ "Qu'en pense la Chine, de ce rapprochement ?" is one question (China's opinion,
+    which the article does not give), not "de ce rapprochement ?" answered on its own
+    with the deal; "d'où" starts a question of its own."""
+    assert questions_in("Qu'en pense la Chine, de ce rapprochement ?") == [
+        "Qu'en pense la Chine de ce rapprochement ?"
+    ]
+    assert not answered(understander.understand("Qu'en pense la Chine, de ce rapprochement ?"))
+    assert questions_in(
+        "Je dois citer mes sources, d'où vient l'estimation des 7 000 conteneurs ?"
+    ) == ["d'où vient l'estimation des 7 000 conteneurs ?"]
+
+
 def test_an_indirect_question_is_found_past_its_adverbs(understander: Understander) -> None:
     """ "je comprends toujours pas si…": the question starts at "si", once (the closing
     "tu peux m'aider ?" asks the same clause again)."""
@@ -590,6 +605,10 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         # d'incidents…" had answered these with the December 2023 incidents.
         "jamais entendu parler de ça",
         "j'en avais jamais entendu parler",
+        # Someone's opinion: the article reports none, a name alone must not answer.
+        "la chine en pense quoi",
+        "que pense Washington de la visite ?",
+        "What does China think?",
     ],
 )
 def test_weak_evidence_gets_no_confident_answer(understander: Understander, message: str) -> None:

@@ -127,7 +127,7 @@ _STOP_WORDS = frozenset(
     did have has had it its this that these those there their they he she his her
     him i you me my we us our your what which can could would should will shall may
     might please tell about know most anymore then back all honestly don doesn didn isn
-    aren wasn someone told asked also any some every
+    aren wasn someone told asked also any some every think
     """.split()
 )
 
@@ -219,6 +219,17 @@ _USE = re.compile(
 )
 """'Faire quoi de' is 'use' ("ils en font quoi ?", "qu'est-ce qu'ils en font ?"): the
 verb is spelled out as "utilisent", which every other word then reads as it does."""
+_OPINION = re.compile(
+    r"\b(?:qu'en pensent|qu'en pense|en pensent quoi|en pense quoi|que pensent|que pense|"
+    r"pensent de (?:ce|cette|ces|la|le|l'|les)|pense de (?:ce|cette|ces|la|le|l'|les)|"
+    r"thinks? (?:of|about))\b"
+)
+_THINK = re.compile(r"\b(?:do|does|did) ((?:the )?\w+) think\b")
+_OWN_OPINION = re.compile(r"\b(?:article|auteur|grand continent|tu|toi|vous|you)\b")
+"""Someone's opinion ("la Chine en pense quoi ?", "que pense Washington de…", "what does
+China think"): spelled out as the word "avis", which no phrasing has, so that the name
+alone does not answer (the article reports no one's opinion). The article's own view
+("qu'en pense l'article ?") and the bot's ("t'en penses quoi ?") keep their words."""
 _GOOD = re.compile(
     r"\b(sont|st|est|etaient|etait|c|c'est) bien"
     r"(?= ou (?:pas|non|nul|nuls|nulle|nulles|mauvais)\b|$)"
@@ -292,6 +303,8 @@ def _word_tuple(text: str) -> tuple[str, ...]:
     folded = fold(text)
     if "en " in folded:  # before the fillers: "ils en font quoi", "la Russie en fait quoi"
         folded = _USE.sub(" utilisent ", folded)
+    if ("pens" in folded or "think" in folded) and not _OWN_OPINION.search(folded):
+        folded = _THINK.sub(r"\1 avis", _OPINION.sub(" avis ", folded))
     if "bien" in folded:  # "ils sont bien ou pas ?": good, not the adverb
         folded = _GOOD.sub(r"\1 bons", folded)
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))

@@ -72,6 +72,11 @@ _PRONOUN = re.compile(
 )
 """A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?"), or a
 short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
+_COMPLEMENT = re.compile(
+    r"^\W*(?:de|du|des|d['’](?!o[uù]\b)|sur|à propos|au sujet)\b", re.IGNORECASE
+)
+"""A clause that starts as a complement ("Qu'en pense la Chine, de ce rapprochement ?")
+finishes the clause before it."""
 MIN_CLAUSE_WORDS = 4
 """A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
 _TOPIC = re.compile(r"^\W*(?:le|la|les|l['’])\s*[^\s,;:]+(?:\s+[^\s,;:]+)?\W*$", re.IGNORECASE)
@@ -102,6 +107,7 @@ def questions_in(text: str) -> list[str]:
             elif i > 0 and (
                 len(clause.split()) < MIN_CLAUSE_WORDS
                 or _PRONOUN.match(clause)
+                or _COMPLEMENT.match(clause)
                 or _TOPIC.match(clauses[i - 1])
             ):
                 asked = f"{clauses[i - 1]} {clause}"  # "…, pourquoi il y est pas allé ?"
