@@ -348,6 +348,25 @@ def test_asking_for_more_gives_the_previous_answer_again_with_the_related_entrie
     assert [b.text for row in reply.buttons for b in row][2:] == related
 
 
+@pytest.mark.parametrize("then", ["tu peux développer ?", "c'est tout ?", "c'est-à-dire ?"])
+def test_asking_for_more_gets_a_related_entry_that_says_more(
+    understander: Understander, kb: KnowledgeBase, then: str
+) -> None:
+    """After what Russia gives, the deal as a whole (`arrangement`) says all of it and
+    more: a request for more gets it, as a plain answer."""
+    decision = after(understander, "Que donne la Russie à la Corée du Nord en échange ?", then)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == "arrangement"
+    assert decision.again is None
+    reply = replies.decision_reply(decision, kb)
+    assert not reply.plain.startswith("L’article ne va pas plus loin")
+    # "t'es sûr ?" still vouches for the previous answer itself.
+    check = after(understander, "Que donne la Russie à la Corée du Nord en échange ?", "t'es sûr ?")
+    assert check.entry is not None
+    assert check.entry.id == "ce-que-donne-la-russie"
+
+
 @pytest.mark.parametrize(
     ("then", "kind"),
     [
