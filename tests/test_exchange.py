@@ -72,6 +72,19 @@ def test_a_pronoun_stands_for_the_side_of_the_previous_question(reader: Exchange
     assert reader.giver("et en vrai ?", before="La Corée donne quoi à la Russie ?") is None
 
 
+def test_a_pronoun_that_gives_back_is_the_other_side(reader: ExchangeReader) -> None:
+    """After Kim's gifts, "il donne quoi en retour ?" asks what Russia gives back; "il
+    reçoit quoi en retour ?" is still Kim, who receives."""
+    before = "Qu'est-ce que Kim donne à Poutine ?"
+    assert reader.giver("et lui, il donne quoi en retour ?", before=before) == side(
+        reader, "russie"
+    )
+    assert reader.giver("il donne quoi en échange ?", before=before) == side(reader, "russie")
+    assert reader.giver("et il reçoit quoi en retour ?", before=before) == side(reader, "russie")
+    # A giver the message names keeps giving ("Kim donne quoi en échange ?").
+    assert reader.giver("Kim donne quoi en échange ?", before=before) == side(reader, "kim")
+
+
 @pytest.mark.parametrize(
     "message",
     [

@@ -68,6 +68,10 @@ _IN_RETURN_FOR = re.compile(
     r"\b(?:contre quoi|en echange de quoi|in exchange for what|in return for what)\b"
 )
 """A clause asking what the giver gets for it: the other side gives."""
+_BACK = re.compile(r"\b(?:en retour|en echange|in return|back)$")
+"""A clause ending "in return" whose subject is a pronoun for the previous question's
+giver ("Qu'est-ce que Kim donne à Poutine ?" then "et lui, il donne quoi en retour ?"):
+the pronoun is the other side, the one that gives back."""
 _Side = frozenset[str]
 """One side of an exchange: the content tokens of its names ("coree", "nord", "kim")."""
 _Mention = tuple[_Side, str | None]
@@ -115,7 +119,8 @@ class ExchangeReader:
             said = {t for ts in tokens for t in ts}
             giving, receiving = bool(said & self._giving), bool(said & self._receiving)
             if not subjects and subject is not None and PRONOUNS.intersection(words):
-                subjects = [subject]
+                back = _BACK.search(" ".join(words)) and bool(said & self._giving)
+                subjects = [(self._other(subject) or subject) if back else subject]
             if subjects:
                 subject = subjects[0]
             if _MUTUAL.search(" ".join(words)) or _REFLEXIVE.search(fold(clause)):
