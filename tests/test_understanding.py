@@ -66,6 +66,9 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
          "clinton-kremlin"),
         ("Quels incidents en Ukraine avec les obus nord-coréens ?", "c'était quel mois ?",
          "incidents-decembre-2023"),
+        # One common new word, in a message that leans on the previous one: the
+        # neighbour that is about it ("utiliser": the use of the shells).
+        ("Combien d'obus max dans les conteneurs ?", "ils servent à quoi ?", "usage-munitions"),
     ],
 )  # fmt: skip
 def test_elliptic_followup_is_answered_in_context(
@@ -103,6 +106,20 @@ def test_a_whole_question_after_an_answer_is_read_on_its_own(understander: Under
     assert decision.context is None
     assert decision.entry is not None
     assert decision.entry.id == "nombre-obus"
+
+
+def test_a_question_of_its_own_is_not_sent_to_the_entry_about_its_word(
+    understander: Understander,
+) -> None:
+    """ "qui dirige la Corée du Nord ?" after the invasion of Crimea does not lean on it:
+    it is not given Kim's trip to Russia because that entry is about Kim."""
+    decision = after(
+        understander, "quand la crimée a été envahie ?", "qui dirige la corée du nord ?"
+    )
+    assert not (
+        decision.status is Status.ANSWER
+        and decision.entry == understander.kb.by_id["kim-en-russie"]
+    )
 
 
 def test_followup_with_words_the_entry_does_not_know_is_not_answered(

@@ -654,8 +654,6 @@ class Understander:
         scored = {c.entry.id: c for c in self.matcher.scores(pooled)}
         if new_words:
             asked = [f"?{kind}"] if kind is not None else []
-            if self.matcher.information([*new_words, *asked]) < MIN_INFORMATION:
-                return None
             fitting = [
                 e
                 for e in (previous, *self._neighbours[previous])
@@ -666,7 +664,10 @@ class Understander:
             said = self.exchanges.giver(text, before=context) if givers and self.exchanges else None
             if said is not None and said in givers.values():
                 # "et la Russie, elle reçoit quoi ?": the entry of the side that gives
+                # (the verb says enough, however many entries use it)
                 fitting = [e for e in fitting if givers.get(e) == said]
+            elif self.matcher.information([*new_words, *asked]) < MIN_INFORMATION:
+                return self._about_pick(new_words, kind, previous, text)
             best = max(
                 fitting, key=lambda e: scored[e].score if e in scored else -1.0, default=None
             )
@@ -678,6 +679,40 @@ class Understander:
             return None
         asked = [e for e in related if self.matcher.entry_knows(e, f"?{kind}")]
         candidate = scored.get(asked[0]) if len(asked) == 1 else None
+        if candidate is None or candidate.score < self.matcher.suggest_threshold:
+            return None
+        return candidate
+
+    def _about_pick(
+        self, new_words: Sequence[str], kind: str | None, previous: str, text: str
+    ) -> Candidate | None:
+        """The neighbour a follow-up's one common new word is about, or None ("ils
+        servent à quoi ?" after the number of shells: their use, though "utiliser" is in
+        nine entries' phrasings and says too little for `_related_pick`).
+
+        Only for a message that leans on the previous one by its first word ("et",
+        "ils"…: "qui dirige la Corée du Nord ?" is a question of its own), with one new
+        word; the neighbour (see `_neighbours`) must have it in at least `ABOUT_SHARE` of
+        its phrasings and in `ABOUT_RATIO` times the share of any other, answer the
+        question word if there is one, and be scored by the message alone at least at the
+        suggestion threshold (the previous question's words point elsewhere). On the
+        seventeen tunable sets (session 10): 2 more right answers, no more wrong ones.
+        """
+        words = surface(text).split()
+        if len(new_words) != 1 or not words or words[0] not in _LEANING:
+            return None
+        word = new_words[0]
+        about = {
+            e: self.matcher.share(e, word)
+            for e in (previous, *self._neighbours[previous])
+            if e == previous or kind is None or self.matcher.entry_knows(e, f"?{kind}")
+        }
+        best, *others = sorted(about, key=lambda e: about[e], reverse=True)
+        runner_up = max((about[e] for e in others), default=0.0)
+        if best == previous or about[best] < max(ABOUT_SHARE, ABOUT_RATIO * runner_up):
+            return None
+        alone = {c.entry.id: c for c in self.matcher.scores(self.matcher.analyse(text))}
+        candidate = alone.get(best)
         if candidate is None or candidate.score < self.matcher.suggest_threshold:
             return None
         return candidate
