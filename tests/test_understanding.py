@@ -565,6 +565,8 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("attends, il peut encore voyager ?").tokens == ("voyager",)
     assert matcher.analyse("Pourquoi ne peut-il plus aller où il veut ?").kind == "pourquoi"
     assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
+    assert matcher.analyse("il a reçu qui en 2000 ?").kind == "qui"  # after a verb: asks
+    assert matcher.analyse("la Russie a des alliés qui l'aident ?").kind is None
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ()  # pronouns, "disent"
     assert "train" not in matcher.analyse("je suis en train de lire l'article").tokens
@@ -593,6 +595,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         ("jvais lire l'article", "je vais lire l'article"),
         ("ptn les obus ils marchent pas", "les obus ils marchent pas"),
         ("tte la visite", "toute la visite"),
+        ("plu de pays ?", "plus de pays ?"),
     ]:
         sms_analysis, plain_analysis = matcher.analyse(sms), matcher.analyse(plain)
         assert sms_analysis.tokens == plain_analysis.tokens, sms

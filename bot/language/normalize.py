@@ -267,7 +267,7 @@ _SMS: dict[str, tuple[str, ...]] = {
     "quesque": ("qu", "est", "ce", "que"), "kesque": ("qu", "est", "ce", "que"),
     "st": ("sont",), "quells": ("quels",), "quell": ("quel",),
     "etai": ("etait",), "dj": ("deja",), "tro": ("trop",), "jrv": (),
-    "lesquel": ("lesquels",), "dise": ("disent",),
+    "lesquel": ("lesquels",), "dise": ("disent",), "plu": ("plus",), "bsr": ("bonsoir",),
     "quan": ("quand",), "combi1": ("combien",), "cmbien": ("combien",),
     "komen": ("comment",), "koman": ("comment",), "coman": ("comment",),
     "kmt": ("comment",), "ns": ("nous",), "qqn": ("quelqu", "un"), "qlqn": ("quelqu", "un"),
@@ -403,7 +403,13 @@ def _is_relative(words: list[str], i: int) -> bool:
         return False
     if i == 1 and words[0] in _LEAD_INS:
         return False  # "et qui l'a écrit ?"
+    if i >= 2 and words[i - 2] in _AUXILIARIES and words[i - 1] not in _DETERMINERS:
+        return False  # "il a reçu qui en 2000 ?", "Poutine a rencontré qui là-bas ?"
     return words[i - 1] not in _QUI_ASKS_AFTER
+
+
+_AUXILIARIES = frozenset({"a", "ai", "as", "avait", "ont", "avaient", "aurait", "va", "vont"})
+"""Before a verb then "qui", the question asks who ("il a reçu qui ?", "il va voir qui ?")."""
 
 
 _DESTINATION_MARKERS = frozenset({"au", "aux", "chez", "vers", "to"})
