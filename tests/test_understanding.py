@@ -567,6 +567,12 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("et qui l'a écrit ?").kind == "qui"
     assert matcher.analyse("il a reçu qui en 2000 ?").kind == "qui"  # after a verb: asks
     assert matcher.analyse("la Russie a des alliés qui l'aident ?").kind is None
+    # "quand" + a subject inside a sentence is a conjunction, unless it follows
+    # "depuis", "c'est", "et"…
+    assert matcher.analyse("Que veut dire l'article quand il parle des hangars ?").kind is None
+    assert matcher.analyse("depuis quand il est président ?").kind == "quand"
+    assert matcher.analyse("et quand il y est allé ?").kind == "quand"
+    assert matcher.analyse("il y va quand ?").kind == "quand"
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ()  # pronouns, "disent"
     assert "train" not in matcher.analyse("je suis en train de lire l'article").tokens

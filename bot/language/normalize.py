@@ -398,7 +398,10 @@ def _question_word_typo(word: str) -> str | None:
 
 
 def _is_relative(words: list[str], i: int) -> bool:
-    """Whether words[i] is "qui" used as a relative pronoun, not as a question word."""
+    """Whether words[i] is "qui" used as a relative pronoun, or "quand" as a conjunction
+    ("sur quoi s'appuie l'article quand il parle de…"), not as a question word."""
+    if words[i] in ("quand", "kan", "qd") and 0 < i < len(words) - 1:
+        return words[i + 1] in _SUBJECTS and words[i - 1] not in _QUAND_ASKS_AFTER
     if words[i] not in ("qui", "ki") or i == 0 or i == len(words) - 1:
         return False
     if i == 1 and words[0] in _LEAD_INS:
@@ -408,6 +411,10 @@ def _is_relative(words: list[str], i: int) -> bool:
     return words[i - 1] not in _QUI_ASKS_AFTER
 
 
+_SUBJECTS = frozenset({"il", "elle", "ils", "elles", "on", "je", "j", "tu", "nous", "vous"})
+_QUAND_ASKS_AFTER = frozenset({"depuis", "jusqu", "c", "est", "etait", "de", "pour", "a", "et"})
+"""Before "quand" + a subject, words that keep it a question ("depuis quand il…", "c'est
+quand il revient ?", "et quand il y va ?")."""
 _AUXILIARIES = frozenset({"a", "ai", "as", "avait", "ont", "avaient", "aurait", "va", "vont"})
 """Before a verb then "qui", the question asks who ("il a reçu qui ?", "il va voir qui ?")."""
 
@@ -507,8 +514,10 @@ class Normalizer:
             for phrase, kind in _PHRASES_BY_FIRST_WORD.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     return kind
-            if word in _QUESTION_WORDS and not _is_relative(words, i):
-                return _QUESTION_WORDS[word]
+            if word in _QUESTION_WORDS:
+                if not _is_relative(words, i):
+                    return _QUESTION_WORDS[word]
+                continue
             typo = _question_word_typo(word)
             if typo is not None:
                 return typo
