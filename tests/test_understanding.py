@@ -576,6 +576,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     assert matcher.analyse("les obus qui ont explosé").kind is None
     assert matcher.analyse("et eux, ils disent combien ?").tokens == ()  # pronouns, "disent"
     assert "train" not in matcher.analyse("je suis en train de lire l'article").tokens
+    assert "part" not in matcher.analyse("j'ai lu quelque part que Kim était venu").tokens
     # "bien" is "good" after "être" when the question ends there or opposes it.
     good = matcher.analyse("les obus ils sont bons ?").tokens
     assert matcher.analyse("les obus ils sont bien ou pas ?").tokens == good
@@ -602,6 +603,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         ("ptn les obus ils marchent pas", "les obus ils marchent pas"),
         ("tte la visite", "toute la visite"),
         ("plu de pays ?", "plus de pays ?"),
+        ("il peut aller qq part ?", "il peut aller quelque part ?"),
     ]:
         sms_analysis, plain_analysis = matcher.analyse(sms), matcher.analyse(plain)
         assert sms_analysis.tokens == plain_analysis.tokens, sms

@@ -209,7 +209,7 @@ _FILLERS = re.compile(
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
-    r"entendu parler)\b"
+    r"entendu parler|quelque part|qq part)\b"
 )
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
