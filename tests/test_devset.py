@@ -23,35 +23,37 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (86.4% / 93.7%), not the target
+A regression gate a few points under today's figures (87.1% / 94.5%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 89.6% / 97.4% / 2.3%; targets 90% / 95% / 1%)."""
+sealed holdout (today 90.2% / 97.1% / 2.3%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 88.2% / 95.5% / 2.2%; targets
+"""The same on the third sealed holdout (session 6; today 88.2% / 96.0% / 2.2%; targets
 90% / 95% / 1%)."""
 HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fourth sealed holdout (session 7; today 87.2% / 97.0% / 2.4%; targets
+"""The same on the fourth sealed holdout (session 7; today 87.8% / 97.0% / 2.4%; targets
 90% / 95% / 1%)."""
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
 87.3% / 97.5% / 1.5% at the end of session 8, 88.6% / 97.5% / 1.5% at the end of session
-9; targets 90% / 95% / 1%)."""
+9, 88.6% / 97.5% / 1.7% at the end of session 10; targets 90% / 95% / 1%)."""
 HOLDOUT6_MINIMUM = (0.82, 0.93, 0.04)
 """The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read,
-87.2% / 96.5% / 3.0% at the end of session 9; targets 90% / 95% / 1%)."""
+87.2% / 96.5% / 3.0% at the end of session 9, 87.6% / 96.5% / 3.0% at the end of session
+10; targets 90% / 95% / 1%)."""
 HOLDOUT7_MINIMUM = (0.83, 0.93, 0.04)
 """The same on the seventh sealed holdout (session 10; 88.3% / 95.5% / 1.7% when first
-read, at the start of session 10; targets 90% / 95% / 1%)."""
+read, at the start of session 10; 88.9% / 96.5% / 1.5% at its end; targets 90% / 95% /
+1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 91.8% /
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 92.6% /
 100% / 0.8%)."""
 FOLLOWUPS_MINIMUM = (0.76, 0.6, 0.04)
 """The same on tests/devset-followups.yaml (today 81.1% / 64.3% / 1.6%; 18 of its 28
 unanswerable follow-ups declined, one fewer than in session 8, when the gate was 64%)."""
 HOLDOUT_MAX_WRONG = 0.05
-"""Share of the holdout's answerable messages answered with a wrong entry (today 2.4%)."""
+"""Share of the holdout's answerable messages answered with a wrong entry (today 1.0%)."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
@@ -184,7 +186,7 @@ LATER_MINIMUMS = {
     "devset-conversation5.yaml": (0.82, 0.88, 0.05),
     "devset-conversation6.yaml": (0.8, 0.88, 0.06),
     "devset-general.yaml": (0.88, 0.92, 0.03),
-    "devset-nearby.yaml": (0.85, 0.91, 0.04),
+    "devset-nearby.yaml": (0.88, 0.92, 0.03),
 }
 """The same for the dev sets written in sessions 7 to 10. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -197,7 +199,8 @@ leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first rea
 / 1.7% when first read (after most of session 9's changes), 93.4% / 96.0% / 0.9% at the
 end of session 9 (its misses were tuned on). Session 10's (near misses close to the
 article, follow-ups, very short questions, the notes' details): 88.7% / 94.1% / 2.6%
-when first read, at the start of session 10."""
+when first read, at the start of session 10; 92.6% / 95.0% / 1.3% at its end (its misses
+were tuned on)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
