@@ -122,6 +122,15 @@ def test_a_question_of_its_own_is_not_sent_to_the_entry_about_its_word(
     )
 
 
+def test_what_someone_visited_is_not_the_visit_again(understander: Understander) -> None:
+    """ "il a visité quoi là-bas ?" asks for the sights (read as "monuments", a word no
+    phrasing has), which the article does not give: not Kim's trip again."""
+    decision = after(
+        understander, "Kim Jong-un est allé en Russie en septembre ?", "il a visité quoi là-bas ?"
+    )
+    assert decision.status is not Status.ANSWER
+
+
 def test_followup_with_words_the_entry_does_not_know_is_not_answered(
     understander: Understander,
 ) -> None:

@@ -211,6 +211,12 @@ _FILLERS = re.compile(
     r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
     r"entendu parler|quelque part|qq part)\b"
 )
+_SIGHTS = re.compile(
+    r"\b(?:visite|visiter|visites|visitait|visitent|visited|see|seen) (?:quoi|what)\b"
+)
+"""What someone visited or saw ("il a visité quoi là-bas ?"): the sights, spelled out as
+"monuments", which no phrasing has (the article tells that visits took place, not what
+was seen)."""
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
 _USE = re.compile(
@@ -307,6 +313,8 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         folded = _THINK.sub(r"\1 avis", _OPINION.sub(" avis ", folded))
     if "bien" in folded:  # "ils sont bien ou pas ?": good, not the adverb
         folded = _GOOD.sub(r"\1 bons", folded)
+    if " quoi" in folded or " what" in folded:
+        folded = _SIGHTS.sub("visite monuments", folded)
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
     if "quant " in folded:
         folded = _QUANT.sub("quand est ce", folded)
