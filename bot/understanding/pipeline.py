@@ -956,18 +956,9 @@ class Understander:
         fuller = self._fuller.get(entry.id) if kind == "more" else None
         if fuller is not None:
             # A related entry says all the previous answer said, and more: it answers.
-            candidate = Candidate(fuller, 100.0, fuller.question)
-            return Decision(
-                text,
-                Status.ANSWER,
-                fuller,
-                candidate.score,
-                (candidate,),
-                Analysis((), None),
-                fuller.question,
-                verdict="follow-up: a related entry that says more",
-                context=context.question,
-            )
+            entry, verdict, again = fuller, "a related entry that says more", None
+        else:
+            verdict, again = f"the previous answer again ({kind})", kind
         candidate = Candidate(entry, 100.0, entry.question)
         return Decision(
             text,
@@ -977,9 +968,9 @@ class Understander:
             (candidate,),
             Analysis((), None),
             entry.question,
-            verdict=f"follow-up: the previous answer again ({kind})",
+            verdict=f"follow-up: {verdict}",
             context=context.question,
-            again=kind,
+            again=again,
         )
 
     def _focused(self, text: str, analysis: Analysis) -> Decision | None:
