@@ -91,6 +91,7 @@ ABOUT_RATIO = 3.0
 """A related entry is about a follow-up's new words when at least `ABOUT_SHARE` of its
 phrasings have them, and `ABOUT_RATIO` times the share of the previous entry's."""
 TIME_SHARE = 0.1
+"""An entry is about the present (or the past) when this share of its phrasings say so."""
 FULLER_COVERAGE = 0.85
 """A related entry answers "tu peux développer ?", "c'est tout ?" better than the previous
 answer again when its answer has at least this share of the previous answer's content
@@ -98,7 +99,6 @@ words, and more (`Understander._fuller`): "the deal as a whole" after "what Russ
 gives". On the seventeen tunable sets: 3 more right answers and 3 fewer wrong ones (at
 0.5, one more of each, through looser pairs such as the countries Putin can visit and
 the CPI warrant)."""
-"""An entry is about the present (or the past) when this share of its phrasings say so."""
 NEW_WORD_RARITY = 0.5
 """A follow-up's word the previous answer's entry never uses keeps the pooled reading
 from answering with it if some other entry uses it, or if it is at least this rare
