@@ -27,7 +27,7 @@ A regression gate a few points under today's figures (87.1% / 94.5%), not the ta
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 90.2% / 97.1% / 2.3%; targets 90% / 95% / 1%)."""
+sealed holdout (today 90.4% / 97.4% / 2.3%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
 """The same on the third sealed holdout (session 6; today 88.2% / 96.0% / 2.2%; targets
 90% / 95% / 1%)."""
@@ -37,17 +37,17 @@ HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
 87.3% / 97.5% / 1.5% at the end of session 8, 88.6% / 97.5% / 1.5% at the end of session
-9, 88.6% / 97.5% / 1.7% at the end of session 10; targets 90% / 95% / 1%)."""
+9, 88.9% / 97.5% / 1.7% at the end of session 10; targets 90% / 95% / 1%)."""
 HOLDOUT6_MINIMUM = (0.82, 0.93, 0.04)
 """The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read,
-87.2% / 96.5% / 3.0% at the end of session 9, 87.6% / 96.5% / 3.0% at the end of session
+87.2% / 96.5% / 3.0% at the end of session 9, 87.6% / 97.0% / 3.0% at the end of session
 10; targets 90% / 95% / 1%)."""
 HOLDOUT7_MINIMUM = (0.83, 0.93, 0.04)
 """The same on the seventh sealed holdout (session 10; 88.3% / 95.5% / 1.7% when first
 read, at the start of session 10; 88.9% / 96.5% / 1.5% at its end; targets 90% / 95% /
 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 92.6% /
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 93.0% /
 100% / 0.8%)."""
 FOLLOWUPS_MINIMUM = (0.76, 0.6, 0.04)
 """The same on tests/devset-followups.yaml (today 81.1% / 64.3% / 1.6%; 18 of its 28
@@ -199,7 +199,7 @@ leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first rea
 / 1.7% when first read (after most of session 9's changes), 93.4% / 96.0% / 0.9% at the
 end of session 9 (its misses were tuned on). Session 10's (near misses close to the
 article, follow-ups, very short questions, the notes' details): 88.7% / 94.1% / 2.6%
-when first read, at the start of session 10; 92.6% / 95.0% / 1.3% at its end (its misses
+when first read, at the start of session 10; 92.6% / 96.0% / 1.3% at its end (its misses
 were tuned on)."""
 
 
