@@ -122,6 +122,18 @@ def test_a_question_of_its_own_is_not_sent_to_the_entry_about_its_word(
     )
 
 
+@pytest.mark.parametrize("message", ["How long did the visit last?", "How long was Putin's trip?"])
+def test_how_long_something_lasted_is_not_the_last_visit(
+    understander: Understander, message: str
+) -> None:
+    """ "last" as a verb is no "last visit": read as "combien de temps a duré…", the
+    visit's dates come first, not Putin's previous visit."""
+    [decision] = understander.understand(message)
+    assert decision.entry is not None
+    assert decision.entry.id == "date-visite"
+    assert understander.matcher.analyse(message).kind == "combien"
+
+
 def test_what_someone_visited_is_not_the_visit_again(understander: Understander) -> None:
     """ "il a visité quoi là-bas ?" asks for the sights (read as "monuments", a word no
     phrasing has), which the article does not give: not Kim's trip again."""

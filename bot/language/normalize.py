@@ -217,6 +217,12 @@ _SIGHTS = re.compile(
 """What someone visited or saw ("il a visité quoi là-bas ?"): the sights, spelled out as
 "monuments", which no phrasing has (the article tells that visits took place, not what
 was seen)."""
+_HOW_LONG = re.compile(
+    r"\bhow long (?:did|does|will|would) ((?:the |his |this |that )?[\w']+(?: \w+)?) last\b"
+    r"|\bhow long (?:was|is|were) ((?:the |his |this |that )?[\w']+(?: \w+)?)$"
+)
+"""How long something lasted ("How long did the visit last?", "how long was the trip"):
+spelled out as "combien de temps a duré…", not "long" and "last" (the last visit)."""
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
 _USE = re.compile(
@@ -315,6 +321,10 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         folded = _GOOD.sub(r"\1 bons", folded)
     if " quoi" in folded or " what" in folded:
         folded = _SIGHTS.sub("visite monuments", folded)
+    if "how long" in folded:
+        folded = _HOW_LONG.sub(
+            lambda m: f"combien de temps a dure {m.group(1) or m.group(2)}", folded.rstrip(" ?")
+        )
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
     if "quant " in folded:
         folded = _QUANT.sub("quand est ce", folded)
