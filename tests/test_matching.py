@@ -489,3 +489,15 @@ def test_a_typo_one_edit_away_is_corrected_to_that_word(matcher: Matcher) -> Non
     assert matcher.analyse("combien d'anées entre les deux visites").tokens == (
         matcher.analyse("combien d'années entre les deux visites").tokens
     )
+
+
+def test_share_counts_the_entry_s_own_phrasings(kb: KnowledgeBase, matcher: Matcher) -> None:
+    """`Matcher.share`: the share of an entry's phrasings with a word, as a reading of
+    every phrasing of that entry (and of no other) would give."""
+    for entry in kb.entries:
+        own = [matcher.analyse(p).tokens for p in entry.phrasings]
+        own = [tokens for tokens in own if tokens]  # a phrasing of stop words is not indexed
+        for word in ("utiliser", "kim", "obus", "visite"):
+            expected = sum(word in tokens for tokens in own) / len(own)
+            assert matcher.share(entry.id, word) == pytest.approx(expected), (entry.id, word)
+    assert matcher.share("no-such-entry", "kim") == 0.0

@@ -6,6 +6,7 @@ Interface (stable): `Matcher(kb, ...).match(question) -> Decision`.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -437,13 +438,20 @@ class Matcher:
         words no phrasing has)."""
         return sum(self._idf.get(t, 0.0) for t in tokens)
 
+    @functools.cached_property
+    def _entry_spans(self) -> list[tuple[int, int]]:
+        """Each entry's phrasings: `_phrasings[start:end]` (appended entry by entry)."""
+        bounds = np.searchsorted(self._phrasing_entries, np.arange(len(self.kb.entries) + 1))
+        return list(itertools.pairwise(bounds.tolist()))
+
     def share(self, entry_id: str, token: str) -> float:
         """The share of an entry's phrasings that have this word (0 to 1): how much the
         entry is about it ("kim": most of kim-en-russie's phrasings, few of others')."""
         index = self._entry_index.get(entry_id)
         if index is None:
             return 0.0
-        own = [p for p in self._phrasings if p.entry == index]
+        start, end = self._entry_spans[index]
+        own = self._phrasings[start:end]
         return sum(token in p.tokens for p in own) / len(own) if own else 0.0
 
     def entry_knows(self, entry_id: str, token: str) -> bool:
