@@ -46,6 +46,9 @@ HOLDOUT7_MINIMUM = (0.83, 0.93, 0.04)
 """The same on the seventh sealed holdout (session 10; 88.3% / 95.5% / 1.7% when first
 read, at the start of session 10; 88.9% / 96.5% / 1.5% at its end; targets 90% / 95% /
 1%)."""
+HOLDOUT8_MINIMUM = (0.82, 0.93, 0.05)
+"""The same on the eighth sealed holdout (session 11; 87.4% / 96.0% / 3.1% when first
+read, at the start of session 11; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
 """Answered right, declined, at most wrong on tests/devset-natural.yaml (today 93.0% /
 100% / 0.8%)."""
@@ -107,14 +110,15 @@ LATER_HOLDOUTS = {
     "holdout5.yaml": HOLDOUT5_MINIMUM,
     "holdout6.yaml": HOLDOUT6_MINIMUM,
     "holdout7.yaml": HOLDOUT7_MINIMUM,
+    "holdout8.yaml": HOLDOUT8_MINIMUM,
 }
-"""The sealed holdouts written in sessions 5 to 10 (each by two helpers, from the
+"""The sealed holdouts written in sessions 5 to 11 (each by two helpers, from the
 article alone, who had not seen the FAQ), with their minimums."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_HOLDOUTS))
 def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
-    """tests/holdout2.yaml to holdout7.yaml: regression gates under today's
+    """tests/holdout2.yaml to holdout8.yaml: regression gates under today's
     figures (answered right, others without an article answer, at most wrong)."""
     right, others, wrong = LATER_HOLDOUTS[name]
     questions, result = run(kb, HERE / name, sealed=True)
@@ -187,8 +191,9 @@ LATER_MINIMUMS = {
     "devset-conversation6.yaml": (0.8, 0.88, 0.06),
     "devset-general.yaml": (0.88, 0.92, 0.03),
     "devset-nearby.yaml": (0.88, 0.92, 0.03),
+    "devset-mixed.yaml": (0.76, 0.9, 0.06),
 }
-"""The same for the dev sets written in sessions 7 to 10. Session 7's (everyday questions
+"""The same for the dev sets written in sessions 7 to 11. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
 1.5% and 85.8% / 93.3% / 3.5% (83.2% and 78.8% right when first read, before any
 tuning). Session 8's (SMS, oral French and everyday words; conversation, long messages
@@ -200,12 +205,14 @@ leaning on pronouns, doubts, long messages): 77.2% / 91.7% / 6.4% when first rea
 end of session 9 (its misses were tuned on). Session 10's (near misses close to the
 article, follow-ups, very short questions, the notes' details): 88.7% / 94.1% / 2.6%
 when first read, at the start of session 10; 92.6% / 96.0% / 1.3% at its end (its misses
-were tuned on)."""
+were tuned on). Session 11's (conversations leaning on the previous answer, long
+messages, SMS, plain questions worded far from the article): 80.8% / 97.6% / 3.3% when
+first read, at the start of session 11."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
 def test_later_devset_gates(kb: KnowledgeBase, name: str) -> None:
-    """The dev sets of sessions 7 to 10: regression gates."""
+    """The dev sets of sessions 7 to 11: regression gates."""
     right, declined, wrong = LATER_MINIMUMS[name]
     _, result = run(kb, HERE / name)
     assert result.answerable_rate >= right
