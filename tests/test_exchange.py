@@ -192,3 +192,42 @@ def test_suggestions_follow_who_gives(understander: Understander) -> None:
     assert KOREA in ids
     assert decision.entry is not None
     assert decision.entry.id == RUSSIA
+
+
+@pytest.mark.parametrize(
+    ("message", "both"),
+    [
+        ("la Russie et la Corée du Nord s’échangent des armes.", True),
+        ("un troc armes contre technologie entre Moscou et Pyongyang", True),
+        ("qui donne quoi à qui entre la Russie et la Corée ?", True),
+        ("Qu'est-ce que la Russie et la Corée du Nord se donnent ?", True),
+        ("la Corée du Nord file des obus et la Russie fournit de la techno", True),
+        ("What do Russia and North Korea give each other?", True),
+        ("Qu'est-ce que la Russie obtient dans cet échange ?", False),  # one side receives
+        ("Kim donne quoi en échange ?", False),  # what he gets back: one side gives
+        ("Que donne la Russie à la Corée du Nord ?", False),
+        ("Quel arrangement entre la Russie et la Corée du Nord ?", False),  # no giving said
+    ],
+)
+def test_both_give(reader: ExchangeReader, message: str, both: bool) -> None:
+    assert reader.both_give(message) is both
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "la Russie et la Corée du Nord s’échangent des armes.",
+        "qui donne quoi à qui entre la Russie et la Corée ?",
+        "en gros la Corée du Nord file des obus et la Russie file de la techno",
+    ],
+)
+def test_when_both_give_the_answer_is_the_deal_as_a_whole(
+    understander: Understander, message: str
+) -> None:
+    """Not what one side gives: the entry that says it in full, and more (the deal)."""
+    [decision] = understander.understand(message)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == "arrangement"
+    assert decision.suggestions[0].entry.id == "arrangement"
+    assert decision.verdict.endswith("both sides give: the deal as a whole")

@@ -72,6 +72,17 @@ _BACK = re.compile(r"\b(?:en retour|en echange|in return|back)$")
 """A clause ending "in return" whose subject is a pronoun for the previous question's
 giver ("Qu'est-ce que Kim donne à Poutine ?" then "et lui, il donne quoi en retour ?"):
 the pronoun is the other side, the one that gives back."""
+_BOTH_WAYS = re.compile(
+    r"\beach other\b|\bone another\b|\bmutuel|\breciproque|\bwho gives what\b"
+    r"|\bqui (?:\w+ )?(?:donne|fournit|envoie|apporte|file|offre|livre)\w* quoi\b"
+    r"|\bse (?:donne|fourni|envoie|file|livre|vende|aide)"
+)
+"""Words that say both sides give ("qui donne quoi ?", "ils se fournissent",
+"mutuellement"), whoever else the message names."""
+_EXCHANGE = re.compile(r"(?<!en )\bechang|\btroc")
+"""An exchange named ("ils s'échangent des armes", "un troc"): both sides give, unless
+the message says one side gives ("la Russie obtient quoi dans cet échange ?"); "en
+échange" asks what one side gets back (`_BACK`, `_IN_RETURN_FOR`)."""
 _Side = frozenset[str]
 """One side of an exchange: the content tokens of its names ("coree", "nord", "kim")."""
 _Mention = tuple[_Side, str | None]
@@ -134,6 +145,19 @@ class ExchangeReader:
             if gives is not None:
                 found = gives
         return found
+
+    def both_give(self, text: str) -> bool:
+        """Whether the message is about both sides giving: said as such ("qui donne
+        quoi ?", `_BOTH_WAYS`), an exchange named with no side said to give ("la Russie
+        et la Corée s'échangent des armes", `_EXCHANGE`), or two clauses with different
+        givers ("la Corée file des
+        obus et la Russie de la techno")."""
+        text = text[:MAX_CHARS]
+        folded = fold(text)
+        if _BOTH_WAYS.search(folded) or (_EXCHANGE.search(folded) and self.giver(text) is None):
+            return True
+        givers = {self.giver(clause) for clause in _CLAUSES.split(text)} - {None}
+        return len(givers) > 1
 
     def _subject(self, text: str) -> frozenset[str] | None:
         """The side last named as a subject in a text (for the pronouns after it)."""

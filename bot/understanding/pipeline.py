@@ -42,6 +42,7 @@ bot/conversation/replies.py and remember the last answer as the next message's c
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -773,6 +774,43 @@ class Understander:
         return [self._given_way(d) for d in self._understand(text, context=context, now=now)]
 
     def _given_way(self, decision: Decision) -> Decision:
+        """The answer about what one side gives, turned the way the message says
+        (`_turned`), or to the deal as a whole when the message says both sides give
+        ("la Russie et la Corée s'échangent des armes", "qui donne quoi ?"): the entry
+        that says in full what one side gives, and more (`_fuller`)."""
+        entry, deal = decision.entry, self._deal
+        if (
+            decision.status in (Status.ANSWER, Status.SUGGEST)
+            and entry is not None
+            and entry.id in self._gifts
+            and deal is not None
+            and self.exchanges is not None
+            and self.exchanges.both_give(decision.question)
+        ):
+            held_for_it = decision.opinion is not None and decision.opinion.label == deal.id
+            if decision.status is Status.ANSWER or held_for_it:
+                # held back for the deal by the second opinion: both point to it
+                why = "the second opinion's pick" if held_for_it else decision.verdict
+                first = next(
+                    (c for c in decision.suggestions if c.entry.id == deal.id),
+                    Candidate(deal, decision.score, deal.question),
+                )
+                others = tuple(c for c in decision.suggestions if c.entry.id != deal.id)
+                return replace(
+                    answered_with(decision, first, f"{why}; both sides give: the deal as a whole"),
+                    suggestions=(first, *others)[:3],
+                    matched=None,
+                )
+        return self._turned(decision)
+
+    @functools.cached_property
+    def _deal(self) -> Entry | None:
+        """The entry that says in full what one side gives, and more (the deal as a
+        whole), when the `gives:` entries have exactly one such entry."""
+        deals = {self._fuller[e] for e in self._gifts if e in self._fuller}
+        return deals.pop() if len(deals) == 1 else None
+
+    def _turned(self, decision: Decision) -> Decision:
         """An answer about what one side gives the other, turned the way the message
         says ("et la Russie, elle reçoit quoi ?": what the Corée gives); likewise the
         first of the suggestions ("la Corée elle gagne quoi ?" offers what the Russie
