@@ -134,6 +134,20 @@ def test_how_long_something_lasted_is_not_the_last_visit(
     assert understander.matcher.analyse(message).kind == "combien"
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["Poutine ne peut plus aller nulle part.", "attends poutine il peut plus aller nulle part ?"],
+)
+def test_nowhere_asks_where(understander: Understander, message: str) -> None:
+    """ "nulle part" says where (read as "quels pays"): the countries Putin can still
+    visit, not the purpose of his trip through "aller" alone."""
+    [decision] = understander.understand(message)
+    assert understander.matcher.analyse(message).kind == "ou"
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == "pays-accessibles"
+
+
 def test_what_someone_visited_is_not_the_visit_again(understander: Understander) -> None:
     """ "il a visité quoi là-bas ?" asks for the sights (read as "monuments", a word no
     phrasing has), which the article does not give: not Kim's trip again."""

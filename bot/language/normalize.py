@@ -217,6 +217,9 @@ _SIGHTS = re.compile(
 """What someone visited or saw ("il a visité quoi là-bas ?"): the sights, spelled out as
 "monuments", which no phrasing has (the article tells that visits took place, not what
 was seen)."""
+_NOWHERE = re.compile(r"\bnulle part\b|\bnowhere\b")
+"""Nowhere ("il peut plus aller nulle part ?"): it says where, as "quels pays" does (a
+question about places, kind "ou")."""
 _HOW_LONG = re.compile(
     r"\bhow long (?:did|does|will|would) ((?:the |his |this |that )?[\w']+(?: \w+)?) last\b"
     r"|\bhow long (?:was|is|were) ((?:the |his |this |that )?[\w']+(?: \w+)?)$"
@@ -302,7 +305,7 @@ def _words(text: str) -> list[str]:
     """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed,
     SMS spellings of everyday words spelled out ("koi" → "quoi", "ya" → "il y a"), and a
     few fixed phrases read for what they mean: "ils en font quoi" (`_USE`), "ils sont
-    bien ou pas" (`_GOOD`), "quant est-ce que" (`_QUANT`)."""
+    bien ou pas" (`_GOOD`), "quant est-ce que" (`_QUANT`), "nulle part" (`_NOWHERE`)."""
     return list(_word_tuple(text))
 
 
@@ -321,6 +324,8 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         folded = _GOOD.sub(r"\1 bons", folded)
     if " quoi" in folded or " what" in folded:
         folded = _SIGHTS.sub("visite monuments", folded)
+    if "nulle part" in folded or "nowhere" in folded:
+        folded = _NOWHERE.sub("quels pays", folded)
     if "how long" in folded:
         folded = _HOW_LONG.sub(
             lambda m: f"combien de temps a dure {m.group(1) or m.group(2)}", folded.rstrip(" ?")
