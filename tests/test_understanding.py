@@ -69,6 +69,11 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
         # One common new word, in a message that leans on the previous one: the
         # neighbour that is about it ("utiliser": the use of the shells).
         ("Combien d'obus max dans les conteneurs ?", "ils servent à quoi ?", "usage-munitions"),
+        # Asking whether there is more than one thing: the previous answer, which gave the
+        # whole list, not the entry about that thing (`_ONLY`).
+        ("Kim file quoi comme armes à Poutine ?", "que des obus ?", "ce-que-donne-la-coree"),
+        ("Kim file quoi comme armes à Poutine ?", "seulement des obus ?",
+         "ce-que-donne-la-coree"),
     ],
 )  # fmt: skip
 def test_elliptic_followup_is_answered_in_context(

@@ -132,6 +132,13 @@ _LEANS_BACK = frozenset({"et", "alors", "donc", "mais", "puis", "ensuite"})
 """First words that make a message with little content meaningless without context."""
 _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc", "pour"}
 """First words of a message that leans on the previous answer even when it has content."""
+_ONLY = re.compile(
+    r"^(?:et |mais )?(?:que|seulement|juste|uniquement|only|just) "
+    r"(?:des|du|de|les|la|le|d|un|une)\b"
+    r"|^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from|other than)\b"
+)
+"""A follow-up asking whether there is more than one thing ("que des obus ?", "à part des
+obus ?", "seulement des armes ?"): the previous answer, which gave the whole list."""
 _ASKS_WHAT = re.compile(
     r"\b(?:quoi|koi|what|que|qu|quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|"
     r"comment|how|which)\b"
@@ -502,6 +509,7 @@ class Understander:
                 pooled,
                 answers_it=answers_it,
                 asks=analysis.kind is not None,
+                only=bool(_ONLY.search(fold(text))),
             )
             if checked.status is Status.ANSWER:
                 return checked
@@ -530,13 +538,16 @@ class Understander:
         *,
         answers_it: bool,
         asks: bool,
+        only: bool,
     ) -> Decision:
         """The pooled words' answer to a follow-up, kept, moved or demoted (see
-        `_in_context`). `asks`: the follow-up has a question word of its own."""
+        `_in_context`). `asks`: the follow-up has a question word of its own; `only`: it
+        asks whether there is more than what it names (`_ONLY`: the previous answer
+        stays, not the entry about that thing)."""
         entry = decision.entry
         if entry is None:
             return decision
-        if entry.id == previous.id and new_words:
+        if entry.id == previous.id and new_words and not only:
             near = [*previous.related, *(c.entry.id for c in decision.suggestions)]
             moved = self._more_about(new_words, previous.id, near, pooled)
             if moved is not None and moved.score >= self.matcher.suggest_threshold:
