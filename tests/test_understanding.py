@@ -341,24 +341,21 @@ def test_followup_pointing_to_a_related_entry_does_not_get_the_same_answer_again
     assert decision.context == first
 
 
-@pytest.mark.parametrize(
-    ("first", "then", "expected"),
-    [
-        ("cb de conteneurs de munitions", "et ils sont de bonne qualité ?", "qualite-munitions"),
-        ("Pourquoi Poutine est allé à Pyongyang ?", "et les médias russes ils disent quoi ?",
-         "programme-officiel"),
-    ],
-)  # fmt: skip
 def test_followup_both_opinions_answer_on_its_own_keeps_that_answer(
-    understander: Understander, first: str, then: str, expected: str
+    understander: Understander,
 ) -> None:
     """Read with the previous question these hesitate; on their own, two words the FAQ
     knows give an entry related to the previous answer that both opinions pick: it
     answers (`_prefer_followup`)."""
-    decision = after(understander, first, then)
-    assert decision.status is Status.ANSWER
-    assert decision.entry is not None
-    assert decision.entry.id == expected
+    conversations = [
+        ("cb de conteneurs de munitions", "et ils sont de bonne qualité ?"),
+        ("Pourquoi Poutine est allé à Pyongyang ?", "et les médias russes ils disent quoi ?"),
+    ]
+    decisions = [after(understander, first, then) for first, then in conversations]
+    assert [(d.status, d.entry.id if d.entry else None) for d in decisions] == [
+        (Status.ANSWER, "qualite-munitions"),
+        (Status.ANSWER, "programme-officiel"),
+    ]
 
 
 def test_followup_whose_new_words_belong_to_a_barely_matching_entry_is_not_answered(
