@@ -150,8 +150,7 @@ class ExchangeReader:
         """Whether the message is about both sides giving: said as such ("qui donne
         quoi ?", `_BOTH_WAYS`), an exchange named with no side said to give ("la Russie
         et la Corée s'échangent des armes", `_EXCHANGE`), or two clauses with different
-        givers ("la Corée file des
-        obus et la Russie de la techno")."""
+        givers ("la Corée file des obus et la Russie de la techno")."""
         text = text[:MAX_CHARS]
         folded = fold(text)
         if _BOTH_WAYS.search(folded) or (_EXCHANGE.search(folded) and self.giver(text) is None):

@@ -137,8 +137,9 @@ _ONLY = re.compile(
     r"(?:des|du|de|les|la|le|d|un|une)\b"
     r"|^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from|other than)\b"
 )
-"""A follow-up asking whether there is more than one thing ("que des obus ?", "à part des
-obus ?", "seulement des armes ?"): the previous answer, which gave the whole list."""
+"""A follow-up asking whether there is more than one thing ("que des obus ?", "juste des
+obus ?", "en dehors des armes ?"): the previous answer, which gave the whole list. ("à
+part des obus ?" is a question of its own: "part" is a word the FAQ knows.)"""
 _ASKS_WHAT = re.compile(
     r"\b(?:quoi|koi|what|que|qu|quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|"
     r"comment|how|which)\b"
@@ -810,7 +811,6 @@ class Understander:
                 return replace(
                     answered_with(decision, first, f"{why}; both sides give: the deal as a whole"),
                     suggestions=(first, *others)[:3],
-                    matched=None,
                 )
         return self._turned(decision)
 
