@@ -122,6 +122,7 @@ _STOP_WORDS = frozenset(
     truc chose choses cest c est-ce estce quelqu quelque quoi ya voila voilà bah ben euh
     hein bref question questions explique expliquer expliquez raconte racontez
     suis vais avais voulais voulait voudrais aimerais veux veut crois pense disent
+    croyais croyait pensais pensait
     juste seulement uniquement trop attends attendez
     the an of to in on at for by with from and or is are was were be been being do does
     did have has had it its this that these those there their they he she his her
