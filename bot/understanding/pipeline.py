@@ -761,23 +761,20 @@ class Understander:
         folded = surface(followup.question)
         if alone.status is not Status.ANSWER or _REVERSE.search(folded):
             return True
+        whole = sum(self.matcher.knows(t) for t in analysis.tokens) >= 2  # a question of its own
         if (
             followup.status is not Status.ANSWER
             and self._related(context.entry_id, alone)
             and (
                 followup.entry == alone.entry
                 or alone.score >= SURE_ALONE
-                or (
-                    alone.verdict.startswith(BOTH_AGREE)
-                    and sum(self.matcher.knows(t) for t in analysis.tokens) >= 2
-                )
+                or (whole and alone.verdict.startswith(BOTH_AGREE))
             )
         ):
             return False
         if folded.split()[:1] and folded.split()[0] in _LEANING:
             return True  # "elles viennent d'où ?", "donc elles servent à rien ?"
-        known = [t for t in analysis.tokens if self.matcher.knows(t)]
-        return len(known) < 2
+        return not whole
 
     def understand(
         self, text: str, *, context: Context | None = None, now: float = 0.0
