@@ -24,7 +24,7 @@ from bot.understanding.pipeline import (
     _offered,
     asks_again,
 )
-from bot.understanding.questions import questions_in, sentences
+from bot.understanding.questions import questions_in, sentences, statements
 
 HERE = Path(__file__).resolve().parent
 CONVERSATION = yaml.safe_load((HERE / "devset-conversation.yaml").read_text(encoding="utf-8"))
@@ -262,6 +262,25 @@ def test_question_inside_a_long_message_with_a_preamble(understander: Understand
         "du Nord a-t-elle envoyés à la Russie ?"
     )
     assert answered(decisions) == ["nombre-obus"]
+
+
+def test_a_sentence_that_states_gets_no_answer_beside_a_question(
+    understander: Understander,
+) -> None:
+    """In a message that marks its questions with "?", a sentence without one that opens
+    with no question word is a comment ("…, ça me paraît dingue."), even with a "qui" in
+    it: only the question is answered. Without any "?", nothing is taken for a comment;
+    a claim that the next sentence checks ("C'est vrai ?") is the question."""
+    message = (
+        "Franchement les Nord-Coréens qui fournissent l'armée russe, ça me paraît dingue. "
+        "Depuis quand ils envoient des munitions ?"
+    )
+    assert statements(message) == [
+        "Franchement les Nord-Coréens qui fournissent l'armée russe, ça me paraît dingue."
+    ]
+    assert answered(understander.understand(message)) == ["estimation-sud-coreenne"]
+    assert statements("pourquoi il y va. et quand") == []
+    assert statements("Poutine est allé en Corée en 2000. C'est vrai ? Et Kim ?") == []
 
 
 @pytest.mark.parametrize(

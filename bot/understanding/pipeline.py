@@ -75,7 +75,7 @@ from bot.understanding.matching import (
     Status,
     rarity,
 )
-from bot.understanding.questions import ASKING, questions_in, sentences
+from bot.understanding.questions import ASKING, questions_in, sentences, statements
 from bot.understanding.smalltalk import SmallTalkRecogniser
 
 __all__ = [
@@ -1089,6 +1089,8 @@ class Understander:
         # "Kim est venu quand ? Je crois que c'était l'an dernier.": a sentence that
         # asks nothing adds no answer of its own beside one to a sentence that asks.
         answers = [d for d in answers if ASKING.search(d.question)] or answers
+        said = statements(whole.question)
+        answers = [d for d in answers if not _stated(d.question, said)] or answers
         if whole.status is Status.ANSWER and _new_entry(whole, answers):
             answers.insert(0, whole)
         sure = [d for d in answers if _sure_enough(d)]
@@ -1141,6 +1143,11 @@ class Understander:
             # message, unless the part says enough on its own.
             return None
         return replace(decision, question=part)
+
+
+def _stated(part: str, said: Sequence[str]) -> bool:
+    """Whether a part of a message lies within one of its sentences that state (`statements`)."""
+    return any(part.strip() in sentence for sentence in said)
 
 
 def _sure_enough(decision: Decision) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ASKING", "questions_in", "sentences"]
+__all__ = ["ASKING", "questions_in", "sentences", "statements"]
 
 
 _CLAUSE = re.compile(
@@ -116,6 +116,33 @@ def questions_in(text: str) -> list[str]:
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
         out = [part for part in out if not _VERIFY.match(part)] or out
     return list(dict.fromkeys(out))  # "…, tu peux m'aider ?" asks the clause before again
+
+
+_OPENS_QUESTION = re.compile(
+    r"^\W*(?:(?:et|mais|alors|donc|ok|bon|bref)\s+)?(?:pourquoi|pk|quand|combien|qui|où|comment|"
+    r"quel|quelle|quels|quelles|quoi|est-ce|qu['’]est-ce|que|qu['’]|why|when|how|what|who|"
+    r"where|which|is|are|was|were|do|does|did|can)\b",
+    re.IGNORECASE,
+)
+
+
+def statements(text: str) -> list[str]:
+    """The sentences of a message that state rather than ask, when the message marks its
+    questions with "?": no "?" of their own, no question word first, and no "c'est vrai
+    ?" after them ("Franchement, les Nord-Coréens qui fournissent l'armée russe, ça me
+    paraît dingue. Depuis quand… ?": the first sentence is a comment, though its "qui"
+    looks like a question word). A message without "?" has none: people who do not
+    punctuate ask without it ("pourquoi il y va")."""
+    if "?" not in text:
+        return []
+    parts = sentences(text)
+    return [
+        part
+        for index, part in enumerate(parts)
+        if "?" not in part
+        and not _OPENS_QUESTION.match(part)
+        and not (index + 1 < len(parts) and _VERIFY.match(parts[index + 1]))
+    ]
 
 
 _INDIRECT = re.compile(
