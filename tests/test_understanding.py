@@ -301,6 +301,13 @@ def test_a_sentence_that_states_gets_no_answer_beside_a_question(
         ),
         # It gives no number: the related entry that does.
         ("Qu'est-ce que Poutine va chercher en Corée du Nord ?", "combien ?", "nombre-obus"),
+        # A subject pronoun first leans on the previous answer, even with two words
+        # the FAQ knows ("récentes" alone would point nowhere near the munitions).
+        (
+            "À quoi servent ces munitions pour Moscou ?",
+            "elles sont récentes au moins ?",
+            "qualite-munitions",
+        ),
     ],
 )
 def test_followup_goes_to_the_previous_answer_or_a_related_entry(
