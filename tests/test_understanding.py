@@ -127,7 +127,14 @@ def test_a_question_of_its_own_is_not_sent_to_the_entry_about_its_word(
     )
 
 
-@pytest.mark.parametrize("message", ["How long did the visit last?", "How long was Putin's trip?"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How long did the visit last?",
+        "How long was Putin's trip?",
+        "combien de temps a duré la visite de Poutine en Corée du Nord ?",
+    ],
+)
 def test_how_long_something_lasted_is_not_the_last_visit(
     understander: Understander, message: str
 ) -> None:
@@ -298,6 +305,12 @@ def test_a_sentence_that_states_gets_no_answer_beside_a_question(
             "C'était quand la dernière visite de Poutine en Corée du Nord ?",
             "et kim ?",
             "kim-en-russie",
+        ),
+        # "durer" says how long it lasted: the visit's two days, not the time since.
+        (
+            "Quand a eu lieu la visite de Poutine en Corée du Nord ?",
+            "ça a duré combien de temps ?",
+            "date-visite",
         ),
         # It gives no number: the related entry that does.
         ("Qu'est-ce que Poutine va chercher en Corée du Nord ?", "combien ?", "nombre-obus"),

@@ -227,6 +227,11 @@ _HOW_LONG = re.compile(
 )
 """How long something lasted ("How long did the visit last?", "how long was the trip"):
 spelled out as "combien de temps a duré…", not "long" and "last" (the last visit)."""
+_LASTED = re.compile(r"\bdur(?:e|er|ee|ait|era|ent)\b")
+"""How long something lasted, said with "durer" ("ça a duré combien de temps ?",
+"combien de temps a duré la visite ?"): "durer" says it; the "temps" of "combien de
+temps" would make it a question of elapsed time ("depuis combien de temps…", the time
+since Putin's previous visit), so it is read as "combien"."""
 _QUANT = re.compile(r"\bquant est ce\b")
 """'Quant' for 'quand' before 'est-ce' (never 'quant à', "as for")."""
 _USE = re.compile(
@@ -307,7 +312,8 @@ def _words(text: str) -> list[str]:
     """Folded words with elisions and spoken fillers ("du coup", a leading "bon") removed,
     SMS spellings of everyday words spelled out ("koi" → "quoi", "ya" → "il y a"), and a
     few fixed phrases read for what they mean: "ils en font quoi" (`_USE`), "ils sont
-    bien ou pas" (`_GOOD`), "quant est-ce que" (`_QUANT`), "nulle part" (`_NOWHERE`)."""
+    bien ou pas" (`_GOOD`), "quant est-ce que" (`_QUANT`), "nulle part" (`_NOWHERE`),
+    "ça a duré combien de temps" (`_LASTED`)."""
     return list(_word_tuple(text))
 
 
@@ -332,6 +338,8 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         folded = _HOW_LONG.sub(
             lambda m: f"combien de temps a dure {m.group(1) or m.group(2)}", folded.rstrip(" ?")
         )
+    if "combien de temps" in folded and _LASTED.search(folded):
+        folded = folded.replace("combien de temps", "combien")
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
     if "quant " in folded:
         folded = _QUANT.sub("quand est ce", folded)
