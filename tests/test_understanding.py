@@ -491,6 +491,8 @@ def test_asking_for_more_gets_a_related_entry_that_says_more(
         ("selon qui ?", "check"),
         ("source ?", "check"),
         ("are you sure?", "check"),
+        ("who says that?", "check"),
+        ("c'est qui qui le dit ?", "check"),
         ("ah bon, c'est tout ?", "more"),
         ("is that all?", "more"),
     ],

@@ -172,7 +172,10 @@ _AGAIN = {
         r"ta source|tes sources|votre source|vos sources|quelle source|quelles sources|"
         r"selon qui|d'apres qui|qui le dit|qui dit ca|qui a dit ca|d'ou tu sors ca|"
         r"d'ou ca vient|ca vient d'ou|tu tiens ca d'ou|are you sure|really|says who|"
-        r"sure|what source|source please)" + _POLITE
+        r"sure|what source|source please|who says that|who said that|who says so|"
+        r"according to whom|according to who|how do you know|c'est qui qui le dit|"
+        r"c'est qui qui dit ca|comment tu sais|comment tu le sais|comment tu sais ca|"
+        r"d'ou ca sort|ca sort d'ou)" + _POLITE
     ),
 }
 """Whole messages that ask about the previous answer itself, to explain ("c'est-à-dire
