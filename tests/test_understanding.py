@@ -678,6 +678,8 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     # "bien" is "good" after "être" when the question ends there or opposes it.
     good = matcher.analyse("les obus ils sont bons ?").tokens
     assert matcher.analyse("les obus ils sont bien ou pas ?").tokens == good
+    assert matcher.analyse("les obus il son bien ou pa").tokens == good  # SMS
+    assert "qualite" not in matcher.analyse("son bien ou pas").tokens  # "son": his, alone
     assert matcher.analyse("c'est bien ça ?").tokens == ()
     # SMS spellings: "dj" (déjà), "tro" (trop), "q'" (qu'), "dise" (disent); "done" is
     # "donne" misspelt, not English.

@@ -252,11 +252,13 @@ China think"): spelled out as the word "avis", which no phrasing has, so that th
 alone does not answer (the article reports no one's opinion). The article's own view
 ("qu'en pense l'article ?") and the bot's ("t'en penses quoi ?") keep their words."""
 _GOOD = re.compile(
-    r"\b(sont|st|est|etaient|etait|c|c'est) bien"
-    r"(?= ou (?:pas|non|nul|nuls|nulle|nulles|mauvais)\b|$)"
+    r"\b(sont|st|est|etaient|etait|c|c'est|(?<=\bil )son|(?<=\bils )son|(?<=\belle )son|"
+    r"(?<=\belles )son) bien"
+    r"(?= ou (?:pas|pa|non|nul|nuls|nulle|nulles|mauvais)\b|$)"
 )
 """'Bien' as the adjective 'good' after 'être', when the question ends there or opposes
-it ("ils sont bien ou pas ?"): the adverb ("c'est bien ça", "bien sûr") stays a stop word."""
+it ("ils sont bien ou pas ?", in SMS "il son bien ou pa"): the adverb ("c'est bien ça",
+"bien sûr") stays a stop word."""
 _LEADING_FILLER = re.compile(r"^(?:(?:bon|ben|bah|bref|enfin|voila|ok|okay|ah|oh|eh)\s+)+")
 
 
