@@ -23,45 +23,48 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (87.8% / 94.5%), not the target
+A regression gate a few points under today's figures (88.5% / 94.5%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 90.9% / 96.7% / 2.1%; targets 90% / 95% / 1%)."""
+sealed holdout (today 91.2% / 96.7% / 2.3%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 88.4% / 96.5% / 2.2%; targets
+"""The same on the third sealed holdout (session 6; today 88.6% / 97.0% / 2.0%; targets
 90% / 95% / 1%)."""
 HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fourth sealed holdout (session 7; today 88.0% / 97.0% / 2.6%; targets
+"""The same on the fourth sealed holdout (session 7; today 89.6% / 97.0% / 2.4%; targets
 90% / 95% / 1%)."""
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
 87.3% / 97.5% / 1.5% at the end of session 8, 88.6% / 97.5% / 1.5% at the end of session
 9, 88.9% / 97.5% / 1.7% at the end of session 10, 90.0% / 97.5% / 1.7% at the end of
-session 11; targets 90% / 95% / 1%)."""
+session 11, 90.2% / 97.5% / 2.2% at the end of session 12; targets 90% / 95% / 1%)."""
 HOLDOUT6_MINIMUM = (0.82, 0.93, 0.04)
 """The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read,
 87.2% / 96.5% / 3.0% at the end of session 9, 87.6% / 97.0% / 3.0% at the end of session
-10, 88.5% / 97.0% / 3.5% at the end of session 11; targets 90% / 95% / 1%)."""
+10, 88.5% / 97.0% / 3.5% at the end of session 11, 88.5% / 97.0% / 3.3% at the end of
+session 12; targets 90% / 95% / 1%)."""
 HOLDOUT7_MINIMUM = (0.83, 0.93, 0.04)
 """The same on the seventh sealed holdout (session 10; 88.3% / 95.5% / 1.7% when first
 read, at the start of session 10; 88.9% / 96.5% / 1.5% at its end; 89.6% / 96.5% / 2.0%
-at the end of session 11; targets 90% / 95% / 1%)."""
+at the end of session 11; 90.7% / 97.5% / 1.7% at the end of session 12; targets 90% /
+95% / 1%)."""
 HOLDOUT8_MINIMUM = (0.83, 0.93, 0.05)
 """The same on the eighth sealed holdout (session 11; 87.4% / 96.0% / 3.1% when first
-read, at the start of session 11; 88.7% / 96.0% / 3.1% at its end; targets 90% / 95% /
-1%)."""
+read, at the start of session 11; 88.7% / 96.0% / 3.1% at its end; 87.6% / 96.0% / 2.8%
+at the end of session 12; targets 90% / 95% / 1%)."""
 HOLDOUT9_MINIMUM = (0.83, 0.94, 0.05)
 """The same on the ninth sealed holdout (session 12; 87.0% / 98.0% / 3.7% when first
-read, at the start of session 12; targets 90% / 95% / 1%)."""
+read, at the start of session 12; 88.5% / 97.5% / 3.0% at its end; targets 90% / 95% /
+1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 93.8% /
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.1% /
 98.2% / 0.8%)."""
 FOLLOWUPS_MINIMUM = (0.76, 0.6, 0.04)
-"""The same on tests/devset-followups.yaml (today 81.1% / 67.9% / 1.6%; 19 of its 28
+"""The same on tests/devset-followups.yaml (today 85.2% / 75.0% / 1.6%; 21 of its 28
 unanswerable follow-ups declined; the gate was 64% in session 8)."""
 HOLDOUT_MAX_WRONG = 0.05
-"""Share of the holdout's answerable messages answered with a wrong entry (today 1.0%)."""
+"""Share of the holdout's answerable messages answered with a wrong entry (today 1.4%)."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
@@ -216,7 +219,8 @@ were tuned on). Session 11's (conversations leaning on the previous answer, long
 messages, SMS, plain questions worded far from the article): 80.8% / 97.6% / 3.3% when
 first read, at the start of session 11; 87.5% / 100% / 2.1% at its end (its misses were
 tuned on). Session 12's (writer D9, same mix as session 11's): 81.7% / 96.3% / 4.6% when
-first read, at the start of session 12."""
+first read, at the start of session 12; 86.2% / 97.6% / 3.3% at its end (its misses were
+tuned on)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
