@@ -23,7 +23,7 @@ from bot.understanding.matching import Matcher, Status
 from bot.understanding.pipeline import Understander
 
 # Questions the shipped FAQ hesitates on (checked below, so a matcher change shows here).
-MEANT = "munitions neuves et efficaces ?"  # users pick qualite-munitions and like it
+MEANT = "munitions neuves ou vieilles et efficaces ?"  # users pick qualite-munitions, like it
 MEANT_ENTRY = "qualite-munitions"
 DISLIKED = "obus"  # a user picks an entry, then gives its answer a 👎
 REFUSED = "munitions"  # a user answers "none of these"
@@ -175,7 +175,7 @@ def test_grouping_votes_and_exclusions(kb: Any, matcher: Matcher) -> None:
     understander = Understander.build(kb, matcher)
     signals = [
         _signal("picked", MEANT, MEANT_ENTRY),
-        _signal("picked", "Munitions neuves et efficaces", MEANT_ENTRY),
+        _signal("picked", "Munitions neuves ou vieilles et efficaces", MEANT_ENTRY),
         # Users disagree: as many for one entry as for another, nothing proposed.
         _signal("picked", "ces obus sont vieux ou neufs", "qualite-munitions"),
         _signal("picked", "ces obus sont vieux ou neufs", "nombre-obus"),
@@ -199,7 +199,7 @@ def test_grouping_votes_and_exclusions(kb: Any, matcher: Matcher) -> None:
     found = {(p.entry_id, p.question): p for p in proposals(kb, understander, signals)}
     meant = found[(MEANT_ENTRY, MEANT)]
     assert meant.count == 2
-    assert meant.spellings == ["Munitions neuves et efficaces"]
+    assert meant.spellings == ["Munitions neuves ou vieilles et efficaces"]
     assert ("nombre-obus", "combien ça fait en tout ce trafic") in found
     assert found[("nombre-obus", "combien ça fait en tout ce trafic")].kinds["followup"] == 1
     texts = {q for _, q in found}

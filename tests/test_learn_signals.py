@@ -74,7 +74,7 @@ def test_the_chat_logs_them_too(tmp_path: Path, kb: KnowledgeBase, samples: Samp
         assert reply is not None
         chat.render(reply)
 
-    hesitant = "munitions neuves et efficaces ?"  # the bot offers suggestions
+    hesitant = "munitions neuves ou vieilles et efficaces ?"  # the bot offers suggestions
     reply = chat.respond(hesitant)
     assert reply is not None
     assert "Vouliez-vous dire" in chat.render(reply)
