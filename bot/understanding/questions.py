@@ -124,6 +124,7 @@ _OPENS_QUESTION = re.compile(
     r"where|which|is|are|was|were|do|does|did|can)\b",
     re.IGNORECASE,
 )
+"""A sentence that opens as a question, with or without its "?" ("pourquoi il y va")."""
 
 
 def statements(text: str) -> list[str]:
