@@ -511,3 +511,27 @@ def test_gives_names_on_both_sides_and_missing_mirror(tmp_path: Path) -> None:
     assert kb.by_id["etat-paria"].gives.giver == ("russie",)
     (warning,) = [w for w in kb.warnings if "gives" in w.message]
     assert "no entry asks the other way round (from pyongyang to russie)" in warning.message
+
+
+def test_followups_are_checked_with_file_and_line(tmp_path: Path) -> None:
+    """`followups:` maps an entry id to what a reader says next; a wrong shape or an id
+    that does not exist is an error on its line, with the close id suggested."""
+    shape = ENTRY_A + '  followups: ["et en vrai ?"]\n' + ENTRY_B
+    root = make_knowledge(tmp_path / "shape", shape)
+    (message,) = errors_of(root)
+    assert message.startswith(f"{root / 'faq' / '10-test.yaml'}:{line_of(shape, 'followups')}:")
+    assert 'like `followups: {but-reel: ["et en vrai ?"]}`' in message
+    missing = ENTRY_A + "  followups:\n    etat-parias: [et avant ?]\n" + ENTRY_B
+    root = make_knowledge(tmp_path / "missing", missing)
+    (message,) = errors_of(root)
+    assert f"10-test.yaml:{line_of(missing, 'etat-parias')}:" in message
+    assert (
+        'entry "derniere-visite": followups lead to "etat-parias", which does not exist '
+        '(did you mean "etat-paria"?)' in message
+    )
+    good = ENTRY_A + "  followups:\n    etat-paria: [et maintenant ?, et depuis ?]\n" + ENTRY_B
+    kb = load_knowledge(make_knowledge(tmp_path / "good", good))
+    assert kb.by_id["derniere-visite"].followups == (
+        ("et maintenant ?", "etat-paria"),
+        ("et depuis ?", "etat-paria"),
+    )

@@ -35,6 +35,18 @@ async def test_followup_saying_who_gives_gets_that_givers_entry(app_and_api: Har
     assert question_of(turned) == kb.by_id["ce-que-donne-la-coree"].question
 
 
+async def test_a_followup_the_faq_names_gets_its_entry(app_and_api: Harness) -> None:
+    """ "et en vrai ?" after the official programme: the real purpose (the FAQ's
+    `followups:` of that entry), with its source."""
+    kb = app_and_api.kb
+    first = "Quel est le programme officiel de la visite ?"
+    [answer] = sent_messages(await app_and_api.process(text_message(first)))
+    assert question_of(answer) == kb.by_id["programme-officiel"].question
+    [then] = sent_messages(await app_and_api.process(text_message("et en vrai ?")))
+    assert question_of(then) == kb.by_id["but-reel"].question
+    assert "Source" in str(then["text"])
+
+
 async def test_doubting_the_answer_gets_it_again_with_its_source(app_and_api: Harness) -> None:
     """ "t'es sûr ?" right after an answer: that answer again, saying it is the article's."""
     kb = app_and_api.kb

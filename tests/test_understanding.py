@@ -23,6 +23,7 @@ from bot.understanding.pipeline import (
     Understander,
     _offered,
     asks_again,
+    followup_key,
 )
 from bot.understanding.questions import questions_in, sentences, statements
 
@@ -343,10 +344,13 @@ def test_followup_bringing_nothing_does_not_get_the_same_answer_again(
     assert decision.status is not Status.ANSWER
 
 
-def test_followup_bringing_nothing_gets_no_unrelated_answer(understander: Understander) -> None:
-    """'autre chose ?' after what Russia gives: the pooled words point to an entry that
-    has "autre" in a phrasing ("…autre chose que l'armement"), unrelated to the previous
-    answer: suggestions, not that answer."""
+def test_followup_bringing_nothing_gets_no_unrelated_answer(kb: KnowledgeBase) -> None:
+    """'autre chose ?' after what Russia gives, were it not one of that entry's
+    `followups:`: the pooled words point to an entry that has "autre" in a phrasing
+    ("…autre chose que l'armement"), unrelated to the previous answer: suggestions, not
+    that answer."""
+    plain = replace(kb, entries=tuple(replace(e, followups=()) for e in kb.entries))
+    understander = Understander.build(plain, Matcher(plain))
     decision = after(
         understander, "Qu'est-ce que la Russie donne à la Corée du Nord ?", "autre chose ?"
     )
@@ -1089,3 +1093,49 @@ def test_classifier_training_vectors_are_the_vectors_of_questions() -> None:
         assert abs(float(row @ row) - 1.0) < 1e-9
         expected = row @ opinion._weights + opinion._bias
         assert opinion.decision(text, words) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("Quel est le programme de la visite selon les médias russes ?", "et en vrai ?",
+         "but-reel"),
+        ("Quel est le programme de la visite selon les médias russes ?", "Ok mais en vrais ?",
+         "but-reel"),
+        ("Que gagne la Corée du Nord en échange ?", "c'est tout ce qu'elle y gagne ?",
+         "banc-essai"),
+        ("Quand a eu lieu la visite de Poutine ?", "Et la précédente ?", "derniere-visite"),
+    ],
+)  # fmt: skip
+def test_a_followup_the_faq_names_after_an_answer_gets_its_entry(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    """The FAQ's `followups:` ("et en vrai ?" after the official programme: the real
+    purpose), typos and lead-in words aside, whatever the words would say alone."""
+    decision = after(understander, first, then)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        expected,
+    )
+    assert decision.verdict.startswith("follow-up: one the FAQ names after")
+    assert decision.context == first
+
+
+def test_a_named_followup_needs_that_answer_and_the_whole_message(
+    understander: Understander,
+) -> None:
+    """ "et en vrai ?" means the real purpose only after the official programme; a
+    message that only starts like a named follow-up is read as usual."""
+    programme = "Quel est le programme de la visite selon les médias russes ?"
+    assert understander.kb.by_id["programme-officiel"].followups
+    assert not answered(understander.understand("et en vrai ?"))
+    elsewhere = after(understander, "Combien d'obus la Corée a-t-elle envoyés ?", "et en vrai ?")
+    assert elsewhere.entry is None or elsewhere.entry.id != "but-reel"
+    longer = after(understander, programme, "en vrai, combien d'obus Kim a envoyé ?")
+    assert not longer.verdict.startswith("follow-up: one the FAQ names")
+
+
+def test_followup_key_drops_lead_in_words_only() -> None:
+    assert followup_key("Et en vrai ?") == "en vrai"
+    assert followup_key("ok mais c’est tout ?") == "c'est tout"
+    assert followup_key("et ?") == "et"

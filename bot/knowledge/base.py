@@ -60,7 +60,17 @@ CONFUSABLE_SCORE = 92
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SOURCE_KEY = re.compile(r"^(?:§[1-9][0-9]*|note [1-9][0-9]*|article)$")
-_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources", "related", "tags", "gives")
+_ENTRY_KEYS = (
+    "id",
+    "question",
+    "variants",
+    "answer",
+    "sources",
+    "related",
+    "followups",
+    "tags",
+    "gives",
+)
 _GIFT_KEYS = ("from", "to")
 _REQUIRED_ENTRY_KEYS = ("id", "question", "variants", "answer", "sources")
 _ARTICLE_KEYS = ("outlet", "url", "published", "title", "author", "sources")
@@ -136,6 +146,10 @@ class Entry:
     phrasing_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
     """The line of the question, then of each variant (for messages)."""
     related_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    followups: tuple[tuple[str, str], ...] = ()
+    """(what a reader says right after this answer, the entry it asks for): the FAQ's
+    `followups:` ("et en vrai ?" after the official programme means the real purpose)."""
+    followup_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -519,6 +533,7 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str] | None) -
                 f'{where}unknown source "{key}" (known: {known})',
             )
     related = _texts(fields.get("related"), report, f"{where}related")
+    followups = _load_followups(fields.get("followups"), report, where)
     tags = _texts(fields.get("tags"), report, f"{where}tags")
     gives = _load_gift(fields.get("gives"), report, where)
     if answer is not None and len(answer) > MAX_ANSWER_CHARS:
@@ -546,7 +561,29 @@ def _load_entry(node: Node, report: Report, sources: Mapping[str, str] | None) -
         line=node.line,
         phrasing_lines=(fields["question"].line, *(item.line for _, item in variants)),
         related_lines=tuple(item.line for _, item in related),
+        followups=tuple((text, target) for text, target, _ in followups),
+        followup_lines=tuple(line for _, _, line in followups),
     )
+
+
+def _load_followups(node: Node | None, report: Report, where: str) -> list[tuple[str, str, int]]:
+    """`followups: {entry-id: [what a reader says next, ...]}`, as (text, id, line); the
+    ids are checked with the others (`_check_cross_references`)."""
+    if node is None or node.value is None:
+        return []
+    if not isinstance(node.value, dict):
+        report.error(
+            node.file,
+            node.line,
+            f"{where}followups must map an entry id to what a reader says next, like "
+            '`followups: {but-reel: ["et en vrai ?"]}`',
+        )
+        return []
+    out: list[tuple[str, str, int]] = []
+    for target, texts in node.items():
+        for text, item in _texts(texts, report, f"{where}followups of {target}"):
+            out.append((text, target, item.line))
+    return out
 
 
 def _load_gift(node: Node | None, report: Report, where: str) -> Gift | None:
@@ -654,8 +691,8 @@ def _load_entries(
 def _check_cross_references(
     entries: list[Entry], report: Report, ids: set[str], *, complete: bool = True
 ) -> None:
-    """`related` ids must exist (not checked when a FAQ file could not be read: the
-    missing ids may be in it, and its own error is the one to fix first)."""
+    """`related` and `followups` ids must exist (not checked when a FAQ file could not be
+    read: the missing ids may be in it, and its own error is the one to fix first)."""
     for entry in entries:
         for index, target in enumerate(entry.related):
             line = entry.related_lines[index] if index < len(entry.related_lines) else entry.line
@@ -669,6 +706,15 @@ def _check_cross_references(
                     )
             elif target == entry.id:
                 report.error(entry.file, line, f'entry "{entry.id}" is related to itself')
+        for index, (_, target) in enumerate(entry.followups):
+            line = entry.followup_lines[index] if index < len(entry.followup_lines) else entry.line
+            if target not in ids and complete:
+                report.error(
+                    entry.file,
+                    line,
+                    f'entry "{entry.id}": followups lead to "{target}", which does not exist'
+                    f"{suggest(target, sorted(ids))}",
+                )
 
 
 def _check_gifts(entries: list[Entry], report: Report, normalizer: Normalizer) -> None:

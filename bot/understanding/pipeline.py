@@ -4,8 +4,10 @@
     decisions = understander.understand(text, context=previous, now=time.monotonic())
 
 The steps, in order (`Understander.understand`):
-0. **About the previous answer.** Right after an answer, a message that asks about that
-   answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es sûr ?", "selon qui
+0. **Follow-ups the FAQ names, then the previous answer.** Right after an answer, a
+   message that is one of that entry's `followups:` ("et en vrai ?" after the official
+   programme) gets the entry they lead to (`Understander._named_followup`). A message
+   that asks about that answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es sûr ?", "selon qui
    ?") gets it again, with a lead saying why (`Understander._again`).
 1. **Small talk.** A message that is small talk *as a whole* ("bonjour", "merci !",
    "t'es nul", "42", a question in German) gets status `smalltalk` and a reply from
@@ -46,6 +48,8 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.language.exchange import ExchangeReader
@@ -132,6 +136,27 @@ _LEANS_BACK = frozenset({"et", "alors", "donc", "mais", "puis", "ensuite"})
 """First words that make a message with little content meaningless without context."""
 _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc", "pour"}
 """First words of a message that leans on the previous answer even when it has content."""
+NAMED_FOLLOWUP = 88.0
+"""How close (rapidfuzz `ratio`, 0-100) a message must be to one of the previous
+answer's `followups:` to mean its entry: typos pass ("en vrais ?"), other words do not."""
+_FOLLOWUP_LEAD_INS = _CONTINUATIONS | {"bon", "oui", "ouais", "hmm", "euh", "ouai"}
+"""First words left out when a message is compared with a `followups:` text ("et en vrai
+?", "ok mais en vrai ?" and "en vrai ?" are the same follow-up)."""
+
+
+def followup_key(text: str) -> str:
+    """A message as compared with the FAQ's `followups:`: its folded words, without the
+    words it opens with to lean on the previous answer ("et", "mais", "ok"…).
+
+    >>> followup_key("Et en vrai ?")
+    'en vrai'
+    """
+    words = fold(text).split()
+    while len(words) > 1 and words[0] in _FOLLOWUP_LEAD_INS:
+        words = words[1:]
+    return " ".join(words)
+
+
 _ONLY = re.compile(
     r"^(?:et |mais )?(?:que|seulement|juste|uniquement|only|just) "
     r"(?:des|du|de|les|la|le|d|un|une)\b"
@@ -300,6 +325,15 @@ class Understander:
         }
         """Where a follow-up with new words may go from each entry (`_related_pick`): its
         related entries, those relating back to it, those of its theme (faq/*.yaml file)."""
+        self._named_followups = {
+            entry.id: (
+                [followup_key(text) for text, _ in entry.followups],
+                [target for _, target in entry.followups],
+            )
+            for entry in kb.entries
+            if entry.followups
+        }
+        """Per entry, its `followups:` (`_named_followup`): their keys, and their entries."""
         self._asking = frozenset(
             t for word in QUESTION_PHRASE_WORDS for t in matcher.normalizer.analyse(word).tokens
         )
@@ -877,6 +911,9 @@ class Understander:
             return []
         fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         if fresh and context is not None:
+            named = self._named_followup(text, context)
+            if named is not None:
+                return [named]
             again = self._again(text, context)
             if again is not None:
                 return [again]
@@ -996,6 +1033,41 @@ class Understander:
             # some entries: offer them rather than say the article does not answer.
             return [max(hesitations, key=lambda d: d.score)]
         return [alone]
+
+    def _named_followup(self, text: str, context: Context) -> Decision | None:
+        """The entry the FAQ names for this follow-up to the previous answer (the
+        previous entry's `followups:`), when the message is one of them, typos aside.
+
+        Decision (issue 10, follow-ups): some follow-ups mean another entry only after
+        a given answer, and say nothing of it in their words: "et en vrai ?" after the
+        official programme asks for the real purpose; "autre chose ?" after what Korea
+        gains asks for the rest of the deal. The maintainer writes them under the entry
+        they follow (like Azure's follow-up prompts, or "context-only" questions); they
+        come first, before anything the bot would guess, and only right after that
+        entry's answer. The whole message must be one of them (`NAMED_FOLLOWUP`)."""
+        named = self._named_followups.get(context.entry_id)
+        key = followup_key(text)
+        if named is None or not key:
+            return None
+        keys, targets = named
+        best = process.extractOne(
+            key, keys, scorer=fuzz.ratio, processor=None, score_cutoff=NAMED_FOLLOWUP
+        )
+        entry = self.kb.by_id.get(targets[best[2]]) if best is not None else None
+        if best is None or entry is None:
+            return None
+        candidate = Candidate(entry, 100.0, entry.question)
+        return Decision(
+            text,
+            Status.ANSWER,
+            entry,
+            candidate.score,
+            (candidate,),
+            Analysis((), None),
+            entry.question,
+            verdict=f'follow-up: one the FAQ names after {context.entry_id} ("{keys[best[2]]}")',
+            context=context.question,
+        )
 
     def _again(self, text: str, context: Context) -> Decision | None:
         """The previous answer again, for a message that asks about it ("c'est-à-dire ?",
