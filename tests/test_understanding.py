@@ -1139,3 +1139,21 @@ def test_followup_key_drops_lead_in_words_only() -> None:
     assert followup_key("Et en vrai ?") == "en vrai"
     assert followup_key("ok mais c’est tout ?") == "c'est tout"
     assert followup_key("et ?") == "et"
+
+
+def test_a_followup_asking_how_many_needs_an_answer_with_a_number(
+    understander: Understander,
+) -> None:
+    """ "combien de chars ?" after what Russia gives: that answer names tanks but gives
+    no number, so it is offered, not given; "combien ?" after the containers keeps its
+    answer, which has one."""
+    tanks = after(understander, "la russie elle donne quoi a la corée du nord", "cb de chars")
+    assert tanks.status is Status.SUGGEST
+    assert tanks.verdict == "follow-up: no combien in it"
+    shells = after(
+        understander, "Combien de conteneurs la Corée a envoyés ?", "et combien d'obus ?"
+    )
+    assert (shells.status, shells.entry.id if shells.entry else None) == (
+        Status.ANSWER,
+        "nombre-obus",
+    )

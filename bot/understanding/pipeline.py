@@ -7,8 +7,8 @@ The steps, in order (`Understander.understand`):
 0. **Follow-ups the FAQ names, then the previous answer.** Right after an answer, a
    message that is one of that entry's `followups:` ("et en vrai ?" after the official
    programme) gets the entry they lead to (`Understander._named_followup`). A message
-   that asks about that answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es sûr ?", "selon qui
-   ?") gets it again, with a lead saying why (`Understander._again`).
+   that asks about that answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es
+   sûr ?", "selon qui ?") gets it again, with a lead saying why (`Understander._again`).
 1. **Small talk.** A message that is small talk *as a whole* ("bonjour", "merci !",
    "t'es nul", "42", a question in German) gets status `smalltalk` and a reply from
    knowledge/smalltalk.yaml. "merci ! et pourquoi Poutine va en Corée ?" is a question.
@@ -136,6 +136,8 @@ _LEANS_BACK = frozenset({"et", "alors", "donc", "mais", "puis", "ensuite"})
 """First words that make a message with little content meaningless without context."""
 _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc", "pour"}
 """First words of a message that leans on the previous answer even when it has content."""
+_SAID_KINDS = frozenset({"combien", "quand"})
+"""Question words a follow-up's answer must answer in so many words (`answers_kind`)."""
 NAMED_FOLLOWUP = 88.0
 """How close (rapidfuzz `ratio`, 0-100) a message must be to one of the previous
 answer's `followups:` to mean its entry: typos pass ("en vrais ?"), other words do not."""
@@ -490,7 +492,22 @@ class Understander:
                 new_words=new_words,
                 context=context,
             )
+        decision = self._says_what_is_asked(decision, analysis)
         return replace(decision, question=text, context=context.question)
+
+    def _says_what_is_asked(self, decision: Decision, analysis: Analysis) -> Decision:
+        """A follow-up asking "combien ?" or "quand ?" is answered only with an entry
+        that gives a number or a date (in its answer, or asked so in its phrasings)."""
+        entry, kind = decision.entry, analysis.kind
+        if (
+            decision.status is not Status.ANSWER
+            or entry is None
+            or kind not in _SAID_KINDS
+            or self.matcher.entry_knows(entry.id, f"?{kind}")
+            or answers_kind(entry.answer, kind)
+        ):
+            return decision
+        return replace(decision, status=Status.SUGGEST, verdict=f"follow-up: no {kind} in it")
 
     def _in_context(
         self,
