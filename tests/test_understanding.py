@@ -75,6 +75,10 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
         ("Kim file quoi comme armes à Poutine ?", "que des obus ?", "ce-que-donne-la-coree"),
         ("Kim file quoi comme armes à Poutine ?", "seulement des obus ?",
          "ce-que-donne-la-coree"),
+        ("kim il donne quoi comme armes a poutine", "y a que des obus ?",
+         "ce-que-donne-la-coree"),
+        ("Kim file quoi comme armes à Poutine ?", "c'est juste des obus ?",
+         "ce-que-donne-la-coree"),
     ],
 )  # fmt: skip
 def test_elliptic_followup_is_answered_in_context(

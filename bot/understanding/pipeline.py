@@ -160,13 +160,15 @@ def followup_key(text: str) -> str:
 
 
 _ONLY = re.compile(
-    r"^(?:et |mais )?(?:que|seulement|juste|uniquement|only|just) "
+    r"^(?:et |mais )?(?:(?:il )?(?:n')?y ?a |c'est |c'etait |ce sont |there (?:is|are) )?"
+    r"(?:que|seulement|juste|uniquement|only|just) "
     r"(?:des|du|de|les|la|le|d|un|une)\b"
     r"|^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from|other than)\b"
 )
 """A follow-up asking whether there is more than one thing ("que des obus ?", "juste des
-obus ?", "en dehors des armes ?"): the previous answer, which gave the whole list. ("à
-part des obus ?" is a question of its own: "part" is a word the FAQ knows.)"""
+obus ?", "y a que des obus ?", "c'est seulement des obus ?", "en dehors des armes ?"):
+the previous answer, which gave the whole list. ("à part des obus ?" is a question of
+its own: "part" is a word the FAQ knows.)"""
 _ASKS_WHAT = re.compile(
     r"\b(?:quoi|koi|what|que|qu|quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|"
     r"comment|how|which)\b"
