@@ -1161,3 +1161,21 @@ def test_a_followup_asking_how_many_needs_an_answer_with_a_number(
         Status.ANSWER,
         "nombre-obus",
     )
+
+
+def test_a_long_message_both_opinions_point_to_is_offered_not_refused(
+    understander: Understander,
+) -> None:
+    """A long formal message whose chatter keeps the matcher under its floors, while
+    both opinions pick the same entry: that entry is offered ("Vouliez-vous dire… ?"),
+    not "the article does not say"; it is not answered (see `agree_long_confidence`)."""
+    message = (
+        "Ayant connu l'époque où Clinton et Poutine se donnaient l'accolade, je reste "
+        "frappé par le contraste. L'article évoque, je crois, une intervention du "
+        "président américain devant le Parlement russe : pouvez-vous me confirmer de "
+        "quoi il s'agissait ?"
+    )
+    [decision] = understander.understand(message)
+    assert decision.status is Status.SUGGEST
+    assert decision.suggestions[0].entry.id == "clinton-kremlin"
+    assert decision.verdict.endswith("(a long message): offered")

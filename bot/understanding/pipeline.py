@@ -398,8 +398,11 @@ class Understander:
         if analysis is None:
             analysis = self.matcher.analyse(question)
         decision = self.matcher.decide(question, analysis)
+        floor = self.knobs.agree_floor
+        if len(question.split()) >= self.knobs.agree_long_words:
+            floor = min(floor, self.knobs.agree_long_floor)
         if decision.status is not Status.ANSWER and all(
-            c.score < self.knobs.agree_floor for c in decision.suggestions
+            c.score < floor for c in decision.suggestions
         ):
             return decision  # nothing the second opinion could change (see `combine`)
         opinion = self._opinion(question, analysis)
