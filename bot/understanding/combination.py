@@ -125,18 +125,6 @@ def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> 
         and opinion.confidence >= knobs.agree_confidence
     ):
         return answered_with(decision, top, f"{BOTH_AGREE} (below the matcher's own threshold)")
-    if (
-        decision.status is Status.UNKNOWN
-        and top is not None
-        and decision.near_miss is None
-        and len(decision.question.split()) >= knobs.agree_long_words
-        and top.entry.id == opinion.label
-        and top.score >= knobs.agree_long_floor
-        and opinion.confidence >= knobs.agree_long_confidence
-    ):
-        return replace(
-            decision, status=Status.SUGGEST, verdict=f"{BOTH_AGREE} (a long message): offered"
-        )
     return decision
 
 

@@ -398,11 +398,8 @@ class Understander:
         if analysis is None:
             analysis = self.matcher.analyse(question)
         decision = self.matcher.decide(question, analysis)
-        floor = self.knobs.agree_floor
-        if len(question.split()) >= self.knobs.agree_long_words:
-            floor = min(floor, self.knobs.agree_long_floor)
         if decision.status is not Status.ANSWER and all(
-            c.score < floor for c in decision.suggestions
+            c.score < self.knobs.agree_floor for c in decision.suggestions
         ):
             return decision  # nothing the second opinion could change (see `combine`)
         opinion = self._opinion(question, analysis)
@@ -955,7 +952,7 @@ class Understander:
                 )
             ]
         analysis = self.matcher.analyse(text)
-        alone = self.decide(text, analysis)
+        alone = self._offered_if_long(text, analysis, self.decide(text, analysis))
         if not fresh and alone.status is Status.ANSWER and self._needs_context(text, analysis):
             alone = replace(alone, status=Status.SUGGEST, verdict="a follow-up without context")
         if fresh and context is not None:
@@ -972,6 +969,30 @@ class Understander:
         ):
             return [alone]  # one sentence, answered surely whole: its parts would add nothing
         return self._long(text, analysis, alone)
+
+    def _offered_if_long(self, text: str, analysis: Analysis, alone: Decision) -> Decision:
+        """A long message the matcher finds nothing good enough for, while both opinions
+        pick the same entry: that entry offered, not "the article does not say" (the
+        knobs `agree_long_*` of `Combination`). Only the message as sent counts, never
+        one pooled with the previous question."""
+        knobs, top = self.knobs, alone.suggestions[0] if alone.suggestions else None
+        if (
+            alone.status is not Status.UNKNOWN
+            or top is None
+            or alone.near_miss is not None
+            or len(text.split()) < knobs.agree_long_words
+            or top.score < knobs.agree_long_floor
+        ):
+            return alone
+        opinion = alone.opinion or self._opinion(text, analysis)
+        if (
+            opinion is None
+            or opinion.label != top.entry.id
+            or opinion.confidence < knobs.agree_long_confidence
+        ):
+            return alone
+        verdict = f"{BOTH_AGREE} (a long message): offered"
+        return replace(alone, status=Status.SUGGEST, opinion=opinion, verdict=verdict)
 
     def _not_the_same_again(
         self, followup: Decision, alone: Decision, context: Context
