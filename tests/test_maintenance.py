@@ -257,6 +257,62 @@ def test_yaml_skeletons_parse_and_hold_the_group(
     assert "# TODO: à rédiger à partir de l’article" in out
 
 
+def test_followups_are_shown_with_the_answer_they_followed(
+    home: Path, kb: KnowledgeBase, matcher: Matcher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Questions read as follow-ups to one entry's answer: `unanswered` says so, and
+    `--format yaml` proposes a named follow-up under that entry (comments), not a new
+    entry; the output stays valid YAML."""
+    config = write_config(home, kb)
+    entry = kb.entries[0]
+    question_log = QuestionLog(home / "var" / "q.sqlite3")
+    for text in ["et en vrai alors ?", "et en vrai alors ?", "et en vrai alors"]:
+        question_log.record_question(not_answered(matcher, text), channel="chat", after=entry.id)
+    for text in TREATY:
+        question_log.record_question(not_answered(matcher, text), channel="chat")
+    question_log.close()
+    status, out, err = run(capsys, "--config", config, "unanswered")
+    assert status == 0, err
+    assert f"read as a follow-up to {entry.id} 3 times" in out
+    assert f"a follow-up to {entry.id}'s answer: if it means another entry there" in out
+    assert out.count("read as a follow-up") == 1  # not the treaty's group
+    status, out, err = run(capsys, "--config", config, "unanswered", "--format", "yaml")
+    assert status == 0, err
+    entries = yaml.safe_load(out)
+    assert [e["question"] for e in entries] == [TREATY[0]]  # no skeleton for the follow-ups
+    assert f"# asked 3 times; read as a follow-up to {entry.id} 3 times:" in out
+    assert f"# {entry.id} (" in out
+    assert f"{Path(entry.file).name}:{entry.line}):" in out
+    assert '#     TODO-the-entry-it-means: ["et en vrai alors ?"' in out
+
+
+def test_a_version_3_log_is_read_without_follow_ups(
+    home: Path, kb: KnowledgeBase, matcher: Matcher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A log written before follow-ups were logged (schema 3, no `after_entry`) is still
+    read by `unanswered`, which never upgrades a file."""
+    from bot.conversation.questionlog import _MIGRATIONS
+
+    path = home / "var" / "q.sqlite3"
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as connection:
+        for step in _MIGRATIONS[:3]:
+            for statement in step:
+                connection.execute(statement)
+        connection.execute("PRAGMA user_version = 3")
+        connection.execute(
+            "INSERT INTO questions (asked_at, channel, question, status, entry_id, score) "
+            "VALUES ('2024-06-19T10:00:00.000000Z', 'chat', 'et en vrai ?', 'unknown', NULL, 0)"
+        )
+    [row] = QuestionLog(path).unanswered()
+    assert (row.question, row.after) == ("et en vrai ?", None)
+    status, out, err = run(capsys, "--config", write_config(home, kb), "unanswered")
+    assert status == 0, err
+    assert "et en vrai ?" in out
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+
+
 def test_no_log_yet_is_a_friendly_line(
     home: Path, kb: KnowledgeBase, matcher: Matcher, capsys: pytest.CaptureFixture[str]
 ) -> None:

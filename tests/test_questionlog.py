@@ -141,7 +141,16 @@ def test_schema_has_no_personal_columns(
             for table in tables
         }
     assert columns == {
-        "questions": {"id", "asked_at", "channel", "question", "status", "entry_id", "score"},
+        "questions": {
+            "id",
+            "asked_at",
+            "channel",
+            "question",
+            "status",
+            "entry_id",
+            "score",
+            "after_entry",
+        },
         "choices": {"id", "chosen_at", "channel", "question", "entry_id"},
         "feedback": {"id", "given_at", "channel", "entry_id", "good", "question"},
         "followups": {"id", "clicked_at", "channel", "question", "answered_entry", "entry_id"},
@@ -501,7 +510,7 @@ def test_a_version_1_log_is_read_then_upgraded_in_place(
     question_log.record_question(unknown(matcher), channel="chat")
     assert question_log.flush()
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert reader.counts() == Counts(unknown=2)
     assert reader.lost_rows() == 0

@@ -59,6 +59,29 @@ async def test_questions_choices_and_feedback_are_logged_without_identities(
         assert secret not in dump
 
 
+async def test_a_followup_is_logged_with_the_entry_whose_answer_it_followed(
+    tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """ "et les gens en pensent quoi ?" after the official programme: suggestions, logged
+    with `after` = programme-officiel, so that `faqbot unanswered` can say so; a
+    question asked on its own has none."""
+    log = QuestionLog(tmp_path / "questions.sqlite3")
+    try:
+        async with harness(kb) as bench:
+            set_log(bench.app.bot_data, log)
+            await bench.process(text_message("Quel est le programme officiel de la visite ?"))
+            await bench.process(text_message("et les gens en pensent quoi ?"))
+            await bench.process(text_message("Quel est le prix d'un obus ?"))
+        assert await asyncio.to_thread(log.flush)
+        rows = {q.question: q.after for q in log.unanswered()}
+        assert rows == {
+            "et les gens en pensent quoi ?": "programme-officiel",
+            "Quel est le prix d'un obus ?": None,
+        }
+    finally:
+        log.close()
+
+
 async def test_admin_setup_opens_the_configured_log_and_teardown_closes_it(
     tmp_path: Path, samples: Samples
 ) -> None:

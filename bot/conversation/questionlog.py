@@ -10,7 +10,7 @@ every method of `QuestionLog` does nothing.
 Interface (stable; the Telegram front end and `faqbot chat` call it):
 
     log = QuestionLog(config.log_database)           # None: disabled
-    log.record_question(decision, channel="telegram")  # or "inline", "chat"
+    log.record_question(decision, channel="telegram", after=None)  # or "inline", "chat"
     log.record_choice(question, entry_id_or_None, channel="telegram")
     log.record_feedback(entry_id, good=True, channel="telegram", question=None)
     log.record_followup(question, answered_entry, entry_id, channel="telegram")
@@ -20,8 +20,9 @@ Interface (stable; the Telegram front end and `faqbot chat` call it):
 asyncio handler.
 
 Privacy by default. Only these are stored: the time (UTC), the channel, the question
-text as typed, the matcher's status, entry id and score, the suggestion picked (or
-"none of these") and 👍/👎 per entry. *No* user id, name, username, chat id or message
+text as typed, the matcher's status, entry id and score, for a follow-up the entry
+whose answer it followed, the suggestion picked (or "none of these") and 👍/👎 per
+entry. *No* user id, name, username, chat id or message
 id is ever stored, and the schema has no column for them (a test checks it), so rows
 cannot be tied to a person or to one another. The text itself is kept as typed: if
 someone types their name in a question, it is in the log, so treat the file as
@@ -60,7 +61,9 @@ It never blocks or breaks answering, and it does not lose rows (issue 11):
   thread; it is also registered with `atexit`, so a forgotten close loses nothing
   on a normal exit.
 
-Version 2 adds the question to a 👍/👎 (when the bot knows which question got the
+Version 4 adds, for a question read as a follow-up, the entry whose answer it followed
+(`after_entry`): `faqbot unanswered` shows it, since "et en vrai ?" means nothing
+without it. Version 2 adds the question to a 👍/👎 (when the bot knows which question got the
 answer) and a `followups` table (a related question clicked under an answer): what
 `faqbot learn` reads, with the picked suggestions, to propose variants.
 
@@ -108,7 +111,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT = 5.0
 """Seconds the writer waits for a lock held by someone else before retrying later."""
 QUEUE_SIZE = 10_000
@@ -175,12 +178,16 @@ _MIGRATIONS += (
             rows INTEGER NOT NULL       -- rows (questions, choices, feedback) never written
         )""",
     ),
+    (  # 4: a question read as a follow-up, with the entry whose answer it followed
+        "ALTER TABLE questions ADD COLUMN after_entry TEXT",
+    ),
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 _INSERTS = {
-    "questions": "INSERT INTO questions (asked_at, channel, question, status, entry_id, score)"
-    " VALUES (?, ?, ?, ?, ?, ?)",
+    "questions": "INSERT INTO questions"
+    " (asked_at, channel, question, status, entry_id, score, after_entry)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)",
     "choices": "INSERT INTO choices (chosen_at, channel, question, entry_id) VALUES (?, ?, ?, ?)",
     "feedback": "INSERT INTO feedback (given_at, channel, entry_id, good, question)"
     " VALUES (?, ?, ?, ?, ?)",
@@ -211,6 +218,8 @@ class UnansweredQuestion:
     """The suggestion the user then picked, if any."""
     rejected: bool = False
     """The user answered "none of these" to the suggestions."""
+    after: str | None = None
+    """For a question read as a follow-up: the entry whose answer it followed."""
 
 
 @dataclass(frozen=True)
@@ -359,8 +368,11 @@ class QuestionLog:
 
     # --- writing ----------------------------------------------------------------------
 
-    def record_question(self, decision: Decision, *, channel: str) -> None:
-        """Log a question and the matcher's decision. Returns at once; never raises."""
+    def record_question(
+        self, decision: Decision, *, channel: str, after: str | None = None
+    ) -> None:
+        """Log a question and the matcher's decision; `after`: the entry whose answer
+        it was read as a follow-up to, if it was. Returns at once; never raises."""
         self._put(
             "questions",
             lambda: (
@@ -369,6 +381,7 @@ class QuestionLog:
                 str(Status(decision.status).value),
                 decision.entry.id if decision.entry is not None else None,
                 float(decision.score),
+                None if after is None else str(after),
             ),
         )
 
@@ -673,6 +686,14 @@ class QuestionLog:
                     f"{self.where}: cannot read the question log: {exc}"
                 ) from exc
 
+    def _schema_version(self) -> int:
+        """The file's schema version (0: nothing to read yet); a reader never upgrades
+        it, so a query names the columns of that version only."""
+        with self._reading() as connection:
+            if connection is None:
+                return 0
+            return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
     def _select(
         self, sql: str, column: str, since: datetime | None, *, group_by: str | None = None
     ) -> list[tuple[SqlValue, ...]]:
@@ -691,9 +712,10 @@ class QuestionLog:
         channel) as `rejected`, or is listed on its own when that question is not in
         the log. A picked suggestion is noted in `picked` the same way.
         """
+        after = "after_entry" if self._schema_version() >= 4 else "NULL"
         rows = self._select(
-            "SELECT asked_at, channel, question, status, entry_id, score FROM questions "
-            "WHERE status IN ('suggest', 'unknown')",
+            f"SELECT asked_at, channel, question, status, entry_id, score, {after} "
+            "FROM questions WHERE status IN ('suggest', 'unknown')",
             "asked_at",
             since,
         )
@@ -711,8 +733,9 @@ class QuestionLog:
                     status=Status(str(status)),
                     entry_id=None if entry_id is None else str(entry_id),
                     score=float(score or 0.0),
+                    after=None if previous is None else str(previous),
                 )
-                for asked_at, channel, question, status, entry_id, score in rows
+                for asked_at, channel, question, status, entry_id, score, previous in rows
             ]
             moments = [_parse_stamp(str(c[0])) for c in choices]
         except (ValueError, TypeError) as exc:

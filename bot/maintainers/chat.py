@@ -97,10 +97,12 @@ class Chat:
         if len(text) > replies.MAX_QUESTION_CHARS:
             return replies.too_long(len(text))
         now = self.clock()
-        decisions = self.understander.understand(text, context=self._context, now=now)
+        previous = self._context
+        decisions = self.understander.understand(text, context=previous, now=now)
         self._answered = None
         for decision in decisions:
-            self.log.record_question(decision, channel=_CHANNEL)
+            after = previous.entry_id if previous is not None and decision.context else None
+            self.log.record_question(decision, channel=_CHANNEL, after=after)
             if decision.status is Status.ANSWER and decision.entry is not None:
                 self._context = Context(decision.entry.id, decision.question, now)
                 # The question a 👍/👎 or a related question picked next is about.

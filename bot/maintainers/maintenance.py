@@ -6,6 +6,12 @@ many times it was asked, a few phrasings, and what the *current* FAQ (the config
 `--knowledge PATH`) makes of it: already answered, close to an entry (a missing
 variant), or far from everything (a missing entry).
 
+A question the bot read as a follow-up to an answer is logged with that answer's entry
+(the log's `after_entry`): "et en vrai ?" means nothing without it. A group of which at
+least half followed the same entry's answer is shown as such, with the advice to add a
+named follow-up (`followups:`, knowledge/README.md) under that entry rather than a new
+entry; `--format yaml` prints that advice as comments instead of a skeleton entry.
+
 `--format yaml` prints skeleton entries to paste into knowledge/faq/*.yaml, for the
 groups the FAQ still does not answer: the most frequent question, one variant per
 other set of content words (spellings with the same words would add nothing to the
@@ -46,6 +52,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -260,6 +267,17 @@ class Group:
         """The most frequent question."""
         return self.spellings[0][0]
 
+    @property
+    def follows(self) -> tuple[str, int] | None:
+        """The entry whose answer most of the group's questions were read as follow-ups
+        to, and how many were, when at least half were ("et en vrai ?" after the
+        official programme): what a named follow-up would fix, not a new entry."""
+        counts = Counter(r.after for r in self.rows if r.after)
+        if not counts:
+            return None
+        entry, count = counts.most_common(1)[0]
+        return (entry, count) if 2 * count >= self.count else None
+
 
 def _key(matcher: Matcher, question: str) -> tuple[str, ...]:
     tokens = tuple(dict.fromkeys(matcher.analyse(question).tokens))
@@ -457,9 +475,21 @@ def _as_text(
         rejected = sum(1 for r in group.rows if r.rejected)
         if rejected:
             details.append(f"“none of these” {_times(rejected)}")
+        after = Counter(r.after for r in group.rows if r.after)
+        if after:
+            details.append(
+                "read as a follow-up to "
+                + ", ".join(f"{_one_line(e)} {_times(n)}" for e, n in after.most_common())
+            )
         if details:
             lines.append(f"{indent}{'; '.join(details)}")
         lines.append(f"{indent}{_verdict_text(group, matcher)}")
+        follows = group.follows
+        if follows is not None:
+            lines.append(
+                f"{indent}a follow-up to {_one_line(follows[0])}'s answer: if it means "
+                f"another entry there, add it to {_one_line(follows[0])}'s `followups:`"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -516,6 +546,10 @@ def _as_yaml(shown: list[Group], kb: KnowledgeBase, where: str, since: datetime 
                 f"; closest entry now: {verdict.entry_id} "
                 f"(score {verdict.score:.1f}, {verdict.status.value})"
             )
+        follows = group.follows
+        if follows is not None:
+            lines.append(about + "; " + _followup_hint(group, follows, kb))
+            continue
         lines.append(about)
         lines.append(f"- id: {_slug(group.question, taken)}")
         lines.append(f"  question: {_quote(group.question)}")
@@ -544,6 +578,23 @@ def _as_yaml(shown: list[Group], kb: KnowledgeBase, where: str, since: datetime 
         lines.append('  answer: ""  # TODO: à rédiger à partir de l’article')
         lines.append('  sources: []  # TODO: the keys of article.yaml it relies on, like ["§1"]')
     return "\n".join(lines) + "\n"
+
+
+def _followup_hint(group: Group, follows: tuple[str, int], kb: KnowledgeBase) -> str:
+    """YAML comments for a group of follow-ups: a named follow-up, not a new entry."""
+    entry_id, count = follows
+    entry = kb.by_id.get(entry_id)
+    where = f" ({display_path(Path(entry.file))}:{entry.line})" if entry is not None else ""
+    texts = ", ".join(_quote(text) for text, _ in group.spellings[:TEXT_EXAMPLES])
+    return "\n".join(
+        [
+            f"read as a follow-up to {_comment(entry_id)} {_times(count)}:",
+            "# not a new entry; if it means another entry right after that answer, add under",
+            f"# {_comment(entry_id)}{where}:",
+            "#   followups:",
+            f"#     TODO-the-entry-it-means: [{_comment(texts)}]",
+        ]
+    )
 
 
 # --- faqbot stats -----------------------------------------------------------------------

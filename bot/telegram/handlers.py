@@ -113,9 +113,11 @@ async def _answer_question(
         return
     current = knowledge(context)
     now = time.monotonic()
-    decisions = current.understander.understand(question, context=last_answer(context), now=now)
+    previous = last_answer(context)
+    decisions = current.understander.understand(question, context=previous, now=now)
     for decision in decisions:
-        get_log(context).record_question(decision, channel=CHANNEL)
+        after = previous.entry_id if previous is not None and decision.context else None
+        get_log(context).record_question(decision, channel=CHANNEL, after=after)
         remember = None
         if decision.status is Status.SUGGEST:  # which suggestion gets picked is logged
 
