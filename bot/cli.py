@@ -67,6 +67,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     note = f", {len(kb.warnings)} warning(s)" if kb.warnings else ""
     print(
         f"OK: {len(kb.entries)} entries, {kb.variant_count} variants, "
+        f"{sum(len(e.followups) for e in kb.entries)} named follow-ups, "
         f"{len(sources)} of {len(kb.article.sources)} sources cited, "
         f"{len(kb.synonyms)} synonym groups, {len(kb.out_of_scope)} out-of-scope questions "
         f"in {display_path(kb.path)}{note}"

@@ -513,7 +513,9 @@ def test_gives_names_on_both_sides_and_missing_mirror(tmp_path: Path) -> None:
     assert "no entry asks the other way round (from pyongyang to russie)" in warning.message
 
 
-def test_followups_are_checked_with_file_and_line(tmp_path: Path) -> None:
+def test_followups_are_checked_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`followups:` maps an entry id to what a reader says next; a wrong shape or an id
     that does not exist is an error on its line, with the close id suggested."""
     shape = ENTRY_A + '  followups: ["et en vrai ?"]\n' + ENTRY_B
@@ -530,7 +532,10 @@ def test_followups_are_checked_with_file_and_line(tmp_path: Path) -> None:
         '(did you mean "etat-paria"?)' in message
     )
     good = ENTRY_A + "  followups:\n    etat-paria: [et maintenant ?, et depuis ?]\n" + ENTRY_B
-    kb = load_knowledge(make_knowledge(tmp_path / "good", good))
+    root = make_knowledge(tmp_path / "good", good)
+    assert main(["check", "--knowledge", str(root)]) == 0
+    assert "OK: 2 entries, 10 variants, 2 named follow-ups," in capsys.readouterr().out
+    kb = load_knowledge(root)
     assert kb.by_id["derniere-visite"].followups == (
         ("et maintenant ?", "etat-paria"),
         ("et depuis ?", "etat-paria"),
