@@ -137,6 +137,8 @@ def test_replies_speak_as_je_and_say_how_to_get_help(kb: KnowledgeBase) -> None:
 # (typos, repeated letters, mixes, emoji, other spellings): see the generalisation test.
 SMALL_TALK: dict[str, list[str]] = {
     "greeting": [
+        "salut, question rapide",  # a filler (session 13: it got "the article does not say")
+        "salut jcomprends pas un truc",  # a filler (session 13: it got the G8's answer)
         "Bonjour à tous !",
         "bonjour bonjour !!",
         "salut 👋",
@@ -182,6 +184,7 @@ SMALL_TALK: dict[str, list[str]] = {
         "ciao 👋",
     ],
     "ack": [
+        "tkt c'est bon",  # "tkt", a filler (session 13: it got the shells' quality)
         "ok ok",
         "d’acc",
         "ah ok je vois",
