@@ -105,7 +105,7 @@ def test_a_version_1_log_is_migrated_and_keeps_its_rows(tmp_path: Path, matcher:
         )
         db.execute("PRAGMA user_version = 1")
     db.close()
-    assert SCHEMA_VERSION == 3  # 2: feedback questions and follow-ups; 3: lost rows
+    assert SCHEMA_VERSION == 4  # 2: feedback questions, follow-ups; 3: lost rows; 4: after_entry
     log = QuestionLog(path)
     log.record_feedback("g8", False, channel="chat", question="le g8 c quoi")
     log.record_followup("le g8 c quoi", "g8", "russie-en-2000", channel="chat")
