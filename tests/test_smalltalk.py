@@ -155,6 +155,7 @@ SMALL_TALK: dict[str, list[str]] = {
         "re !",
     ],
     "thanks": [
+        "merci, c'était utile",  # session 13: suggestions about the munitions' use
         "mercii",
         "merci bcp !!",
         "merciiii 🙏🙏",
@@ -172,6 +173,11 @@ SMALL_TALK: dict[str, list[str]] = {
         "@faqbot merci !",  # addressed to the bot in a group
     ],
     "goodbye": [
+        "bon ben je vais te laisser",  # session 13: "the article does not say"
+        "allez bonne soirée",  # session 13: "the article does not say"
+        "je file, merci",  # session 13: suggestions about what Korea gives
+        "fin de la discussion",  # session 13: suggestions about the G8
+        "à bientôt peut-être",
         "au revoir et merci",
         "bye !",
         "bonne soirée 🙂",
