@@ -23,48 +23,51 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (88.5% / 94.5%), not the target
+A regression gate a few points under today's figures (89.2% / 94.5%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
-sealed holdout (today 91.2% / 96.7% / 2.3%; targets 90% / 95% / 1%)."""
+sealed holdout (today 92.2% / 96.4% / 2.3%; targets 90% / 95% / 1%)."""
 HOLDOUT3_MINIMUM = (0.82, 0.92, 0.04)
-"""The same on the third sealed holdout (session 6; today 88.6% / 97.0% / 2.0%; targets
+"""The same on the third sealed holdout (session 6; today 89.5% / 96.5% / 1.7%; targets
 90% / 95% / 1%)."""
 HOLDOUT4_MINIMUM = (0.82, 0.94, 0.04)
-"""The same on the fourth sealed holdout (session 7; today 89.6% / 97.0% / 2.4%; targets
+"""The same on the fourth sealed holdout (session 7; today 90.7% / 97.0% / 2.4%; targets
 90% / 95% / 1%)."""
 HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
 87.3% / 97.5% / 1.5% at the end of session 8, 88.6% / 97.5% / 1.5% at the end of session
 9, 88.9% / 97.5% / 1.7% at the end of session 10, 90.0% / 97.5% / 1.7% at the end of
-session 11, 90.2% / 97.5% / 2.2% at the end of session 12; targets 90% / 95% / 1%)."""
+session 11, 90.2% / 97.5% / 2.2% at the end of session 12, 90.8% / 97.5% / 2.2% at the end
+of session 13; targets 90% / 95% / 1%)."""
 HOLDOUT6_MINIMUM = (0.82, 0.93, 0.04)
 """The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read,
 87.2% / 96.5% / 3.0% at the end of session 9, 87.6% / 97.0% / 3.0% at the end of session
 10, 88.5% / 97.0% / 3.5% at the end of session 11, 88.5% / 97.0% / 3.3% at the end of
-session 12; targets 90% / 95% / 1%)."""
+session 12, 89.1% / 97.0% / 2.8% at the end of session 13; targets 90% / 95% / 1%)."""
 HOLDOUT7_MINIMUM = (0.83, 0.93, 0.04)
 """The same on the seventh sealed holdout (session 10; 88.3% / 95.5% / 1.7% when first
 read, at the start of session 10; 88.9% / 96.5% / 1.5% at its end; 89.6% / 96.5% / 2.0%
-at the end of session 11; 90.7% / 97.5% / 1.7% at the end of session 12; targets 90% /
-95% / 1%)."""
+at the end of session 11; 90.7% / 97.5% / 1.7% at the end of session 12; 91.3% / 97.5% /
+1.5% at the end of session 13; targets 90% / 95% / 1%)."""
 HOLDOUT8_MINIMUM = (0.83, 0.93, 0.05)
 """The same on the eighth sealed holdout (session 11; 87.4% / 96.0% / 3.1% when first
 read, at the start of session 11; 88.7% / 96.0% / 3.1% at its end; 87.6% / 96.0% / 2.8%
-at the end of session 12; targets 90% / 95% / 1%)."""
+at the end of session 12; 89.1% / 96.5% / 2.8% at the end of session 13; targets 90% / 95%
+/ 1%)."""
 HOLDOUT9_MINIMUM = (0.83, 0.94, 0.05)
 """The same on the ninth sealed holdout (session 12; 87.0% / 98.0% / 3.7% when first
-read, at the start of session 12; 88.5% / 97.5% / 3.0% at its end; targets 90% / 95% /
-1%)."""
+read, at the start of session 12; 88.5% / 97.5% / 3.0% at its end; 89.1% / 97.5% / 3.0%
+at the end of session 13; targets 90% / 95% / 1%)."""
 HOLDOUT10_MINIMUM = (0.85, 0.91, 0.03)
 """The same on the tenth sealed holdout (session 13; 90.0% / 94.6% / 0.7% when first
-read, at the start of session 13; targets 90% / 95% / 1%)."""
+read, at the start of session 13; 90.7% / 94.6% / 1.1% at its end; targets 90% / 95% /
+1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
-"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.1% /
+"""Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.5% /
 98.2% / 0.8%)."""
 FOLLOWUPS_MINIMUM = (0.76, 0.6, 0.04)
-"""The same on tests/devset-followups.yaml (today 85.2% / 75.0% / 1.6%; 21 of its 28
+"""The same on tests/devset-followups.yaml (today 93.4% / 75.0% / 0%; 21 of its 28
 unanswerable follow-ups declined; the gate was 64% in session 8)."""
 HOLDOUT_MAX_WRONG = 0.05
 """Share of the holdout's answerable messages answered with a wrong entry (today 1.4%)."""
@@ -142,7 +145,7 @@ def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
 
 
 def test_sms_devset_gate(kb: KnowledgeBase) -> None:
-    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 97.5% / 98.3%."""
+    """tests/devset-sms.yaml (SMS and oral French, tuned on): today 98.0% / 98.3%."""
     _, result = run(kb, HERE / "devset-sms.yaml")
     assert result.answerable_rate >= 0.9
     assert result.decline_rate >= 0.95
@@ -206,7 +209,7 @@ LATER_MINIMUMS = {
     "devset-nearby.yaml": (0.88, 0.92, 0.03),
     "devset-mixed.yaml": (0.82, 0.93, 0.04),
     "devset-mixed2.yaml": (0.79, 0.93, 0.06),
-    "devset-mixed3.yaml": (0.74, 0.86, 0.07),
+    "devset-mixed3.yaml": (0.86, 0.87, 0.04),
 }
 """The same for the dev sets written in sessions 7 to 13. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -228,7 +231,8 @@ first read, at the start of session 12; 86.2% / 97.6% / 3.3% at its end (its mis
 tuned on). Session 13's (writer D10: long messages, a third with two questions, many
 follow-ups, plain questions worded far from the article): 77.7% right and 4.1% wrong when
 first read, at the start of session 13; 78.2% / 90.2% / 4.1% after the FAQ's named
-follow-ups, the session's first change."""
+follow-ups, the session's first change; 91.4% / 91.3% / 1.4% at its end (its misses were
+tuned on, the named follow-ups above all)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
