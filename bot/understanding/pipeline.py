@@ -1099,18 +1099,8 @@ class Understander:
         entry = self.kb.by_id.get(targets[best[2]]) if best is not None else None
         if best is None or entry is None:
             return None
-        candidate = Candidate(entry, 100.0, entry.question)
-        return Decision(
-            text,
-            Status.ANSWER,
-            entry,
-            candidate.score,
-            (candidate,),
-            Analysis((), None),
-            entry.question,
-            verdict=f'follow-up: one the FAQ names after {context.entry_id} ("{keys[best[2]]}")',
-            context=context.question,
-        )
+        verdict = f'one the FAQ names after {context.entry_id} ("{keys[best[2]]}")'
+        return _in_conversation(text, entry, verdict, context)
 
     def _again(self, text: str, context: Context) -> Decision | None:
         """The previous answer again, for a message that asks about it ("c'est-à-dire ?",
@@ -1135,19 +1125,7 @@ class Understander:
             entry, verdict, again = fuller, "a related entry that says more", None
         else:
             verdict, again = f"the previous answer again ({kind})", kind
-        candidate = Candidate(entry, 100.0, entry.question)
-        return Decision(
-            text,
-            Status.ANSWER,
-            entry,
-            candidate.score,
-            (candidate,),
-            Analysis((), None),
-            entry.question,
-            verdict=f"follow-up: {verdict}",
-            context=context.question,
-            again=again,
-        )
+        return _in_conversation(text, entry, verdict, context, again=again)
 
     def _focused(self, text: str, analysis: Analysis) -> Decision | None:
         """A message of several sentences read without the everyday words its preamble
@@ -1264,6 +1242,26 @@ class Understander:
             # message, unless the part says enough on its own.
             return None
         return replace(decision, question=part)
+
+
+def _in_conversation(
+    text: str, entry: Entry, verdict: str, context: Context, *, again: str | None = None
+) -> Decision:
+    """An answer with `entry` that the conversation decided, not the words' scores: a
+    follow-up the FAQ names, or a message about the previous answer (`again`)."""
+    candidate = Candidate(entry, 100.0, entry.question)
+    return Decision(
+        text,
+        Status.ANSWER,
+        entry,
+        candidate.score,
+        (candidate,),
+        Analysis((), None),
+        entry.question,
+        verdict=f"follow-up: {verdict}",
+        context=context.question,
+        again=again,
+    )
 
 
 def _stated(part: str, said: Sequence[str]) -> bool:
