@@ -255,6 +255,38 @@ def test_sentences_and_clauses() -> None:
         "pourquoi les envoyer ?",
     ]
     assert sentences("  ") == []
+    # "et" + "c'est quoi…", and "et" + a pronoun, a verb or two and a question word.
+    assert sentences("c qui Bill Clinton et c'est quoi cette histoire de G8 ?") == [
+        "c qui Bill Clinton",
+        "c'est quoi cette histoire de G8 ?",
+    ]
+    assert sentences("c'est quand la visite et il va chercher quoi là-bas ?") == [
+        "c'est quand la visite",
+        "il va chercher quoi là-bas ?",
+    ]
+    assert sentences("Poutine est allé en Corée et il y a rencontré Kim.") == [
+        "Poutine est allé en Corée et il y a rencontré Kim."
+    ]
+    # A clause split off is no sentence of its own: it states nothing.
+    assert statements("c'est quand la visite et il va chercher quoi là-bas ?") == []
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Salut ! c'est quand la visite de Poutine et il va chercher quoi là-bas ?",
+         ["date-visite", "but-reel"]),
+        ("c qui Bill Clinton dans l'article et c'est quoi cette histoire de G8 ?",
+         ["clinton-kremlin", "g8"]),
+    ],
+)  # fmt: skip
+def test_two_questions_joined_by_et_get_both_answers(
+    understander: Understander, message: str, expected: list[str]
+) -> None:
+    """Two questions joined by "et" get both answers, although the whole message,
+    mixing two subjects, resembles a question the article does not answer (an
+    out-of-scope question): each part is answered surely by both opinions."""
+    assert answered(understander.understand(message)) == expected
 
 
 def test_two_questions_in_one_message_get_both_answers(understander: Understander) -> None:

@@ -1169,8 +1169,6 @@ class Understander:
         whole message's decision stands). The parts that only get suggestions (with no
         out-of-scope question explaining them) are added to `hesitations`.
         """
-        if whole.near_miss is not None:
-            return []  # the whole message resembles a question the article does not answer
         close = {c.entry.id for c in whole.suggestions}
         if whole.entry is not None:  # the whole message's best entry, however weak
             close.add(whole.entry.id)
@@ -1184,6 +1182,13 @@ class Understander:
             elif decision.status is Status.SUGGEST and decision.near_miss is None:
                 hesitations.append(decision)
         if not answers:
+            return []
+        if whole.near_miss is not None and (
+            len(answers) < 2
+            or any(d.score < SURE_WHOLE or not d.verdict.startswith(BOTH_AGREE) for d in answers)
+        ):
+            # The whole message resembles a question the article does not answer, and it
+            # is not two questions that both opinions answer surely, each on its own.
             return []
         # "Kim est venu quand ? Je crois que c'était l'an dernier.": a sentence that
         # asks nothing adds no answer of its own beside one to a sentence that asks.

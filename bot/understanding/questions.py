@@ -15,18 +15,24 @@ __all__ = ["ASKING", "questions_in", "sentences", "statements"]
 
 _CLAUSE = re.compile(
     r",?\s+(?:et|and)\s+(?=(?:pourquoi|quand|combien|qui|où|ou|comment|que|qu['’]|quel|quelle|"
-    r"quels|quelles|est-ce|why|when|how|what|who|where)\b)",
+    r"quels|quelles|est-ce|why|when|how|what|who|where)\b"
+    r"|c['’](?:est|était|etait)\s+(?:quoi|qui|quand|où|combien|comment)\b"
+    r"|(?:il|elle|ils|elles)\s+(?:\w+\s+){1,2}(?:quoi|qui|où|quand|combien|comment)\b)",
     flags=re.IGNORECASE,
 )
+
+
+def _sentence_ends(text: str) -> list[str]:
+    """A message split after . ! ? … and at line breaks only."""
+    return re.split(r"(?<=[.!?…])\s+|\n+", text.strip())
 
 
 def sentences(text: str) -> list[str]:
     """The questions of a message: its sentences (split after . ! ? … and line breaks),
     and within a sentence the clauses joined by "et" + a question word ("combien
     d'obus, et pourquoi ?")."""
-    parts = re.split(r"(?<=[.!?…])\s+|\n+", text.strip())
     out: list[str] = []
-    for part in parts:
+    for part in _sentence_ends(text):
         out += [c.strip() for c in _CLAUSE.split(part) if c.strip()]
     return out
 
@@ -136,7 +142,7 @@ def statements(text: str) -> list[str]:
     punctuate ask without it ("pourquoi il y va")."""
     if "?" not in text:
         return []
-    parts = sentences(text)
+    parts = [p for p in _sentence_ends(text) if p]
     return [
         part
         for index, part in enumerate(parts)
