@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 KNOWLEDGE = HERE.parent / "knowledge"
 HOLDOUT_MINIMUM = (0.79, 0.9)
 """Answered correctly / other messages without an article answer, on the sealed holdout.
-A regression gate a few points under today's figures (89.2% / 94.5%), not the target
+A regression gate a few points under today's figures (89.5% / 94.5%), not the target
 (90% / 95%, not met yet: see the README)."""
 HOLDOUT2_MINIMUM = (0.81, 0.95, 0.05)
 """Answered right, others not answered about the article, at most wrong, on the second
@@ -38,7 +38,7 @@ HOLDOUT5_MINIMUM = (0.82, 0.94, 0.04)
 """The same on the fifth sealed holdout (session 8; 85.4% / 97.5% / 2.0% when first read,
 87.3% / 97.5% / 1.5% at the end of session 8, 88.6% / 97.5% / 1.5% at the end of session
 9, 88.9% / 97.5% / 1.7% at the end of session 10, 90.0% / 97.5% / 1.7% at the end of
-session 11, 90.2% / 97.5% / 2.2% at the end of session 12, 90.8% / 97.5% / 2.2% at the end
+session 11, 90.2% / 97.5% / 2.2% at the end of session 12, 91.0% / 97.5% / 2.0% at the end
 of session 13; targets 90% / 95% / 1%)."""
 HOLDOUT6_MINIMUM = (0.82, 0.93, 0.04)
 """The same on the sixth sealed holdout (session 9; 86.7% / 96.5% / 2.2% when first read,
