@@ -20,7 +20,7 @@ from bot.knowledge.base import default_knowledge_path, load_knowledge
 from bot.maintainers.learn import LearnError, insert_variants, parse_selection, proposals
 from bot.telegram.context import set_log
 from bot.understanding.matching import Matcher, Status
-from bot.understanding.pipeline import Understander
+from bot.understanding.pipeline import Context, Understander
 
 # Questions the shipped FAQ hesitates on (checked below, so a matcher change shows here).
 MEANT = "munitions neuves ou vieilles et efficaces ?"  # users pick qualite-munitions, like it
@@ -286,3 +286,40 @@ def test_parse_selection() -> None:
         parse_selection("4", 3)
     with pytest.raises(ValueError, match="not a number"):
         parse_selection("deux", 3)
+
+
+def test_a_question_asked_as_a_follow_up_is_proposed_as_a_named_follow_up(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Users who asked "et ils disent vrai ?" right after the official programme, then
+    picked the real purpose, meant it only there: `learn` proposes it under the
+    programme's `followups:`, not as a variant of the real purpose (alone it means
+    nothing), and `--apply` prints it to paste rather than writing it."""
+    root = copy_faq(home)
+    kb = load_knowledge(root)
+    understander = Understander.build(kb, Matcher(kb))
+    question = "et ils disent vrai ?"
+    context = Context("programme-officiel", kb.by_id["programme-officiel"].question, 0.0)
+    decision = understander.understand(question, context=context, now=1.0)[0]
+    assert decision.status is Status.SUGGEST
+    assert decision.context is not None
+    log = QuestionLog(home / "q.sqlite3")
+    for _ in range(2):
+        log.record_question(decision, channel="telegram", after="programme-officiel")
+        log.record_choice(question, "but-reel", channel="telegram")
+    log.close()
+    assert main(["learn", "--knowledge", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "[but-reel]" in out
+    assert (
+        f"{question!r} ×2 (picked 2; now: suggest programme-officiel after programme-officiel)"
+        in out
+    )
+    assert "a follow-up to programme-officiel's answer, not a variant" in out
+    files = {p: p.read_bytes() for p in (root / "faq").iterdir()}
+    assert main(["learn", "--knowledge", str(root), "--apply", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "1 follow-up(s) to add by hand" in out
+    assert "  under programme-officiel (" in out
+    assert f'      but-reel: ["{question}"]' in out
+    assert {p: p.read_bytes() for p in (root / "faq").iterdir()} == files

@@ -890,6 +890,21 @@ class QuestionLog:
         found.sort(key=lambda s: s.at)
         return found
 
+    def followup_questions(self, since: datetime | None = None) -> dict[str, Counter[str]]:
+        """The questions read as follow-ups, each with how many times it followed each
+        entry's answer (for `faqbot learn`: a follow-up is no variant)."""
+        if self._schema_version() < 4:  # the version that logs it
+            return {}
+        rows = self._select(
+            "SELECT question, after_entry FROM questions WHERE after_entry IS NOT NULL",
+            "asked_at",
+            since,
+        )
+        found: dict[str, Counter[str]] = {}
+        for question, after in rows:
+            found.setdefault(str(question), Counter())[str(after)] += 1
+        return found
+
     def choices(self, since: datetime | None = None) -> list[tuple[str | None, int]]:
         """How often each suggestion was picked (None: "none of these"), most first."""
         rows = self._select("SELECT entry_id FROM choices WHERE 1", "chosen_at", since)

@@ -15,7 +15,12 @@ group's most frequent spelling as a new variant of the entry most users meant, u
   suggestions for it: such a question is never proposed;
 - users disagree (as many meant one entry as another): nothing is proposed;
 - the current FAQ already answers it with that entry, or it is already a phrasing;
-- the entry no longer exists, or the question has no content word.
+- the entry no longer exists, or the question has no content word (unless it was asked
+  as a follow-up: then its words, lead-ins aside, make the group).
+A question users asked as a follow-up (the log keeps the entry whose answer it followed)
+is proposed as a named follow-up of that entry (`followups:`), not as a variant: "et en
+vrai ?" means the real purpose only after the official programme. `--apply` prints it as
+YAML to paste by hand; it writes variants only.
 
 `--apply` writes the accepted proposals (`all`, numbers such as `1,3-5`, or, without a
 value, chosen interactively) into the entries' YAML files: new lines are inserted at the
@@ -33,7 +38,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +55,8 @@ from bot.knowledge.base import (
 from bot.knowledge.config import Config
 from bot.knowledge.source import display_path
 from bot.maintainers.evaluation import evaluate, load_question_set
-from bot.understanding.matching import Matcher, Status
-from bot.understanding.pipeline import Understander
+from bot.understanding.matching import Decision, Matcher, Status
+from bot.understanding.pipeline import Context, Understander, followup_key
 
 __all__ = [
     "LearnError",
@@ -85,6 +90,9 @@ class Proposal:
     """The other spellings of the group, most frequent first."""
     now: str = ""
     """What the current FAQ does with the question (status and entry)."""
+    after: str | None = None
+    """For a question users asked as a follow-up to this entry's answer: no variant, but
+    a named follow-up of that entry (`followups:`), which `--apply` does not write."""
 
 
 def _one_line(text: str) -> str:
@@ -94,17 +102,27 @@ def _one_line(text: str) -> str:
 
 
 def proposals(
-    kb: KnowledgeBase, understander: Understander, signals: Sequence[Signal]
+    kb: KnowledgeBase,
+    understander: Understander,
+    signals: Sequence[Signal],
+    followups: Mapping[str, Counter[str]] | None = None,
 ) -> list[Proposal]:
-    """The variants to propose, by entry (FAQ order), most asked first within an entry."""
+    """The variants to propose, by entry (FAQ order), most asked first within an entry.
+
+    `followups` (`QuestionLog.followup_questions`) says which questions were read as
+    follow-ups, after which answers: a group most of whose questions followed one
+    entry's answer ("et en vrai ?") is proposed as a named follow-up of that entry, not
+    as a variant (it would mean nothing on its own)."""
+    followups = followups or {}
     matcher = understander.matcher
     groups: dict[tuple[str | None, str, tuple[str, ...]], list[Signal]] = {}
     for signal in signals:
         text = _one_line(signal.question)
         analysis = matcher.analyse(text)
         if analysis.text:  # same content words, question word and direction: same group
-            key = (analysis.kind, analysis.text, analysis.roles)
-            groups.setdefault(key, []).append(signal)
+            groups.setdefault((analysis.kind, analysis.text, analysis.roles), []).append(signal)
+        elif signal.question in followups:  # "et en vrai ?": no content word, its words
+            groups.setdefault((None, followup_key(text), ()), []).append(signal)
     normalizer = kb.normalizer()
     phrasing_keys = {normalizer.key(p) for e in kb.entries for p in e.phrasings}
     order = {e.id: i for i, e in enumerate(kb.entries)}
@@ -131,9 +149,10 @@ def proposals(
         spellings = Counter(_one_line(s.question) for s in members if s.entry_id == entry_id)
         texts = [t for t, _ in sorted(spellings.items(), key=lambda item: -item[1])]
         question = texts[0]
-        if normalizer.key(question) in phrasing_keys:
+        previous = _followed(members, followups, kb)
+        if previous is None and normalizer.key(question) in phrasing_keys:
             continue
-        decision = (understander.understand(question) or [matcher.match(question)])[0]
+        decision = _current(question, previous, kb, understander)
         if decision.status is Status.ANSWER and decision.entry and decision.entry.id == entry_id:
             continue
         got = decision.entry.id if decision.entry is not None else "-"
@@ -144,11 +163,38 @@ def proposals(
                 count=count,
                 kinds=kinds[entry_id],
                 spellings=texts[1:],
-                now=f"{decision.status} {got}",
+                now=f"{decision.status} {got}" + (f" after {previous}" if previous else ""),
+                after=previous,
             )
         )
     found.sort(key=lambda p: (order[p.entry_id], -p.count, p.question))
     return found
+
+
+def _followed(
+    members: Sequence[Signal], followups: Mapping[str, Counter[str]], kb: KnowledgeBase
+) -> str | None:
+    """The entry whose answer most of a group's questions were read as follow-ups to,
+    when at least half of them were (None: a question of its own)."""
+    after: Counter[str] = Counter()
+    for signal in members:
+        after.update(followups.get(signal.question, Counter()))
+    asked = sum(1 for signal in members if signal.question in followups)
+    if not after or 2 * asked < len(members):
+        return None
+    previous = after.most_common(1)[0][0]
+    return previous if previous in kb.by_id else None
+
+
+def _current(
+    question: str, previous: str | None, kb: KnowledgeBase, understander: Understander
+) -> Decision:
+    """What the current FAQ does with a question: read right after `previous`'s answer
+    when users asked it as a follow-up to it."""
+    if previous is not None:
+        context = Context(previous, kb.by_id[previous].question, 0.0)
+        return understander.understand(question, context=context, now=0.0)[0]
+    return (understander.understand(question) or [understander.matcher.match(question)])[0]
 
 
 # --- writing variants into a YAML file, textually ---------------------------------------
@@ -264,6 +310,22 @@ def _print(found: Sequence[Proposal], kb: KnowledgeBase, where: str) -> None:
             f"  {number:3}. {proposal.question!r} ×{proposal.count} ({signs}; now: "
             f"{proposal.now}{also})"
         )
+        if proposal.after is not None:
+            print(
+                f"       a follow-up to {proposal.after}'s answer, not a variant: "
+                f"add it under {proposal.after}'s `followups:` (by hand)"
+            )
+
+
+def _by_hand(followups: Sequence[Proposal], kb: KnowledgeBase) -> None:
+    """The chosen named follow-ups, as YAML to paste: `--apply` writes variants only."""
+    print(f"{len(followups)} follow-up(s) to add by hand (`--apply` writes variants only):")
+    for proposal in followups:
+        assert proposal.after is not None
+        entry = kb.by_id[proposal.after]
+        print(f"  under {entry.id} ({entry.file}:{entry.line}):")
+        print("    followups:")
+        print(f"      {proposal.entry_id}: [{json.dumps(proposal.question, ensure_ascii=False)}]")
 
 
 def _checks_pass(root: Path, matcher_config: Config) -> str | None:
@@ -296,6 +358,12 @@ def _checks_pass(root: Path, matcher_config: Config) -> str | None:
 
 
 def _apply(chosen: Sequence[Proposal], kb: KnowledgeBase, config: Config) -> int:
+    by_hand = [p for p in chosen if p.after is not None]
+    if by_hand:
+        _by_hand(by_hand, kb)
+    chosen = [p for p in chosen if p.after is None]
+    if not chosen:
+        return 0
     by_file: dict[Path, dict[str, list[str]]] = {}
     for proposal in chosen:
         entry = kb.by_id[proposal.entry_id]
@@ -347,11 +415,14 @@ def learn(args: argparse.Namespace, config: Config) -> int:
         return 1
     try:
         signals = log.signals(since)
+        followups = log.followup_questions(since)
     except QuestionLogError as exc:
         print(f"faqbot learn: {exc}", file=sys.stderr)
         return 1
     understander = Understander.build(kb, Matcher.from_config(kb, config.matching))
-    found = [p for p in proposals(kb, understander, signals) if p.count >= args.min_count]
+    found = [
+        p for p in proposals(kb, understander, signals, followups) if p.count >= args.min_count
+    ]
     if not found:
         print(
             f"Nothing to learn in {log.where}: no question that users meant for an entry "
