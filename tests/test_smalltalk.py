@@ -60,8 +60,9 @@ def test_the_real_file_loads_with_every_kind(kb: KnowledgeBase) -> None:
     for kind in smalltalk.kinds:
         assert len(kind.replies) >= 2, kind.name
         assert kind.line > 0
-        # "several dozen" examples per kind; the two detected kinds need fewer.
-        assert len(kind.examples) >= (25 if kind.name in ("other-language", "nonsense") else 40)
+        # "several dozen" examples per kind; the three detected kinds need fewer.
+        detected = ("other-language", "nonsense", "opinion")
+        assert len(kind.examples) >= (25 if kind.name in detected else 40)
     with pytest.raises(AttributeError):
         smalltalk.kinds[0].replies = ()  # type: ignore[misc]
     assert {"allemand", "espagnol", "italien", "portugais", "neerlandais"} <= set(
@@ -217,6 +218,16 @@ SMALL_TALK: dict[str, list[str]] = {
         "🤖",
         "tu es humain ?",
         "are you human?",
+    ],
+    "opinion": [
+        "ton avis ?",
+        "et toi, t'en penses quoi ?",
+        "qu'est-ce que tu penses de Poutine ?",  # session 13: suggestions, the real purpose first
+        "tu penses quoi de Kim Jong-un ?",
+        "tu soutiens la Russie ?",  # session 13: answered with what Russia gives
+        "Tu es pour ou contre la Russie ?",
+        "tu soutiens la Russie ou l'Ukraine dans cette guerre ?",
+        "What do you think of Putin?",
     ],
     "how-are-you": [
         "comment ça va ?",
@@ -564,3 +575,21 @@ def test_fillers_the_matcher_drops_are_still_fillers(
     match = recogniser.recognise(message)
     assert match is not None
     assert match.kind in ("thanks", "ack")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que tu penses de la qualité des obus nord-coréens ?",
+        "qu'est-ce que tu penses que Poutine va obtenir ?",
+        "Que pense l'article de la visite ?",
+        "tu penses que Poutine va revenir ?",
+    ],
+)
+def test_a_question_about_the_article_is_no_request_for_my_opinion(
+    recogniser: SmallTalkRecogniser, question: str
+) -> None:
+    """Only a request for the bot's own opinion on a name or a few words is small talk;
+    a longer subject, a "que" clause or the article's view is a question."""
+    match = recogniser.recognise(question)
+    assert match is None or match.kind != "opinion", (question, match)

@@ -186,6 +186,7 @@ class Thresholds:
 SMALLTALK_KINDS = (
     "insult",
     "about-bot",
+    "opinion",
     "how-are-you",
     "goodbye",
     "thanks",

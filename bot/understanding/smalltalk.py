@@ -32,6 +32,10 @@ Decisions (documented here because they shape what the bot says):
   typos of FAQ words (keyboard mashing: "qsdfgh jklm"). A short real question
   ("obus ?", "CPI", "kim", "c quand") is never nonsense.
 - Telegram mentions ("@faqbot merci", in groups) are not words of the message.
+- The bot's opinion: a message that asks it ("tu penses quoi de Poutine ?", "tu es
+  pour ou contre la Russie ?", `ASKS_OPINION`) is kind "opinion" even with names in
+  it, when what it is about is a few words: I give no opinion, only what the article
+  says. "Qu'est-ce que tu penses de la qualité des obus nord-coréens ?" is a question.
 - Emoji alone: the kind of a single-emoji example ("👍" ack, "🙏" thanks, "😡"
   insult…); any other emoji alone is an acknowledgement. Inside a message, emoji
   that are no example are fillers.
@@ -59,6 +63,26 @@ from bot.language.phrases import EMOJI, EMOJI_MODIFIERS, analyse_phrase, phrase_
 __all__ = ["SmallTalkMatch", "SmallTalkRecogniser", "phrase_key", "phrase_tokens"]
 
 _REPEATS = re.compile(r"([a-z])\1+")
+_ABOUT = r"(?:\s+(?:de|du|des|d'|sur|of|about|on)\s*(?:\S+\s*){1,3})?"
+"""What an opinion is asked about: a name or a few words ("de Poutine", "sur cette
+visite"); a longer subject ("de la qualité des obus nord-coréens") is a question. Whom
+one supports, or is for or against, is an opinion however it is put."""
+ASKS_OPINION = re.compile(
+    r"^(?:(?:et|mais|alors|bon|ok)\s+)?(?:toi\s+)?(?:"
+    rf"(?:tu|t')\s*(?:en\s+)?penses?\s+(?:quoi|koi){_ABOUT}"
+    rf"|qu'est\s+ce\s+que\s+tu\s+(?:en\s+)?penses?{_ABOUT}"
+    rf"|que\s+penses\s+tu{_ABOUT}"
+    rf"|(?:c'est\s+quoi\s+|quel\s+est\s+)?ton\s+(?:avis|opinion){_ABOUT}"
+    r"|(?:tu|t')\s*(?:es|est)\s+pour\s+ou\s+contre(?:\s+\S+){0,8}"
+    r"|tu\s+soutiens(?:\s+\S+){1,8}"
+    rf"|what\s+do\s+you\s+think{_ABOUT}"
+    r"|do\s+you\s+support(?:\s+\S+){1,8}"
+    r")(?:\s+toi)?\s*$"
+)
+"""A message that asks the bot's own opinion ("tu penses quoi de Poutine ?", "tu
+soutiens la Russie ?", "what do you think of Putin?"), on the folded text: kind
+"opinion", whatever it is about, since I only report what the article says. Only
+French and English phrasing here; the names are any."""
 _SCRIPT_SAMPLE = 500
 """Characters of a message whose scripts are counted (enough to tell a language)."""
 _NON_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
@@ -426,6 +450,9 @@ class SmallTalkRecogniser:
         foreign = self._other_language(text, words)
         if foreign is not None:
             return self._match("other-language", key or text, foreign)
+        folded = fold(text)
+        if ASKS_OPINION.match(folded):
+            return self._match("opinion", key or folded, (folded,))
         covered = self._cover(tokens, words)
         nonsense = None if covered is not None else self._nonsense(text, words)
         if covered is None and nonsense is None:
