@@ -460,6 +460,7 @@ def small(**knobs: float) -> SmallTalkRecogniser:
             SmallTalkKind("thanks", ("merci", "merci beaucoup"), ("De rien\u202f!",)),
             SmallTalkKind("greeting", ("bonjour",), ("Bonjour\u202f!", "Salut\u202f!")),
             SmallTalkKind("ack", ("ok", "👍"), ("D’accord.",)),
+            SmallTalkKind("opinion", ("ton avis ?",), ("Je ne prends pas parti.",)),
             SmallTalkKind("other-language", ("danke",), ("Je lis le français.",)),
             SmallTalkKind("nonsense", ("azerty",), ("Pardon\u202f?",), follow_with_help=True),
         ),
@@ -469,7 +470,7 @@ def small(**knobs: float) -> SmallTalkRecogniser:
     return SmallTalkRecogniser(
         smalltalk,
         Normalizer(),
-        faq_phrasings=["merci pour tout ?", "Qui est Kim ?"],
+        faq_phrasings=["merci pour tout ?", "Qui est Kim ?", "tu penses quoi de la CPI ?"],
         dictionary={"merci": 1000, "bonjour": 1000, "tout": 1000, "pour": 1000},
         **knobs,  # type: ignore[arg-type]
     )
@@ -489,6 +490,9 @@ def test_a_faq_phrasing_is_left_to_the_faq() -> None:
     r = small()
     assert r.recognise("Merci pour tout ?") is None
     assert kind_of(r, "merci ! bonjour") == "thanks"
+    # A request for my opinion too, when the FAQ has it among its phrasings.
+    assert r.recognise("Tu penses quoi de la CPI ?") is None
+    assert kind_of(r, "tu penses quoi de Kim ?") == "opinion"
 
 
 def test_knobs_change_the_decisions() -> None:

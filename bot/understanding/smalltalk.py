@@ -451,7 +451,7 @@ class SmallTalkRecogniser:
         if foreign is not None:
             return self._match("other-language", key or text, foreign)
         folded = fold(text)
-        if ASKS_OPINION.match(folded):
+        if ASKS_OPINION.match(folded) and " ".join(words) not in self._faq_surfaces:
             return self._match("opinion", key or folded, (folded,))
         covered = self._cover(tokens, words)
         nonsense = None if covered is not None else self._nonsense(text, words)
