@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ASKING", "questions_in", "sentences", "statements"]
+__all__ = ["ASKING", "clauses", "questions_in", "sentences", "statements"]
 
 
 _CLAUSE = re.compile(
@@ -38,6 +38,13 @@ def sentences(text: str) -> list[str]:
 
 
 _CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+(?:mais|parce que|car|du coup)\s+", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence's clauses: split at , ; : and at "mais", "parce que", "car", "du coup"."""
+    return [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+
+
 ASKING = re.compile(
     r"\?|\b(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|quoi|"
     r"est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|which|is it|"
@@ -85,9 +92,33 @@ _COMPLEMENT = re.compile(
 finishes the clause before it."""
 MIN_CLAUSE_WORDS = 4
 """A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
-_TOPIC = re.compile(r"^\W*(?:le|la|les|l['’])\s*[^\s,;:]+(?:\s+[^\s,;:]+)?\W*$", re.IGNORECASE)
+_TOPIC = re.compile(
+    r"^\W*(?:le|la|les|l['’])\s*[^\s,;:]+(?:\s+(?:de|des|du|d['’]|en|à|au|aux)\s*[^\s,;:]+"
+    r"(?:\s+[^\s,;:]+)?|\s+[^\s,;:]+)?\W*$",
+    re.IGNORECASE,
+)
 """A noun of one or two words before a question clause is its topic ("Le G8, c'est quoi
 le lien avec la Russie ?", "Les liens interrégionaux, c'est mentionné où ?"): read with it."""
+
+
+_COORDINATION = re.compile(
+    r"\s+(?:et|puis|donc|alors|mais|and)\s+(?=(?:je|j['’]|tu|t['’]|il|elle|on|nous|vous|ils|elles|"
+    r"c['’]|ça|ca|i|we|you|he|she|they)\b)",
+    re.IGNORECASE,
+)
+LONG_ANTECEDENT = 8
+"""A clause of more words than this, before one that leans on it, gives only its last
+coordinated part ("ma prof nous a demandé de le lire et je comprends pas le passage
+sur l'Afrique du Sud, pourquoi il y est pas allé ?": the passage on South Africa)."""
+
+
+def _antecedent(clause: str) -> str:
+    """What a question clause leaning on `clause` refers to: all of it, or its last
+    coordinated part when it is long (`LONG_ANTECEDENT`)."""
+    if len(clause.split()) <= LONG_ANTECEDENT:
+        return clause
+    last = _COORDINATION.split(clause)[-1]
+    return last if len(last.split()) >= 3 else clause
 
 
 def questions_in(text: str) -> list[str]:
@@ -98,25 +129,25 @@ def questions_in(text: str) -> list[str]:
     out: list[str] = []
     parts = sentences(text)
     for index, sentence in enumerate(parts):
-        clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+        pieces = clauses(sentence)
         claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
-        if len(clauses) == 1 or claim:  # a claim checked by the next sentence: all of it
+        if len(pieces) == 1 or claim:  # a claim checked by the next sentence: all of it
             out.append(_HEARSAY.sub("", sentence).strip() or sentence)
             continue
         kept: list[str] = []
-        for i, clause in enumerate(clauses):
+        for i, clause in enumerate(pieces):
             if not ASKING.search(clause):
                 continue
             asked = clause
             if i > 0 and _VERIFY.match(clause):
-                asked = clauses[i - 1]  # "…, c'est vrai ?": the claim is the question
+                asked = pieces[i - 1]  # "…, c'est vrai ?": the claim is the question
             elif i > 0 and (
                 len(clause.split()) < MIN_CLAUSE_WORDS
                 or _PRONOUN.match(clause)
                 or _COMPLEMENT.match(clause)
-                or _TOPIC.match(clauses[i - 1])
+                or _TOPIC.match(pieces[i - 1])
             ):
-                asked = f"{clauses[i - 1]} {clause}"  # "…, pourquoi il y est pas allé ?"
+                asked = f"{_antecedent(pieces[i - 1])} {clause}"  # "…, pourquoi il y est pas allé ?"
             kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
         out.extend(kept or [sentence])
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
