@@ -219,6 +219,7 @@ LATER_MINIMUMS = {
     "devset-mixed.yaml": (0.82, 0.93, 0.04),
     "devset-mixed2.yaml": (0.79, 0.93, 0.06),
     "devset-mixed3.yaml": (0.86, 0.87, 0.04),
+    "devset-long2.yaml": (0.75, 0.84, 0.06),
 }
 """The same for the dev sets written in sessions 7 to 13. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -241,12 +242,15 @@ tuned on). Session 13's (writer D10: long messages, a third with two questions, 
 follow-ups, plain questions worded far from the article): 77.7% right and 4.1% wrong when
 first read, at the start of session 13; 78.2% / 90.2% / 4.1% after the FAQ's named
 follow-ups, the session's first change; 91.4% / 91.3% / 1.4% at its end (its misses were
-tuned on, the named follow-ups above all)."""
+tuned on, the named follow-ups above all). Session 14's (writer D11: long messages of
+every sort, half of them with a preamble or an opinion, a fifth with two questions; plain
+questions worded far; long follow-ups, near misses and small talk): 79.4% / 88.5% / 4.4%
+when first read, at the start of session 14."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
 def test_later_devset_gates(kb: KnowledgeBase, name: str) -> None:
-    """The dev sets of sessions 7 to 13: regression gates."""
+    """The dev sets of sessions 7 to 14: regression gates."""
     right, declined, wrong = LATER_MINIMUMS[name]
     _, result = run(kb, HERE / name)
     assert result.answerable_rate >= right
