@@ -646,6 +646,57 @@ def test_an_indirect_question_is_found_past_its_adverbs(understander: Understand
     assert decision.entry.id == "qualite-munitions"
 
 
+def test_a_clause_leaning_on_a_long_preamble_takes_its_last_part(
+    understander: Understander,
+) -> None:
+    """ "…, pourquoi il y est pas allé ?" leans on the clause before it, whose last
+    coordinated part says what "y" is; the preamble's chatter is left out, and an "et"
+    between two nouns is no coordination of clauses."""
+    message = (
+        "Ma prof d'histoire-géo nous a demandé de lire cet article pour demain et je "
+        "comprends pas le passage sur l'Afrique du Sud, pourquoi il y est pas allé ?"
+    )
+    assert questions_in(message) == [
+        "je comprends pas le passage sur l'Afrique du Sud pourquoi il y est pas allé ?"
+    ]
+    assert answered(understander.understand(message)) == ["brics-afrique-du-sud"]
+    assert questions_in(
+        "Le traité de défense mutuelle entre la Russie et la Corée du Nord, il prévoit quoi ?"
+    ) == ["Le traité de défense mutuelle entre la Russie et la Corée du Nord il prévoit quoi ?"]
+    # A topic of a few words, with its complement, is read with its clause.
+    assert questions_in("Le chiffre des conteneurs, c'est les Américains qui le donnent ?") == [
+        "Le chiffre des conteneurs c'est les Américains qui le donnent ?"
+    ]
+
+
+def test_hearsay_is_a_preamble_only_at_the_start_of_a_sentence_or_clause(
+    understander: Understander,
+) -> None:
+    """ "ma fille me dit qu'…" twenty words in is no preamble: the question before it
+    stays; "…, lui il dit que …" starts its clause: the claim is read without it, and not
+    joined to the clause before; "je me demandais pourquoi…" in a run-on message."""
+    message = (
+        "oui alors je voudrais savoir dans quels pays Poutine peut encore aller maintenant vu "
+        "qu'il a le mandat d'arrêt ma fille me dit qu'il peut aller en Chine mais c'est tout"
+    )
+    [part] = questions_in(message)
+    assert part.startswith("oui alors je voudrais savoir dans quels pays")
+    assert (
+        questions_in(
+            "hier on s'est engueulés avec mon beau-frère, lui il dit que les obus c'est de la "
+            "camelote qui sert à rien, moi je dis le contraire. Qui a raison d'après l'article ?"
+        )[0]
+        == "les obus c'est de la camelote qui sert à rien"
+    )
+    run_on = (
+        "bonjour je suis à la retraite et j'ai lu l'article ce matin et je me demandais "
+        "pourquoi Poutine ne pouvait pas aller en Afrique du Sud l'année dernière c'est à "
+        "cause du mandat c'est ça"
+    )
+    assert questions_in(run_on)[0].startswith("pourquoi Poutine ne pouvait pas aller")
+    assert answered(understander.understand(run_on)) == ["brics-afrique-du-sud"]
+
+
 def test_a_verification_asks_about_the_claim_before_it() -> None:
     assert questions_in(
         "Mon père dit que Poutine et Kim se sont vus, il a raison ou il mélange ?"

@@ -51,12 +51,17 @@ ASKING = re.compile(
     r"does|did|can)\b",
     re.IGNORECASE,
 )
+HEARSAY_WORDS = 8
+"""A hearsay preamble ("Mon collègue de bureau m'a dit que…") starts a sentence or a
+clause: its verb comes within this many words of that start ("… dans quels pays il peut
+aller vu qu'il a le mandat ma fille me dit qu'il peut aller en Chine" keeps its question)."""
 _HEARSAY = re.compile(
-    r"^.*?\b(?:m['’]a dit|m['’]a raconté|dit|disent|disait|disaient|prétend|prétendait|"
+    rf"^(?:[^?]*?[,;:]\s+)?(?:\S+\s+){{0,{HEARSAY_WORDS}}}?"
+    r"(?:m['’]a dit|m['’]a raconté|dit|disent|disait|disaient|prétend|prétendait|"
     r"affirme|affirmait|raconte|racontait|explique|expliquait|pense|pensent|croit|croient|"
     r"croyais|croyait|j['’]ai lu|j['’]ai vu|j['’]ai entendu|j['’]ai cru lire|"
-    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait)"
-    r"(?:\s+[^\s,;:?]+){0,4}?\s+(?:que|qu['’])\s*",
+    r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait"
+    r")(?:\s+[^\s,;:?]+){0,4}?\s+(?:que|qu['’])\s*",
     re.IGNORECASE,
 )
 _VERIFY = re.compile(
@@ -132,7 +137,7 @@ def questions_in(text: str) -> list[str]:
         pieces = clauses(sentence)
         claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
         if len(pieces) == 1 or claim:  # a claim checked by the next sentence: all of it
-            out.append(_HEARSAY.sub("", sentence).strip() or sentence)
+            out.append(_indirect(_HEARSAY.sub("", sentence).strip() or sentence))
             continue
         kept: list[str] = []
         for i, clause in enumerate(pieces):
@@ -141,13 +146,16 @@ def questions_in(text: str) -> list[str]:
             asked = clause
             if i > 0 and _VERIFY.match(clause):
                 asked = pieces[i - 1]  # "…, c'est vrai ?": the claim is the question
+            elif _HEARSAY.match(clause):
+                pass  # "…, lui il dit que les obus c'est de la camelote": the claim
             elif i > 0 and (
                 len(clause.split()) < MIN_CLAUSE_WORDS
                 or _PRONOUN.match(clause)
                 or _COMPLEMENT.match(clause)
                 or _TOPIC.match(pieces[i - 1])
             ):
-                asked = f"{_antecedent(pieces[i - 1])} {clause}"  # "…, pourquoi il y est pas allé ?"
+                # "…, pourquoi il y est pas allé ?"
+                asked = f"{_antecedent(pieces[i - 1])} {clause}"
             kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
         out.extend(kept or [sentence])
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
@@ -184,7 +192,8 @@ def statements(text: str) -> list[str]:
 
 
 _INDIRECT = re.compile(
-    r"^.{12,}?\b(?:compris|comprends|comprend|savoir|sais|demande|dire|expliquer|voir)"
+    r"^.{12,}?\b(?:compris|comprends|comprend|comprenais|savoir|sais|savais|demande|demandais|"
+    r"demandait|demandé|dire|expliquer|voir)"
     r"(?:\s+(?:pas|toujours|vraiment|bien|trop|jamais|plus|encore|mal|rien))*\s+"
     r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
     re.IGNORECASE,
