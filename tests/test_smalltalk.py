@@ -27,6 +27,8 @@ from bot.knowledge.base import (
     load_knowledge,
 )
 from bot.language.normalize import Normalizer
+from bot.understanding.matching import Matcher, Status
+from bot.understanding.pipeline import Understander
 from bot.understanding.smalltalk import SmallTalkMatch, SmallTalkRecogniser, phrase_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -597,3 +599,51 @@ def test_a_question_about_the_article_is_no_request_for_my_opinion(
     a longer subject, a "que" clause or the article's view is a question."""
     match = recogniser.recognise(question)
     assert match is None or match.kind != "opinion", (question, match)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        (
+            "Bonsoir, je m'appelle Gérard, je suis ingénieur à la retraite et je viens de "
+            "découvrir ce bot grâce à mon petit-fils. Ravi de faire votre connaissance.",
+            "greeting",
+        ),
+        (
+            "Super, merci ! Grâce à toi mon exposé est presque fini, il ne me reste plus "
+            "qu'à faire les diapos.",
+            "thanks",
+        ),
+        ("bot débile, tu comprends jamais rien", "insult"),
+        ("D'accord, c'est noté. Je vais relire tout ça tranquillement ce soir.", "ack"),
+    ],
+)
+def test_a_longer_message_of_small_talk_and_chatter_is_small_talk(
+    kb: KnowledgeBase, message: str, kind: str
+) -> None:
+    """Decision (`SmallTalkRecogniser.within`): a message the FAQ finds nothing for,
+    with a clause of small talk and no other clause that asks anything, gets that
+    clause's small talk, through the whole pipeline."""
+    understander = Understander.build(kb, Matcher(kb))
+    [decision] = understander.understand(message)
+    assert decision.status is Status.SMALLTALK
+    assert decision.smalltalk == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Bonjour, pourquoi Poutine va en Corée du Nord ?",
+        "Salut, je suis Léa, je me demande quand Kim est allé en Russie",
+        "Merci, et qui a émis le mandat contre lui, au juste ?",
+        "Bonjour, je m'appelle Paul, c'est quoi la météo à Moscou ?",
+    ],
+)
+def test_small_talk_beside_a_question_leaves_the_question(
+    kb: KnowledgeBase, recogniser: SmallTalkRecogniser, message: str
+) -> None:
+    """A clause that asks something, and that is no small talk itself, keeps the whole
+    message a question, answered or not."""
+    assert recogniser.within(message) is None
+    understander = Understander.build(kb, Matcher(kb))
+    assert all(d.status is not Status.SMALLTALK for d in understander.understand(message))

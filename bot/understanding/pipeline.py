@@ -36,6 +36,10 @@ The steps, in order (`Understander.understand`):
    message says the other side gives (bot/language/exchange.py): "et la Russie, elle
    reçoit quoi ?"; a hesitation offers that entry first. The bag of words above cannot
    see it.
+6. **Small talk after all.** A longer message the FAQ finds nothing for, with a clause
+   of small talk and no other clause that asks anything ("Bonsoir, je m'appelle
+   Gérard, je suis à la retraite…", "t'es nul, tu comprends jamais rien") gets that
+   clause's small talk (`SmallTalkRecogniser.within`).
 
 The result is one `Decision` per question found in the message (usually one). The
 callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
@@ -80,7 +84,7 @@ from bot.understanding.matching import (
     rarity,
 )
 from bot.understanding.questions import ASKING, questions_in, sentences, statements
-from bot.understanding.smalltalk import SmallTalkRecogniser
+from bot.understanding.smalltalk import SmallTalkMatch, SmallTalkRecogniser
 
 __all__ = [
     "ABOUT_THE_BOT",
@@ -938,19 +942,7 @@ class Understander:
                 return [again]
         talk = self.smalltalk.recognise(text) if self.smalltalk is not None else None
         if talk is not None:
-            return [
-                Decision(
-                    text,
-                    Status.SMALLTALK,
-                    None,
-                    0.0,
-                    (),
-                    Analysis((), None),
-                    smalltalk=talk.kind,
-                    reply=talk.reply,
-                    browse=talk.follow_with_help,
-                )
-            ]
+            return [_small_talk(text, talk)]
         analysis = self.matcher.analyse(text)
         alone = self._offered_if_long(text, analysis, self.decide(text, analysis))
         if not fresh and alone.status is Status.ANSWER and self._needs_context(text, analysis):
@@ -968,7 +960,14 @@ class Understander:
             and not _SEVERAL_HINT.search(text)
         ):
             return [alone]  # one sentence, answered surely whole: its parts would add nothing
-        return self._long(text, analysis, alone)
+        decisions = self._long(text, analysis, alone)
+        if decisions[0].status is Status.UNKNOWN and self.smalltalk is not None:
+            # "Bonsoir, je m'appelle Gérard, je suis à la retraite…": nothing for the
+            # FAQ, and its other clauses ask nothing: small talk after all.
+            talk = self.smalltalk.within(text)
+            if talk is not None:
+                return [_small_talk(text, talk)]
+        return decisions
 
     def _offered_if_long(self, text: str, analysis: Analysis, alone: Decision) -> Decision:
         """A long message the matcher finds nothing good enough for, while both opinions
@@ -1247,6 +1246,21 @@ class Understander:
             # message, unless the part says enough on its own.
             return None
         return replace(decision, question=part)
+
+
+def _small_talk(text: str, talk: SmallTalkMatch) -> Decision:
+    """The decision for a message recognised as small talk."""
+    return Decision(
+        text,
+        Status.SMALLTALK,
+        None,
+        0.0,
+        (),
+        Analysis((), None),
+        smalltalk=talk.kind,
+        reply=talk.reply,
+        browse=talk.follow_with_help,
+    )
 
 
 def _in_conversation(

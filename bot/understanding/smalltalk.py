@@ -10,7 +10,10 @@ Decisions (documented here because they shape what the bot says):
   right, by the examples of the file (as whole phrases, in any sequence), the
   `fillers` and emoji; one word that is none of these ("pourquoi", "Poutine", "quand")
   and the message goes to the FAQ. "ok merci" is small talk, "merci ! et pourquoi
-  Poutine va en Corée ?" is not.
+  Poutine va en Corée ?" is not. One exception, decided after the FAQ (`within`): a
+  longer message the FAQ finds nothing for, with a clause of small talk and no other
+  clause that asks anything ("Bonsoir, je m'appelle Gérard, je suis à la retraite…",
+  "t'es nul, tu comprends jamais rien") is small talk of that clause's kind.
 - When the covering phrases belong to several kinds, the first kind of
   `SMALLTALK_KINDS` wins (insult, about-bot, how-are-you, goodbye, thanks, greeting,
   ack): "ok merci" is thanks, "salut ça va" how-are-you, "merci, au revoir" goodbye.
@@ -59,6 +62,7 @@ from bot.knowledge.base import SMALLTALK_KINDS, KnowledgeBase, SmallTalk
 from bot.language.names import PROPER_NOUNS
 from bot.language.normalize import Normalizer, fold, stem, surface
 from bot.language.phrases import EMOJI, EMOJI_MODIFIERS, analyse_phrase, phrase_key, phrase_tokens
+from bot.understanding.questions import ASKING, clauses, sentences
 
 __all__ = ["SmallTalkMatch", "SmallTalkRecogniser", "phrase_key", "phrase_tokens"]
 
@@ -83,6 +87,8 @@ ASKS_OPINION = re.compile(
 soutiens la Russie ?", "what do you think of Putin?"), on the folded text: kind
 "opinion", whatever it is about, since I only report what the article says. Only
 French and English phrasing here; the names are any."""
+_NOT_WITHIN = frozenset({"opinion", "other-language", "nonsense"})
+"""Kinds a clause of a longer message is never taken for (see `within`)."""
 _SCRIPT_SAMPLE = 500
 """Characters of a message whose scripts are counted (enough to tell a language)."""
 _NON_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
@@ -437,6 +443,31 @@ class SmallTalkRecogniser:
             return None
         reply = found.replies[zlib.crc32(key.encode("utf-8")) % len(found.replies)]
         return SmallTalkMatch(kind, reply, matched, found.follow_with_help)
+
+    def within(self, text: str) -> SmallTalkMatch | None:
+        """The small talk of a longer message whose other sentences and clauses ask
+        nothing ("Bonsoir, je m'appelle Gérard, je suis ingénieur à la retraite…", "Super,
+        merci ! Grâce à toi mon exposé est presque fini."), or None.
+
+        Only for a message the FAQ found nothing for (the pipeline asks after the FAQ):
+        a clause that asks something and is no small talk itself, and it is not small
+        talk. The kind is the first of `SMALLTALK_KINDS` among its small-talk clauses;
+        another language, nonsense and opinions are never found this way."""
+        pieces = [c for sentence in sentences(text) for c in clauses(sentence)]
+        if len(pieces) < 2:
+            return None
+        talk: list[SmallTalkMatch] = []
+        for piece in pieces:
+            found = self.recognise(piece)
+            if found is not None and found.kind not in _NOT_WITHIN:
+                talk.append(found)
+            elif ASKING.search(piece):
+                return None
+        if not talk:
+            return None
+        first = min(talk, key=lambda m: self._priority[m.kind])
+        key = " ".join(analyse_phrase(text)[0])
+        return self._match(first.kind, key, tuple(p for m in talk for p in m.matched))
 
     def recognise(self, text: str) -> SmallTalkMatch | None:
         """The small talk a message is, with its reply; None for anything else."""
