@@ -91,6 +91,28 @@ def test_elliptic_followup_is_answered_in_context(
     assert decision.context == first
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("Pourquoi Poutine a annulé son voyage en Afrique du Sud ?",
+         "D'accord, merci. Et c'était quand ?", "brics-afrique-du-sud"),
+        ("Que reçoit la Corée du Nord de la Russie ?",
+         "Ok pour le matériel. Elle y gagne autre chose ?", "arrangement"),
+    ],
+)  # fmt: skip
+def test_a_followup_after_a_sentence_that_asks_nothing_is_read_as_one(
+    understander: Understander, first: str, then: str, expected: str
+) -> None:
+    """The follow-up is the last sentence when the ones before it ask nothing; the
+    decision keeps the whole message as its question."""
+    decision = after(understander, first, then)
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == expected
+    assert decision.context == first
+    assert decision.question == then
+
+
 def test_the_same_followup_without_context_is_not_answered(understander: Understander) -> None:
     for message in ("par qui ?", "et dans l'autre sens ?", "c'était quand ?"):
         assert not answered(understander.understand(message)), message

@@ -9,6 +9,8 @@ The steps, in order (`Understander.understand`):
    programme) gets the entry they lead to (`Understander._named_followup`). A message
    that asks about that answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es
    sûr ?", "selon qui ?") gets it again, with a lead saying why (`Understander._again`).
+   A follow-up after sentences that ask nothing ("D'accord, merci. Et c'était à cause
+   de quoi ?") is read as its last sentence (`Understander._conversation_first`).
 1. **Small talk.** A message that is small talk *as a whole* ("bonjour", "merci !",
    "t'es nul", "42", a question in German) gets status `smalltalk` and a reply from
    knowledge/smalltalk.yaml. "merci ! et pourquoi Poutine va en Corée ?" is a question.
@@ -934,12 +936,9 @@ class Understander:
             return []
         fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         if fresh and context is not None:
-            named = self._named_followup(text, context)
-            if named is not None:
-                return [named]
-            again = self._again(text, context)
-            if again is not None:
-                return [again]
+            first = self._conversation_first(text, context, now)
+            if first:
+                return first
         talk = self.smalltalk.recognise(text) if self.smalltalk is not None else None
         if talk is not None:
             return [_small_talk(text, talk)]
@@ -968,6 +967,22 @@ class Understander:
             if talk is not None:
                 return [_small_talk(text, talk)]
         return decisions
+
+    def _conversation_first(self, text: str, context: Context, now: float) -> list[Decision]:
+        """What the conversation decides before anything else, right after an answer:
+        a follow-up the FAQ names, a question about that answer, or such a follow-up
+        as the last sentence of a message whose other sentences ask nothing ("D'accord,
+        merci. Et c'était à cause de quoi ?": read as its last sentence)."""
+        core = _last_question(text)
+        if core is not None:
+            inner = self._understand(core, context=context, now=now)
+            if inner and inner[0].context is not None:
+                return [replace(d, question=text) for d in inner]
+        named = self._named_followup(text, context)
+        if named is not None:
+            return [named]
+        again = self._again(text, context)
+        return [again] if again is not None else []
 
     def _offered_if_long(self, text: str, analysis: Analysis, alone: Decision) -> Decision:
         """A long message the matcher finds nothing good enough for, while both opinions
@@ -1246,6 +1261,17 @@ class Understander:
             # message, unless the part says enough on its own.
             return None
         return replace(decision, question=part)
+
+
+def _last_question(text: str) -> str | None:
+    """The last sentence of a message of several, when it is the only one that asks
+    something ("Ok pour le matériel. Elle y gagne autre chose ?"), or None."""
+    parts = sentences(text)
+    if len(parts) < 2 or not ASKING.search(parts[-1]):
+        return None
+    if any(ASKING.search(part) for part in parts[:-1]):
+        return None
+    return parts[-1]
 
 
 def _small_talk(text: str, talk: SmallTalkMatch) -> Decision:
