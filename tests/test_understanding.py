@@ -717,6 +717,15 @@ def test_hearsay_is_a_preamble_only_at_the_start_of_a_sentence_or_clause(
     )
     assert questions_in(run_on)[0].startswith("pourquoi Poutine ne pouvait pas aller")
     assert answered(understander.understand(run_on)) == ["brics-afrique-du-sud"]
+    # "je voudrais savoir ce que …" in a run-on message whose clauses ask nothing else;
+    # within a short question, "ce que" is left where it is.
+    assert questions_in(
+        "alors euh c'est pour mon exposé je voudrais savoir ce que la Corée du Nord donne à "
+        "la Russie parce que j'ai pas bien compris le paragraphe"
+    ) == ["ce que la Corée du Nord donne à la Russie"]
+    assert questions_in("vous pouvez me dire ce que Kim fournit exactement ?") == [
+        "vous pouvez me dire ce que Kim fournit exactement ?"
+    ]
 
 
 def test_a_verification_asks_about_the_claim_before_it() -> None:

@@ -117,6 +117,12 @@ coordinated part ("ma prof nous a demandé de le lire et je comprends pas le pas
 sur l'Afrique du Sud, pourquoi il y est pas allé ?": the passage on South Africa)."""
 
 
+RUN_ON_WORDS = 15
+"""A sentence of one clause this long is a run-on message: its indirect question ("je me
+demandais pourquoi…") is found in it; a short one ("vous pouvez me dire ce que Kim
+fournit ?") is read whole."""
+
+
 def _antecedent(clause: str) -> str:
     """What a question clause leaning on `clause` refers to: all of it, or its last
     coordinated part when it is long (`LONG_ANTECEDENT`)."""
@@ -137,7 +143,10 @@ def questions_in(text: str) -> list[str]:
         pieces = clauses(sentence)
         claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
         if len(pieces) == 1 or claim:  # a claim checked by the next sentence: all of it
-            out.append(_indirect(_HEARSAY.sub("", sentence).strip() or sentence))
+            asked = _HEARSAY.sub("", sentence).strip() or sentence
+            # "bonjour je suis à la retraite et … je me demandais pourquoi …": in a long
+            # run-on sentence, the indirect question
+            out.append(_indirect(asked) if len(asked.split()) >= RUN_ON_WORDS else asked)
             continue
         kept: list[str] = []
         for i, clause in enumerate(pieces):
@@ -157,6 +166,8 @@ def questions_in(text: str) -> list[str]:
                 # "…, pourquoi il y est pas allé ?"
                 asked = f"{_antecedent(pieces[i - 1])} {clause}"
             kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
+        if not kept:  # "je voudrais savoir ce que …, parce que …": the indirect question
+            kept = [found for piece in pieces if (found := _indirect_what(piece)) != piece]
         out.extend(kept or [sentence])
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
         out = [part for part in out if not _VERIFY.match(part)] or out
@@ -191,16 +202,27 @@ def statements(text: str) -> list[str]:
     ]
 
 
-_INDIRECT = re.compile(
+_INDIRECT_VERBS = (
     r"^.{12,}?\b(?:compris|comprends|comprend|comprenais|savoir|sais|savais|demande|demandais|"
     r"demandait|demandé|dire|expliquer|voir)"
     r"(?:\s+(?:pas|toujours|vraiment|bien|trop|jamais|plus|encore|mal|rien))*\s+"
-    r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu)\b)",
+)
+_INDIRECT = re.compile(
+    _INDIRECT_VERBS
+    + r"(?=(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|si|ce qu['’])\b)",
     re.IGNORECASE,
 )
+_INDIRECT_WHAT = re.compile(_INDIRECT_VERBS + r"(?=ce que\b)", re.IGNORECASE)
 
 
 def _indirect(clause: str) -> str:
     """An indirect question from its question word on ("j'ai lu l'article dans le métro
     et j'ai pas compris pourquoi il y va" → "pourquoi il y va")."""
     return _INDIRECT.sub("", clause) or clause
+
+
+def _indirect_what(clause: str) -> str:
+    """The same for "ce que", in a clause that asks nothing otherwise ("je voudrais
+    savoir ce que la Corée donne à la Russie, parce que…"); within a question ("vous
+    pouvez me dire ce que Kim fournit ?") the whole clause reads better."""
+    return _INDIRECT_WHAT.sub("", _indirect(clause)) or clause
