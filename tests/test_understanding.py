@@ -728,6 +728,16 @@ def test_hearsay_is_a_preamble_only_at_the_start_of_a_sentence_or_clause(
     ]
 
 
+def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:
+    """A part's answer turned the way the message says ("la Russie fournit…") may be the
+    whole message's answer again: it is given once."""
+    message = (
+        "Pyongyang ne peut pas tout développer seul, j'ai bien compris. Mais la Russie "
+        "fournit juste des armes ou aussi du savoir-faire ? Je trouve ça inquiétant."
+    )
+    assert answered(understander.understand(message)) == ["ce-que-donne-la-russie"]
+
+
 def test_a_verification_asks_about_the_claim_before_it() -> None:
     assert questions_in(
         "Mon père dit que Poutine et Kim se sont vus, il a raison ou il mélange ?"

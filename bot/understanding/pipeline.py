@@ -845,7 +845,13 @@ class Understander:
         self, text: str, *, context: Context | None = None, now: float = 0.0
     ) -> list[Decision]:
         """Every decision a message calls for (see the module docstring), usually one."""
-        return [self._given_way(d) for d in self._understand(text, context=context, now=now)]
+        decisions = [self._given_way(d) for d in self._understand(text, context=context, now=now)]
+        # Turned the way the message says, a second answer may be the first one again.
+        return [
+            d
+            for i, d in enumerate(decisions)
+            if d.entry is None or all(e.entry != d.entry for e in decisions[:i])
+        ]
 
     def _given_way(self, decision: Decision) -> Decision:
         """The answer about what one side gives, turned the way the message says
