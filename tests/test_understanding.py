@@ -555,6 +555,8 @@ def test_asking_for_more_gets_a_related_entry_that_says_more(
         ("are you sure?", "check"),
         ("who says that?", "check"),
         ("c'est qui qui le dit ?", "check"),
+        ("d'où sort cette info ?", "check"),
+        ("ça vient d'où, ce chiffre ?", "check"),
         ("ah bon, c'est tout ?", "more"),
         ("is that all?", "more"),
     ],

@@ -190,6 +190,13 @@ les obus ?" is elliptic, and offers the related entries when nothing answers bet
 or as the whole message (`_AGAIN`'s "more": the previous answer again)."""
 _MORE = re.compile(rf"\b(?:{_MORE_WORDS})\b")
 
+_COMES = r"(?:vient|viennent|sort|sortent|provient|proviennent)"
+_THAT = (
+    r"(?:ca|cela|cette (?:info|information|affirmation|citation|estimation|idee|phrase)|"
+    r"ce (?:chiffre|passage|nombre)|ces (?:chiffres|infos|informations)|l'info|l'information)"
+)
+"""Where "that" comes from ("d'où sort cette info ?", "ça vient d'où, cette affirmation
+?"): a request for the previous answer's source."""
 _POLITE = r"(?: stp| svp| s'il te plait| s'il vous plait| please| un peu| plus| mieux| moi)*"
 _AGAIN = {
     "more": re.compile(
@@ -210,7 +217,8 @@ _AGAIN = {
         r"sure|what source|source please|who says that|who said that|who says so|"
         r"according to whom|according to who|how do you know|c'est qui qui le dit|"
         r"c'est qui qui dit ca|comment tu sais|comment tu le sais|comment tu sais ca|"
-        r"d'ou ca sort|ca sort d'ou)" + _POLITE
+        r"d'ou ca sort|ca sort d'ou|"
+        rf"d'ou (?:ca |cela )?{_COMES}(?: {_THAT})?|{_THAT} {_COMES} d'ou(?: {_THAT})?)" + _POLITE
     ),
 }
 """Whole messages that ask about the previous answer itself, to explain ("c'est-à-dire
