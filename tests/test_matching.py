@@ -501,3 +501,21 @@ def test_share_counts_the_entry_s_own_phrasings(kb: KnowledgeBase, matcher: Matc
             expected = sum(word in tokens for tokens in own) / len(own)
             assert matcher.share(entry.id, word) == pytest.approx(expected), (entry.id, word)
     assert matcher.share("no-such-entry", "kim") == 0.0
+
+
+def test_imperfect_future_and_conditional_forms_of_a_known_verb_are_known(
+    matcher: Matcher,
+) -> None:
+    """ "ils voyageaient", "il voyagerait" are forms of "voyager", which the FAQ knows:
+    not words it does not know. Present forms ("commande", "envoie") are not guessed
+    (nouns look the same); a verb the FAQ does not know stays unknown."""
+    from bot.language.normalize import verb_infinitives
+
+    assert verb_infinitives("voyageaient") == ("voyager",)
+    assert verb_infinitives("siegeait") == ("sieger",)
+    assert verb_infinitives("commande") == ()
+    for text in ("ils voyageaient", "il voyagerait", "nous voyagions"):
+        analysis = matcher.analyse(text)
+        assert analysis.tokens == ("voyager",), text
+        assert analysis.unknown == (), text
+    assert matcher.analyse("ils jardinaient").unknown == ("jardinaient",)

@@ -202,6 +202,26 @@ def stem(word: str) -> str:
     return word
 
 
+_VERB_ENDINGS = (
+    "eraient", "erions", "erait", "erons", "eront", "aient", "erai", "erez", "erent",
+    "ions", "ion", "iez", "ait", "ai",
+)  # fmt: skip
+"""Endings of -er verbs, once `stem` dropped a final s or x ("envoyais" → "envoyai")."""
+
+
+def verb_infinitives(word: str) -> tuple[str, ...]:
+    """The -er infinitives a (stemmed) word may be a form of ("voyageaient" →
+    "voyager", "siegeait" → "sieger", "reclamaient" → "reclamer"); none for short
+    words. Only a guess: the caller keeps one the FAQ or its synonyms know."""
+    if len(word) < 5 or word.endswith("er"):
+        return ()
+    for ending in _VERB_ENDINGS:
+        base = word[: -len(ending)]
+        if word.endswith(ending) and len(base) >= 3:
+            return (f"{base}r",) if base.endswith("e") else (f"{base}er",)
+    return ()
+
+
 # Fixed expressions of spoken French that carry no content, removed before anything
 # else reads the words: "du coup" is not about a "coup", "quand même" does not ask
 # "when", "bon" at the start of a message is not about quality.
@@ -587,6 +607,16 @@ class Normalizer:
             token: str | None = word
             if correct is not None and word not in self.alias_words:
                 token = correct(word)
+                if token is None:
+                    # "ils voyageaient": a form of a verb the FAQ or its synonyms know
+                    token = next(
+                        (
+                            v
+                            for v in verb_infinitives(word)
+                            if v in self.alias_words or correct(v) == v
+                        ),
+                        None,
+                    )
                 if token is None:
                     unknown.add(word)
                 elif not token:  # a typo of a stop word: dropped like it
