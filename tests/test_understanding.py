@@ -730,6 +730,21 @@ def test_hearsay_is_a_preamble_only_at_the_start_of_a_sentence_or_clause(
     ]
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Que reçoit la Corée du Nord de la Russie ?", "ce-que-donne-la-russie"),
+        ("Qu'est-ce que la Russie reçoit de la Corée du Nord ?", "ce-que-donne-la-coree"),
+    ],
+)
+def test_who_gives_settles_a_hesitation_between_the_two_mirrored_entries(
+    understander: Understander, message: str, expected: str
+) -> None:
+    """The two entries about what each side gives share their words; when the matcher
+    hesitates between them alone, the message's giver decides, and it is an answer."""
+    assert answered(understander.understand(message)) == [expected]
+
+
 def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:
     """A part's answer turned the way the message says ("la Russie fournit…") may be the
     whole message's answer again: it is given once."""

@@ -916,6 +916,9 @@ class Understander:
                 verdict=f"{decision.verdict}; turned by who gives",
             )
         if decision.status is Status.SUGGEST and decision.suggestions:
+            settled = self._settled_by_who_gives(decision)
+            if settled is not None:
+                return settled
             first = decision.suggestions[0]
             mirror = self._mirror(first.entry.id, decision)
             if mirror is None:
@@ -930,6 +933,30 @@ class Understander:
                 verdict=f"{decision.verdict}; suggestions turned by who gives".lstrip("; "),
             )
         return decision
+
+    def _settled_by_who_gives(self, decision: Decision) -> Decision | None:
+        """A hesitation between the two mirrored entries alone ("Que reçoit la Corée du
+        Nord de la Russie ?": what Russia gives 98.8, what Korea gives 98.2, the same
+        words), which the message settles by saying who gives: that entry, answered.
+        Only above the matcher's answer threshold, with no out-of-scope question
+        resembling the message."""
+        first, *others = decision.suggestions
+        if (
+            decision.near_miss is not None
+            or not others
+            or first.score < self.matcher.answer_threshold
+            or first.entry.id not in self._gifts
+            or self._gifts.get(others[0].entry.id) != self._gifts[first.entry.id][::-1]
+            or self.exchanges is None
+            or self.matcher.analyse(decision.question).kind == "pourquoi"
+        ):
+            return None
+        said = self.exchanges.giver(decision.question, before=decision.context or "")
+        pick = next((c for c in (first, others[0]) if self._gifts[c.entry.id][0] == said), None)
+        if pick is None:
+            return None
+        verdict = f"{decision.verdict}; settled by who gives".lstrip("; ")
+        return answered_with(decision, pick, verdict)
 
     def _mirror(self, entry_id: str, decision: Decision) -> str | None:
         """The mirrored entry of a `gives:` entry when the message says the other side
