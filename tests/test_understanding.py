@@ -11,7 +11,7 @@ import yaml
 
 from bot.conversation import replies
 from bot.knowledge.base import KnowledgeBase
-from bot.language.normalize import Analysis, time_asked
+from bot.language.normalize import Analysis, asks_after, time_asked
 from bot.maintainers.evaluation import evaluate, load_question_set
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion, features
 from bot.understanding.combination import Combination, combine, train_second_opinion
@@ -743,6 +743,35 @@ def test_who_gives_settles_a_hesitation_between_the_two_mirrored_entries(
     """The two entries about what each side gives share their words; when the matcher
     hesitates between them alone, the message's giver decides, and it is an answer."""
     assert answered(understander.understand(message)) == [expected]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Poutine est-il retourné en Corée du Nord depuis cette visite ?",
+        "Kim va revenir en Russie quand ?",
+        "Quand Poutine reviendra-t-il à Pyongyang ?",
+        "Will Putin go back to North Korea?",
+    ],
+)
+def test_what_came_after_the_visit_is_not_answered(
+    understander: Understander, message: str
+) -> None:
+    """The article was written during the visit: a question about what came after it
+    gets no confident answer from an entry about something else."""
+    assert asks_after(message)
+    assert answered(understander.understand(message)) == []
+
+
+def test_an_entry_that_asks_about_after_the_visit_still_answers(
+    understander: Understander,
+) -> None:
+    """ "avant ou après la visite" is among the publication date's phrasings; and what to
+    expect of the visit is no question about what came after it."""
+    assert answered(
+        understander.understand("l'article a été écrit avant ou après la visite ?")
+    ) == ["date-article"]
+    assert not asks_after("Qu'est-ce qu'on peut attendre de cette visite ?")
 
 
 def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:

@@ -755,3 +755,22 @@ def time_asked(text: str) -> str | None:
     """The time a whole question asks about: `time_shift`, or "present" for one about
     what still holds or no longer does ("où peut-il encore aller ?")."""
     return time_shift(text) or ("present" if _STILL.search(fold(text)) else None)
+
+
+_AFTER = re.compile(
+    r"\b(?:(?:depuis|apres|after|since) (?:cette|la|sa|ce|son|the|this|his) "
+    r"(?:visite|venue|voyage|rencontre|sejour|deplacement|visit|trip|meeting)|"
+    r"(?:va|vont|allait) (?:y )?(?:revenir|retourner|repartir)|reviendra|reviendront|"
+    r"retournera|retourneront|prochaine (?:visite|fois|rencontre)|prochain (?:voyage|sommet)|"
+    r"next (?:visit|time|trip)|will (?:\w+ )?(?:return|go back|come back))\b"
+)
+"""What a question asks about the time after the article (written during the visit):
+what happened since, what comes next ("depuis cette visite", "va revenir",
+"reviendra", "la prochaine visite"). Plain French and English, whatever the article."""
+
+
+def asks_after(text: str) -> bool:
+    """Whether a text asks about what came after the visit the article reports
+    ("Poutine est-il retourné en Corée du Nord depuis cette visite ?", "et Kim va revenir
+    en Russie quand ?")."""
+    return _AFTER.search(fold(text)) is not None

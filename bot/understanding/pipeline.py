@@ -64,6 +64,7 @@ from bot.language.normalize import (
     QUESTION_PHRASE_WORDS,
     Analysis,
     answers_kind,
+    asks_after,
     fold,
     surface,
     time_asked,
@@ -853,13 +854,40 @@ class Understander:
         self, text: str, *, context: Context | None = None, now: float = 0.0
     ) -> list[Decision]:
         """Every decision a message calls for (see the module docstring), usually one."""
-        decisions = [self._given_way(d) for d in self._understand(text, context=context, now=now)]
+        decisions = [
+            self._not_after(self._given_way(d))
+            for d in self._understand(text, context=context, now=now)
+        ]
         # Turned the way the message says, a second answer may be the first one again.
         return [
             d
             for i, d in enumerate(decisions)
             if d.entry is None or all(e.entry != d.entry for e in decisions[:i])
         ]
+
+    def _not_after(self, decision: Decision) -> Decision:
+        """An answer to a question about what came after the visit ("… depuis cette
+        visite ?", "Kim va revenir quand ?", `asks_after`) with an entry none of whose
+        phrasings asks about that time: offered, not answered. The article was written
+        during the visit; its writers file such questions as ones it does not answer.
+        A follow-up the FAQ names is the maintainers' choice and stands."""
+        entry = decision.entry
+        if (
+            decision.status is not Status.ANSWER
+            or entry is None
+            or decision.verdict.startswith("one the FAQ names")
+            or not asks_after(decision.question)
+            or entry.id in self._about_after
+        ):
+            return decision
+        return replace(
+            _offered(decision), verdict=f"{decision.verdict}; held back: asks what came after"
+        )
+
+    @functools.cached_property
+    def _about_after(self) -> frozenset[str]:
+        """The entries one of whose phrasings asks about what came after the visit."""
+        return frozenset(e.id for e in self.kb.entries if any(asks_after(p) for p in e.phrasings))
 
     def _given_way(self, decision: Decision) -> Decision:
         """The answer about what one side gives, turned the way the message says
