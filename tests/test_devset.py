@@ -68,8 +68,12 @@ HOLDOUT11_MINIMUM = (0.81, 0.91, 0.05)
 changes, and read once then: 85.7% / 95.0% / 2.8%; the commit that started session 13
 gave 84.3% / 95.0% / 2.8%; targets 90% / 95% / 1%)."""
 HOLDOUT12_MINIMUM = (0.83, 0.93, 0.045)
-"""The same on the twelfth sealed holdout (written at the start of session 14, read once
-then: 87.8% / 97.5% / 2.4%; targets 90% / 95% / 1%)."""
+"""The same on the twelfth sealed holdout (written at the start of session 14, read then:
+87.8% / 97.5% / 2.4%; 88.0% / 97.5% / 2.2% at its end; targets 90% / 95% / 1%)."""
+HOLDOUT13_MINIMUM = (0.85, 0.93, 0.035)
+"""The same on the thirteenth (written in the second half of session 14, read once at its
+end: 89.6% / 97.0% / 1.3%; the commit that started session 14 gives 87.8% / 97.5% /
+1.3%; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
 """Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.5% /
 98.2% / 0.8%)."""
@@ -136,6 +140,7 @@ LATER_HOLDOUTS = {
     "holdout10.yaml": HOLDOUT10_MINIMUM,
     "holdout11.yaml": HOLDOUT11_MINIMUM,
     "holdout12.yaml": HOLDOUT12_MINIMUM,
+    "holdout13.yaml": HOLDOUT13_MINIMUM,
 }
 """The sealed holdouts written in sessions 5 to 14 (each by two helpers, from the
 article alone, who had not seen the FAQ), with their minimums."""
@@ -143,7 +148,7 @@ article alone, who had not seen the FAQ), with their minimums."""
 
 @pytest.mark.parametrize("name", sorted(LATER_HOLDOUTS))
 def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
-    """tests/holdout2.yaml to holdout12.yaml: regression gates under today's
+    """tests/holdout2.yaml to holdout13.yaml: regression gates under today's
     figures (answered right, others without an article answer, at most wrong)."""
     right, others, wrong = LATER_HOLDOUTS[name]
     questions, result = run(kb, HERE / name, sealed=True)
@@ -219,9 +224,9 @@ LATER_MINIMUMS = {
     "devset-mixed.yaml": (0.82, 0.93, 0.04),
     "devset-mixed2.yaml": (0.79, 0.93, 0.06),
     "devset-mixed3.yaml": (0.86, 0.87, 0.04),
-    "devset-long2.yaml": (0.75, 0.84, 0.06),
-    "devset-plain2.yaml": (0.48, 0.86, 0.07),
-    "devset-followups2.yaml": (0.82, 0.74, 0.06),
+    "devset-long2.yaml": (0.85, 0.89, 0.05),
+    "devset-plain2.yaml": (0.7, 0.93, 0.03),
+    "devset-followups2.yaml": (0.93, 0.88, 0.03),
 }
 """The same for the dev sets written in sessions 7 to 13. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -247,13 +252,16 @@ follow-ups, the session's first change; 91.4% / 91.3% / 1.4% at its end (its mis
 tuned on, the named follow-ups above all). Session 14's (writer D11: long messages of
 every sort, half of them with a preamble or an opinion, a fifth with two questions; plain
 questions worded far; long follow-ups, near misses and small talk): 79.4% / 88.5% / 4.4%
-when first read, at the start of session 14. Session 14's second (writer D12: plain
+when first read, at the start of session 14; 89.4% / 93.8% / 3.3% at its end (its
+misses were tuned on). Session 14's second (writer D12: plain
 questions worded far from the article on purpose, periphrases and synonyms of every
 fact, far-worded typos, yes/no questions and near misses): 52.5% / 91.5% / 4.0% when
-first read, after the session's first changes. Session 14's third (writer D13: 110
+first read, after the session's first changes; 74.5% / 96.7% / 1.5% at the end (tuned
+on: synonyms above all). Session 14's third (writer D13: 110
 follow-ups of every sort and 30 the article does not answer, with a few standalone
 questions, near misses and small talk): 87.3% / 80.0% / 3.3% when first read, after
-most of the session's changes."""
+most of the session's changes; 97.3% / 91.4% / 1.3% at the end (tuned on: named
+follow-ups above all)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
