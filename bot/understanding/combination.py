@@ -64,8 +64,8 @@ class Combination:
     ("Qu'est-ce que la Corée du Nord représente pour Poutine ?" matched "7000
     conteneurs, ça représente combien d'obus ?" through "représente" alone). On the
     twenty-three tunable sets (session 14, as in session 13): one wrong answer fewer,
-    two more unanswerable messages declined, as many right answers (session 9, at 0.1: two right answers fewer
-    as well)."""
+    two more unanswerable messages declined, as many right answers (session 9, at 0.1:
+    two right answers fewer as well)."""
     hold_out_of_scope: float = 0.8
     """An answer is held back when the classifier says "out of scope" this surely."""
     agree_floor: float = 40.0
