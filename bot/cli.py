@@ -516,9 +516,10 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list 
         description="From the question log: the questions users meant for an entry (a "
         "suggestion they picked, an answer they marked 👍, a related question they clicked) "
         "that the FAQ does not answer with it yet, grouped and counted. Questions with a 👎 "
-        'or a "none of these" are never proposed. --apply writes the chosen ones into the '
-        "entries' YAML files (comments and layout kept), then runs check and test, and "
-        "restores the files if either fails.",
+        'or a "none of these" are never proposed; a question asked as a follow-up is '
+        "proposed as a named follow-up of the entry it followed. --apply writes the chosen "
+        "ones into the entries' YAML files (variants, or `followups:`; comments and layout "
+        "kept), then runs check and test, and restores the files if either fails.",
     )
     _common_options(learn)
     learn.add_argument(
@@ -526,7 +527,8 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list 
         nargs="?",
         const="ask",
         metavar="WHICH",
-        help="add proposals as variants: `all`, numbers like 1,3-5, or nothing to be asked",
+        help="write proposals (variants, named follow-ups): `all`, numbers like 1,3-5, or "
+        "nothing to be asked",
     )
     learn.add_argument(
         "--since", metavar="DATE", help="only what users did on or after DATE (YYYY-MM-DD)"

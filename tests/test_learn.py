@@ -17,7 +17,13 @@ from fake_bot_api import callback_query, text_message
 from bot.cli import main
 from bot.conversation.questionlog import QuestionLog, Signal
 from bot.knowledge.base import default_knowledge_path, load_knowledge
-from bot.maintainers.learn import LearnError, insert_variants, parse_selection, proposals
+from bot.maintainers.learn import (
+    LearnError,
+    insert_followups,
+    insert_variants,
+    parse_selection,
+    proposals,
+)
 from bot.telegram.context import set_log
 from bot.understanding.matching import Matcher, Status
 from bot.understanding.pipeline import Context, Understander
@@ -294,7 +300,7 @@ def test_a_question_asked_as_a_follow_up_is_proposed_as_a_named_follow_up(
     """Users who asked "et ils disent vrai ?" right after the official programme, then
     picked the real purpose, meant it only there: `learn` proposes it under the
     programme's `followups:`, not as a variant of the real purpose (alone it means
-    nothing), and `--apply` prints it to paste rather than writing it."""
+    nothing), and `--apply` writes it there."""
     root = copy_faq(home)
     kb = load_knowledge(root)
     understander = Understander.build(kb, Matcher(kb))
@@ -316,10 +322,74 @@ def test_a_question_asked_as_a_follow_up_is_proposed_as_a_named_follow_up(
         in out
     )
     assert "a follow-up to programme-officiel's answer, not a variant" in out
-    files = {p: p.read_bytes() for p in (root / "faq").iterdir()}
     assert main(["learn", "--knowledge", str(root), "--apply", "all"]) == 0
     out = capsys.readouterr().out
-    assert "1 follow-up(s) to add by hand" in out
-    assert "  under programme-officiel (" in out
-    assert f'      but-reel: ["{question}"]' in out
-    assert {p: p.read_bytes() for p in (root / "faq").iterdir()} == files
+    assert "added 0 variant(s) and 1 named follow-up(s) to" in out
+    kb = load_knowledge(root)
+    assert (question, "but-reel") in kb.by_id["programme-officiel"].followups
+    assert question not in kb.by_id["but-reel"].phrasings
+    # Now the FAQ names it: right after the programme, it gets the real purpose.
+    understander = Understander.build(kb, Matcher(kb))
+    [decision] = understander.understand(question, context=context, now=1.0)
+    assert (decision.status, decision.entry.id if decision.entry else None) == (
+        Status.ANSWER,
+        "but-reel",
+    )
+
+
+FAQ = """\
+# a comment that must stay
+- id: a
+  question: Question A ?
+  variants:
+    - une variante
+  followups:
+    b: ["et b ?", 'et bé ?']
+    c:
+      - et c ?
+  tags: [x]
+
+- id: b
+  question: Question B ?
+  variants: [vb]
+  answer: Réponse B.
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "target", "expected"),
+    [
+        ("a", "b", ["et b ?", "et bé ?", "et encore ?"]),  # a flow list: before "]"
+        ("a", "c", ["et c ?", "et encore ?"]),  # a block list: after its last item
+        ("a", "d", ["et encore ?"]),  # a new target in the mapping
+        ("b", "a", ["et encore ?"]),  # no `followups:` yet: a new mapping
+    ],
+)
+def test_insert_followups_keeps_the_file_as_it_was(
+    entry: str, target: str, expected: list[str]
+) -> None:
+    """Only the new follow-up is added; comments, quoting and the other entries stay."""
+    result = insert_followups(FAQ, entry, target, ["et encore ?"])
+    data = yaml.safe_load(result)
+    by_id = {e["id"]: e for e in data}
+    assert by_id[entry]["followups"][target] == expected
+    assert "# a comment that must stay" in result
+    assert "'et bé ?'" in result
+    removed = [line for line in FAQ.splitlines() if line not in result.splitlines()]
+    assert removed == [] or (entry == "a" and target == "b")
+    others = {k: v for k, v in by_id.items() if k != entry}
+    assert others == {
+        k: v for k, v in {e["id"]: e for e in yaml.safe_load(FAQ)}.items() if k != entry
+    }
+
+
+def test_insert_followups_refuses_what_it_cannot_extend() -> None:
+    with pytest.raises(LearnError, match='"zz" is not in the file'):
+        insert_followups(FAQ, "zz", "b", ["x ?"])
+    flow = FAQ.replace(
+        "  followups:\n    b: [\"et b ?\", 'et bé ?']\n    c:\n      - et c ?\n",
+        "  followups: {b: [x]}\n",
+    )
+    assert flow != FAQ
+    with pytest.raises(LearnError, match="cannot extend"):
+        insert_followups(flow, "a", "b", ["y ?"])

@@ -19,13 +19,15 @@ group's most frequent spelling as a new variant of the entry most users meant, u
   as a follow-up: then its words, lead-ins aside, make the group).
 A question users asked as a follow-up (the log keeps the entry whose answer it followed)
 is proposed as a named follow-up of that entry (`followups:`), not as a variant: "et en
-vrai ?" means the real purpose only after the official programme. `--apply` prints it as
-YAML to paste by hand; it writes variants only.
+vrai ?" means the real purpose only after the official programme.
 
 `--apply` writes the accepted proposals (`all`, numbers such as `1,3-5`, or, without a
 value, chosen interactively) into the entries' YAML files: new lines are inserted at the
-end of each entry's `variants:` list, with the list's indentation and quoting, so that
-the file's comments and layout stay as they were (no YAML dumper round trip). Then it
+end of each entry's `variants:` list, with the list's indentation and quoting, and a
+follow-up goes into the `followups:` of the entry it followed (into the list of the
+entry it leads to, or a new `target: [...]` line, or a new `followups:` mapping at the
+end of that entry), so that the file's comments and layout stay as they were (no YAML
+dumper round trip). Then it
 runs `faqbot check` and `faqbot test` on the knowledge folder; if either fails, every
 file is restored to what it was, and the command says why and exits 1.
 """
@@ -92,7 +94,7 @@ class Proposal:
     """What the current FAQ does with the question (status and entry)."""
     after: str | None = None
     """For a question users asked as a follow-up to this entry's answer: no variant, but
-    a named follow-up of that entry (`followups:`), which `--apply` does not write."""
+    a named follow-up of that entry (`followups:`)."""
 
 
 def _one_line(text: str) -> str:
@@ -258,13 +260,92 @@ def insert_variants(text: str, entry_id: str, variants: Sequence[str]) -> str:
         end = last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
         indent = " " * node.start_mark.column
         newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-        if end > 0 and not lines[end - 1].endswith(("\n", "\r")):
-            lines[end - 1] += newline
         added = [f"{indent}- {_quoted(v, last.style)}{newline}" for v in variants]
-        result = "".join([*lines[:end], *added, *lines[end:]])
+        result = _insert_lines(lines, end, added)
     written = _variants_node(_compose(result), entry_id)
     if [n.value for n in written.value[-len(variants) :]] != list(variants):
         raise LearnError(f'could not add the variants of "{entry_id}" safely')
+    return result
+
+
+def _insert_lines(lines: list[str], end: int, added: Sequence[str]) -> str:
+    """`lines` (kept ends) with `added` inserted before line `end`."""
+    lines = list(lines)
+    if end > 0 and not lines[end - 1].endswith(("\n", "\r")):
+        lines[end - 1] += "\r\n" if lines[0].endswith("\r\n") else "\n"
+    return "".join([*lines[:end], *added, *lines[end:]])
+
+
+def _entry_node(root: yaml.Node | None, entry_id: str) -> yaml.MappingNode:
+    if not isinstance(root, yaml.SequenceNode):
+        raise LearnError("the file is not a list of entries")
+    for item in root.value:
+        if isinstance(item, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "id" and str(v.value) == entry_id
+            for k, v in item.value
+        ):
+            return item
+    raise LearnError(f'entry "{entry_id}" is not in the file')
+
+
+def _followups_of(text: str, entry_id: str, target: str) -> list[str]:
+    """The named follow-ups leading to `target` under `entry_id` in a FAQ file's text."""
+    entries = yaml.safe_load(text) or []
+    entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == entry_id), {})
+    found = (entry.get("followups") or {}).get(target) or []
+    return [str(q) for q in found]
+
+
+def insert_followups(text: str, entry_id: str, target: str, questions: Sequence[str]) -> str:
+    """`text` (a FAQ file) with `questions` added to the entry's named follow-ups that
+    lead to `target` (`followups:` → `target: [...]`), the key or the whole mapping
+    created if missing: nothing else in the file changes (comments, quoting)."""
+    if not questions:
+        return text
+    entry = _entry_node(_compose(text), entry_id)
+    fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    joined = ", ".join(_quoted(q, '"') for q in questions)
+
+    def after(node: yaml.Node) -> int:
+        """The line after a node's last line (a block collection ends where the next
+        token starts: its last item says where it really ends)."""
+        while isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+            last = node.value[-1]
+            node = last[1] if isinstance(last, tuple) else last
+        return node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
+
+    if "followups" not in fields:
+        key, _ = fields["id"]
+        indent = " " * key.start_mark.column
+        last = entry.value[-1][1]
+        added = [f"{indent}followups:{newline}", f"{indent}  {target}: [{joined}]{newline}"]
+        result = _insert_lines(lines, after(last), added)
+    else:
+        _, mapping = fields["followups"]
+        if not isinstance(mapping, yaml.MappingNode) or mapping.flow_style:
+            raise LearnError(f'entry "{entry_id}" has a `followups:` this cannot extend')
+        targets = {k.value: v for k, v in mapping.value if isinstance(k, yaml.ScalarNode)}
+        found = targets.get(target)
+        if found is None:
+            indent = " " * mapping.value[0][0].start_mark.column
+            added = [f"{indent}{target}: [{joined}]{newline}"]
+            result = _insert_lines(lines, after(mapping), added)
+        elif isinstance(found, yaml.SequenceNode) and found.flow_style:
+            close = text.rindex("]", found.start_mark.index, found.end_mark.index)
+            before = text[:close].rstrip()
+            glue = "" if before.endswith("[") else ", "
+            result = f"{before}{glue}{joined}{text[close:]}"
+        elif isinstance(found, yaml.SequenceNode) and found.value:
+            indent = " " * found.start_mark.column
+            style = found.value[-1].style
+            added = [f"{indent}- {_quoted(q, style)}{newline}" for q in questions]
+            result = _insert_lines(lines, after(found), added)
+        else:
+            raise LearnError(f'entry "{entry_id}": `followups: {target}` is not a list')
+    if _followups_of(result, entry_id, target)[-len(questions) :] != list(questions):
+        raise LearnError(f'could not add the follow-ups of "{entry_id}" safely')
     return result
 
 
@@ -313,19 +394,8 @@ def _print(found: Sequence[Proposal], kb: KnowledgeBase, where: str) -> None:
         if proposal.after is not None:
             print(
                 f"       a follow-up to {proposal.after}'s answer, not a variant: "
-                f"add it under {proposal.after}'s `followups:` (by hand)"
+                f"it goes under {proposal.after}'s `followups:`"
             )
-
-
-def _by_hand(followups: Sequence[Proposal], kb: KnowledgeBase) -> None:
-    """The chosen named follow-ups, as YAML to paste: `--apply` writes variants only."""
-    print(f"{len(followups)} follow-up(s) to add by hand (`--apply` writes variants only):")
-    for proposal in followups:
-        assert proposal.after is not None
-        entry = kb.by_id[proposal.after]
-        print(f"  under {entry.id} ({entry.file}:{entry.line}):")
-        print("    followups:")
-        print(f"      {proposal.entry_id}: [{json.dumps(proposal.question, ensure_ascii=False)}]")
 
 
 def _checks_pass(root: Path, matcher_config: Config) -> str | None:
@@ -358,28 +428,29 @@ def _checks_pass(root: Path, matcher_config: Config) -> str | None:
 
 
 def _apply(chosen: Sequence[Proposal], kb: KnowledgeBase, config: Config) -> int:
-    by_hand = [p for p in chosen if p.after is not None]
-    if by_hand:
-        _by_hand(by_hand, kb)
-    chosen = [p for p in chosen if p.after is None]
-    if not chosen:
-        return 0
-    by_file: dict[Path, dict[str, list[str]]] = {}
+    # file -> (entry, None for variants or the entry a follow-up leads to) -> questions
+    by_file: dict[Path, dict[tuple[str, str | None], list[str]]] = {}
     for proposal in chosen:
-        entry = kb.by_id[proposal.entry_id]
+        if proposal.after is None:
+            entry, target = kb.by_id[proposal.entry_id], None
+        else:
+            entry, target = kb.by_id[proposal.after], proposal.entry_id
         path = Path(entry.file)
-        by_file.setdefault(path, {}).setdefault(entry.id, []).append(proposal.question)
+        by_file.setdefault(path, {}).setdefault((entry.id, target), []).append(proposal.question)
     originals: dict[Path, bytes] = {}
     try:
         for path, entries in by_file.items():
             originals[path] = path.read_bytes()
             text = originals[path].decode("utf-8")
-            for entry_id, variants in entries.items():
-                text = insert_variants(text, entry_id, variants)
+            for (entry_id, target), questions in entries.items():
+                if target is None:
+                    text = insert_variants(text, entry_id, questions)
+                else:
+                    text = insert_followups(text, entry_id, target, questions)
             path.write_bytes(text.encode("utf-8"))
         why = _checks_pass(kb.path, config)
     except (LearnError, OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        why = f"could not write the variants: {exc}"
+        why = f"could not write the proposals: {exc}"
     if why is not None:
         for path, content in originals.items():
             path.write_bytes(content)
@@ -391,7 +462,11 @@ def _apply(chosen: Sequence[Proposal], kb: KnowledgeBase, config: Config) -> int
         )
         return 1
     files = ", ".join(display_path(p) for p in by_file)
-    print(f"added {len(chosen)} variant(s) to {files}; faqbot check and faqbot test pass")
+    followups = sum(1 for p in chosen if p.after is not None)
+    print(
+        f"added {len(chosen) - followups} variant(s) and {followups} named follow-up(s) to "
+        f"{files}; faqbot check and faqbot test pass"
+    )
     return 0
 
 
