@@ -808,7 +808,15 @@ def test_the_chatter_of_a_preamble_does_not_drown_its_question(understander: Und
         "que Poutine aille chez lui. C'était quand ?"
     )
     assert answered(decisions) == ["kim-en-russie"]
-    # A rare word of the preamble may be the point: it stays, and nothing is answered.
+    # Rare words of a preamble are chatter too ("archives", "évoquant")…
+    archives = understander.understand(
+        "J'ai retrouvé dans mes archives une note de 2023 évoquant des ratés de munitions "
+        "nord-coréennes sur le front. L'article rapporte-t-il quelque chose de similaire ? "
+        "Et qui en aurait fait le constat ?"
+    )
+    assert answered(archives) == ["incidents-decembre-2023"]
+    # …but a claim that the next sentence checks is the question: its rare word is the
+    # point, and nothing is answered.
     limousine = understander.understand(
         "J'ai lu que Poutine a offert une limousine à Kim. C'est vrai ?"
     )

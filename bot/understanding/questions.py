@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ASKING", "clauses", "questions_in", "sentences", "statements"]
+__all__ = ["ASKING", "checks_claim", "clauses", "questions_in", "sentences", "statements"]
 
 
 _CLAUSE = re.compile(
@@ -83,6 +83,14 @@ _VERIFY = re.compile(
 ?", "qui a raison ?", "il a raison ou il mélange ?"), what the article says of it
 ("l'article dit quoi là-dessus ?"), or to explain it ("tu peux m'expliquer ?"): what
 comes before is the question."""
+
+
+def checks_claim(sentence: str) -> bool:
+    """Whether a sentence only asks about the one before it ("C'est vrai ?", "Qui a
+    raison ?", "L'article le confirme ?"): that one is the question."""
+    return _VERIFY.match(sentence) is not None
+
+
 _PRONOUN = re.compile(
     r"^\W*(?:\w+\s+)?(?:il|elle|ils|elles|y|ça|ca|lui|leur)\b|"
     r"^\W*c['’](?:est|était|etait)\W+(?:\w+\W*){0,3}$",
