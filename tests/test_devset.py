@@ -227,6 +227,7 @@ LATER_MINIMUMS = {
     "devset-long2.yaml": (0.85, 0.89, 0.05),
     "devset-plain2.yaml": (0.7, 0.93, 0.03),
     "devset-followups2.yaml": (0.93, 0.88, 0.03),
+    "devset-long3.yaml": (0.78, 0.82, 0.07),
 }
 """The same for the dev sets written in sessions 7 to 13. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -261,7 +262,9 @@ on: synonyms above all). Session 14's third (writer D13: 110
 follow-ups of every sort and 30 the article does not answer, with a few standalone
 questions, near misses and small talk): 87.3% / 80.0% / 3.3% when first read, after
 most of the session's changes; 97.3% / 91.4% / 1.3% at the end (tuned on: named
-follow-ups above all)."""
+follow-ups above all). Session 14's fourth (writer D14: 80 long messages as people
+write them on their phone, long follow-ups, long near misses, rants and small talk):
+84.0% / 90.0% / 4.0% when first read, at the end of the session."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
