@@ -98,12 +98,15 @@ def test_elliptic_followup_is_answered_in_context(
          "D'accord, merci. Et c'était quand ?", "brics-afrique-du-sud"),
         ("Que reçoit la Corée du Nord de la Russie ?",
          "Ok pour le matériel. Elle y gagne autre chose ?", "arrangement"),
+        ("Poutine était déjà allé en Corée du Nord avant 2024 ?",
+         "Ah ok je savais pas. Et c'était en quelle année ? Je pensais que c'était il y a "
+         "genre dix ans", "derniere-visite"),
     ],
 )  # fmt: skip
 def test_a_followup_after_a_sentence_that_asks_nothing_is_read_as_one(
     understander: Understander, first: str, then: str, expected: str
 ) -> None:
-    """The follow-up is the last sentence when the ones before it ask nothing; the
+    """The follow-up is the one sentence that asks, when the others ask nothing; the
     decision keeps the whole message as its question."""
     decision = after(understander, first, then)
     assert decision.status is Status.ANSWER

@@ -9,8 +9,8 @@ The steps, in order (`Understander.understand`):
    programme) gets the entry they lead to (`Understander._named_followup`). A message
    that asks about that answer itself ("c'est-à-dire ?", "tu peux développer ?", "t'es
    sûr ?", "selon qui ?") gets it again, with a lead saying why (`Understander._again`).
-   A follow-up after sentences that ask nothing ("D'accord, merci. Et c'était à cause
-   de quoi ?") is read as its last sentence (`Understander._conversation_first`).
+   A follow-up among sentences that ask nothing ("D'accord, merci. Et c'était à cause
+   de quoi ?") is read as its one sentence that asks (`Understander._conversation_first`).
 1. **Small talk.** A message that is small talk *as a whole* ("bonjour", "merci !",
    "t'es nul", "42", a question in German) gets status `smalltalk` and a reply from
    knowledge/smalltalk.yaml. "merci ! et pourquoi Poutine va en Corée ?" is a question.
@@ -1044,9 +1044,9 @@ class Understander:
     def _conversation_first(self, text: str, context: Context, now: float) -> list[Decision]:
         """What the conversation decides before anything else, right after an answer:
         a follow-up the FAQ names, a question about that answer, or such a follow-up
-        as the last sentence of a message whose other sentences ask nothing ("D'accord,
-        merci. Et c'était à cause de quoi ?": read as its last sentence)."""
-        core = _last_question(text)
+        as the one sentence that asks in a message of several ("D'accord, merci. Et
+        c'était à cause de quoi ?": read as that sentence, `_the_question`)."""
+        core = _the_question(text)
         if core is not None:
             inner = self._understand(core, context=context, now=now)
             if inner and inner[0].context is not None:
@@ -1342,15 +1342,16 @@ class Understander:
         return replace(decision, question=part)
 
 
-def _last_question(text: str) -> str | None:
-    """The last sentence of a message of several, when it is the only one that asks
-    something ("Ok pour le matériel. Elle y gagne autre chose ?"), or None."""
+def _the_question(text: str) -> str | None:
+    """The one sentence of a message of several that asks something ("Ok pour le
+    matériel. Elle y gagne autre chose ?", "Ah ok. Et c'était en quelle année ? Je
+    pensais que c'était il y a dix ans"), or None. A guess after it asks too ("Moscou ?",
+    "visio ?": what the article does not say, often)."""
     parts = sentences(text)
-    if len(parts) < 2 or not ASKING.search(parts[-1]):
+    asking = [p for p in parts if ASKING.search(p)]
+    if len(parts) < 2 or len(asking) != 1:
         return None
-    if any(ASKING.search(part) for part in parts[:-1]):
-        return None
-    return parts[-1]
+    return asking[0]
 
 
 def _small_talk(text: str, talk: SmallTalkMatch) -> Decision:
