@@ -801,6 +801,9 @@ def test_a_verification_asks_about_the_claim_before_it() -> None:
         "Mon voisin prétend que les obus sont trop vieux. L'article confirme ?"
     ) == ["les obus sont trop vieux."]
     assert questions_in(
+        "Apparemment après la Crimée il pouvait aller à Paris, c'est bien ce que dit le texte ?"
+    ) == ["Apparemment après la Crimée il pouvait aller à Paris"]
+    assert questions_in(
         "Mon père, qui suit l'actu, pense que les obus sont bons. Ça veut dire quoi concrètement ?"
     ) == ["les obus sont bons."]
 

@@ -66,7 +66,9 @@ _HEARSAY = re.compile(
 )
 _VERIFY = re.compile(
     r"^\W*(?:(?:et|alors|mais|donc)\s+)?(?:qui a raison|c['’]est vrai|c['’]est juste|"
-    r"c['’]est exact|c['’]est ça|vrai ou faux|"
+    r"c['’]est exact|c['’]est ça|c['’]est bien ça|vrai ou faux|"
+    r"c['’]est (?:bien )?(?:ce que dit|ce qu['’](?:écrit|explique|affirme)|ce qui est écrit dans) "
+    r"(?:le texte|l['’]article|l['’]auteur)|(?:le texte|l['’]auteur) le dit|"
     r"(?:il a|elle a|ils ont|elles ont|j['’]ai|tu as|t['’]as) raison|"
     r"c['’]est dans l['’]article|l['’]article le dit|is that (?:true|right)|true or false|right|"
     r"(?:qu['’]est-ce que |que )?(?:dit )?l['’]article (?:en )?(?:dit )?(?:quoi )?"
