@@ -69,7 +69,7 @@ changes, and read once then: 85.7% / 95.0% / 2.8%; the commit that started sessi
 gave 84.3% / 95.0% / 2.8%; targets 90% / 95% / 1%)."""
 HOLDOUT12_MINIMUM = (0.83, 0.93, 0.045)
 """The same on the twelfth sealed holdout (written at the start of session 14, read then:
-87.8% / 97.5% / 2.4%; 88.0% / 97.5% / 2.2% at its end; targets 90% / 95% / 1%)."""
+87.8% / 97.5% / 2.4%; 88.3% / 97.5% / 2.2% at its end; targets 90% / 95% / 1%)."""
 HOLDOUT13_MINIMUM = (0.85, 0.93, 0.035)
 """The same on the thirteenth (written in the second half of session 14, read once at its
 end: 89.6% / 97.0% / 1.3%; the commit that started session 14 gives 87.8% / 97.5% /
