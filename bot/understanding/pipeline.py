@@ -151,6 +151,8 @@ _LEANING = _CONTINUATIONS | {"elle", "elles", "il", "ils", "ca", "cela", "donc",
 """First words of a message that leans on the previous answer even when it has content."""
 _SAID_KINDS = frozenset({"combien", "quand"})
 """Question words a follow-up's answer must answer in so many words (`answers_kind`)."""
+NAMED_BY_THE_FAQ = "one the FAQ names"
+"""The start of the verdict of a follow-up the FAQ names (`Understander._named_followup`)."""
 NAMED_FOLLOWUP = 88.0
 """How close (rapidfuzz `ratio`, 0-100) a message must be to one of the previous
 answer's `followups:` to mean its entry: typos pass ("en vrais ?"), other words do not."""
@@ -879,7 +881,7 @@ class Understander:
         if (
             decision.status is not Status.ANSWER
             or entry is None
-            or decision.verdict.startswith("one the FAQ names")
+            or decision.verdict.startswith(NAMED_BY_THE_FAQ)
             or not asks_after(decision.question)
             or entry.id in self._about_after
         ):
@@ -1186,7 +1188,7 @@ class Understander:
         entry = self.kb.by_id.get(targets[best[2]]) if best is not None else None
         if best is None or entry is None:
             return None
-        verdict = f'one the FAQ names after {context.entry_id} ("{keys[best[2]]}")'
+        verdict = f'{NAMED_BY_THE_FAQ} after {context.entry_id} ("{keys[best[2]]}")'
         return _in_conversation(text, entry, verdict, context)
 
     def _again(self, text: str, context: Context) -> Decision | None:
