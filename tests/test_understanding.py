@@ -1363,3 +1363,13 @@ def test_a_long_message_both_opinions_point_to_is_offered_not_refused(
     assert decision.status is Status.SUGGEST
     assert decision.suggestions[0].entry.id == "clinton-kremlin"
     assert decision.verdict.endswith("(a long message): offered")
+
+
+def test_d_accord_is_no_deal(understander: Understander, matcher: Matcher) -> None:
+    """ "d'accord" (OK, I agree) is no "accord" (the deal): "ah d'accord. et pourquoi ?"
+    got the answer about the deal, from its first sentence; a sentence that is small talk
+    is no question of a longer message either. "se mettre d'accord" keeps its meaning."""
+    assert answered(understander.understand("ah d'accord. et pourquoi ?")) == []
+    assert answered(understander.understand("merci ! c'est quand la visite ?")) == ["date-visite"]
+    assert matcher.analyse("je ne suis pas d'accord").tokens == ()
+    assert "accord" in matcher.analyse("ils se sont mis d'accord sur quoi ?").tokens

@@ -1305,6 +1305,8 @@ class Understander:
         """One part of a long message read on its own (see `_several`): its answer, its
         suggestions, or None. `close` holds the entries the whole message points to."""
         part = parts[index]
+        if self.smalltalk is not None and self.smalltalk.recognise(part) is not None:
+            return None  # "ah d'accord." before a question asks nothing ("accord": a deal)
         analysis = self.matcher.analyse(part)
         decision = self.decide(part, analysis)
         fits = (
