@@ -222,20 +222,25 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def _variants_node(root: yaml.Node | None, entry_id: str) -> yaml.SequenceNode:
+def _entry_node(root: yaml.Node | None, entry_id: str) -> yaml.MappingNode:
     if not isinstance(root, yaml.SequenceNode):
         raise LearnError("the file is not a list of entries")
     for item in root.value:
-        if not isinstance(item, yaml.MappingNode):
-            continue
-        fields = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
-        entry = fields.get("id")
-        if isinstance(entry, yaml.ScalarNode) and str(entry.value) == entry_id:
-            variants = fields.get("variants")
-            if not isinstance(variants, yaml.SequenceNode):
-                raise LearnError(f'entry "{entry_id}" has no `variants:` list')
-            return variants
+        if isinstance(item, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "id" and str(v.value) == entry_id
+            for k, v in item.value
+        ):
+            return item
     raise LearnError(f'entry "{entry_id}" is not in the file')
+
+
+def _variants_node(root: yaml.Node | None, entry_id: str) -> yaml.SequenceNode:
+    entry = _entry_node(root, entry_id)
+    fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+    variants = fields.get("variants")
+    if not isinstance(variants, yaml.SequenceNode):
+        raise LearnError(f'entry "{entry_id}" has no `variants:` list')
+    return variants
 
 
 def insert_variants(text: str, entry_id: str, variants: Sequence[str]) -> str:
@@ -274,18 +279,6 @@ def _insert_lines(lines: list[str], end: int, added: Sequence[str]) -> str:
     if end > 0 and not lines[end - 1].endswith(("\n", "\r")):
         lines[end - 1] += "\r\n" if lines[0].endswith("\r\n") else "\n"
     return "".join([*lines[:end], *added, *lines[end:]])
-
-
-def _entry_node(root: yaml.Node | None, entry_id: str) -> yaml.MappingNode:
-    if not isinstance(root, yaml.SequenceNode):
-        raise LearnError("the file is not a list of entries")
-    for item in root.value:
-        if isinstance(item, yaml.MappingNode) and any(
-            isinstance(k, yaml.ScalarNode) and k.value == "id" and str(v.value) == entry_id
-            for k, v in item.value
-        ):
-            return item
-    raise LearnError(f'entry "{entry_id}" is not in the file')
 
 
 def _followups_of(text: str, entry_id: str, target: str) -> list[str]:

@@ -982,7 +982,7 @@ class Understander:
             or first.entry.id not in self._gifts
             or self._gifts.get(others[0].entry.id) != self._gifts[first.entry.id][::-1]
             or self.exchanges is None
-            or self.matcher.analyse(decision.question).kind == "pourquoi"
+            or self._asks_why(decision)
         ):
             return None
         said = self.exchanges.giver(decision.question, before=decision.context or "")
@@ -992,12 +992,17 @@ class Understander:
         verdict = f"{decision.verdict}; settled by who gives".lstrip("; ")
         return answered_with(decision, pick, verdict)
 
+    def _asks_why(self, decision: Decision) -> bool:
+        """ "pourquoi Kim aide Poutine ?" asks what Kim gets in return: who gives does
+        not turn it (`_turned`, `_settled_by_who_gives`)."""
+        return self.matcher.analyse(decision.question).kind == "pourquoi"
+
     def _mirror(self, entry_id: str, decision: Decision) -> str | None:
         """The mirrored entry of a `gives:` entry when the message says the other side
         gives, else None."""
         if entry_id not in self._gifts or self.exchanges is None:
             return None
-        if self.matcher.analyse(decision.question).kind == "pourquoi":
+        if self._asks_why(decision):
             return None
         giver = self._gifts[entry_id][0]
         said = self.exchanges.giver(decision.question, before=decision.context or "")

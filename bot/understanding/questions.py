@@ -112,8 +112,9 @@ _TOPIC = re.compile(
     r"(?:\s+[^\s,;:]+)?|\s+[^\s,;:]+)?\W*$",
     re.IGNORECASE,
 )
-"""A noun of one or two words before a question clause is its topic ("Le G8, c'est quoi
-le lien avec la Russie ?", "Les liens interrégionaux, c'est mentionné où ?"): read with it."""
+"""A noun of one or two words, or a noun and its complement ("Le chiffre des conteneurs"),
+before a question clause is its topic ("Le G8, c'est quoi le lien avec la Russie ?", "Les
+liens interrégionaux, c'est mentionné où ?"): read with it."""
 
 
 _COORDINATION = re.compile(
@@ -151,7 +152,7 @@ def questions_in(text: str) -> list[str]:
     parts = sentences(text)
     for index, sentence in enumerate(parts):
         pieces = clauses(sentence)
-        claim = index + 1 < len(parts) and _VERIFY.match(parts[index + 1])
+        claim = index + 1 < len(parts) and checks_claim(parts[index + 1])
         if len(pieces) == 1 or claim:  # a claim checked by the next sentence: all of it
             asked = _HEARSAY.sub("", sentence).strip() or sentence
             # "bonjour je suis à la retraite et … je me demandais pourquoi …": in a long
@@ -163,7 +164,7 @@ def questions_in(text: str) -> list[str]:
             if not ASKING.search(clause):
                 continue
             asked = clause
-            if i > 0 and _VERIFY.match(clause):
+            if i > 0 and checks_claim(clause):
                 asked = pieces[i - 1]  # "…, c'est vrai ?": the claim is the question
             elif _HEARSAY.match(clause):
                 pass  # "…, lui il dit que les obus c'est de la camelote": the claim
@@ -180,7 +181,7 @@ def questions_in(text: str) -> list[str]:
             kept = [found for piece in pieces if (found := _indirect_what(piece)) != piece]
         out.extend(kept or [sentence])
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
-        out = [part for part in out if not _VERIFY.match(part)] or out
+        out = [part for part in out if not checks_claim(part)] or out
     return list(dict.fromkeys(out))  # "…, tu peux m'aider ?" asks the clause before again
 
 
@@ -208,7 +209,7 @@ def statements(text: str) -> list[str]:
         for index, part in enumerate(parts)
         if "?" not in part
         and not _OPENS_QUESTION.match(part)
-        and not (index + 1 < len(parts) and _VERIFY.match(parts[index + 1]))
+        and not (index + 1 < len(parts) and checks_claim(parts[index + 1]))
     ]
 
 
