@@ -11,7 +11,7 @@ import yaml
 
 from bot.conversation import replies
 from bot.knowledge.base import KnowledgeBase
-from bot.language.normalize import Analysis, asks_after, time_asked
+from bot.language.normalize import Analysis, asks_after, asks_which_note, time_asked
 from bot.maintainers.evaluation import evaluate, load_question_set
 from bot.understanding.classifier import OUT_OF_SCOPE, Opinion, SecondOpinion, features
 from bot.understanding.combination import Combination, combine, train_second_opinion
@@ -775,6 +775,32 @@ def test_an_entry_that_asks_about_after_the_visit_still_answers(
         understander.understand("l'article a été écrit avant ou après la visite ?")
     ) == ["date-article"]
     assert not asks_after("Qu'est-ce qu'on peut attendre de cette visite ?")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Sur quelle note repose l'affirmation selon laquelle Pyongyang teste son matériel ?",
+        "À quelle note renvoie l'estimation des 7 000 conteneurs ?",
+        "c'est quelle note pour les 5 milions d'obus",
+        "Which footnote backs the South Korean estimate?",
+    ],
+)
+def test_which_note_a_passage_rests_on_gets_the_notes_entry(
+    understander: Understander, message: str
+) -> None:
+    """The passage's words point to its own entry, whose answer does not say which note
+    it rests on; the entry tagged `notes` says which note goes with which passage."""
+    assert asks_which_note(message)
+    assert answered(understander.understand(message)) == ["notes-article"]
+
+
+def test_what_a_note_says_is_no_question_about_which_note() -> None:
+    """ "Que dit la note 3 ?" asks for a note's text, which the article does not give:
+    it is left to the matcher and the out-of-scope questions."""
+    assert not asks_which_note("Que dit la note 3 de l'article ?")
+    assert not asks_which_note("Quelle est la source du chiffre des obus ?")
+    assert not asks_which_note("Il a pris des notes pendant la rencontre ?")
 
 
 def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:

@@ -770,6 +770,20 @@ what happened since, what comes next ("depuis cette visite", "va revenir",
 "reviendra", "la prochaine visite"). Plain French and English, whatever the article."""
 
 
+_WHICH_NOTE = re.compile(
+    r"\b(?:quelles? (?:notes?|note de bas de page)|(?:which|what) (?:foot)?notes?|"
+    r"quel numero de note|numero de (?:la )?note)\b"
+)
+"""A question that asks which of an article's notes a passage rests on ("sur quelle note
+repose…", "c'est quelle note pour…", "which footnote…"). Plain French and English."""
+
+
+def asks_which_note(text: str) -> bool:
+    """Whether a text asks which note a passage rests on ("À quelle note renvoie
+    l'estimation des conteneurs ?"), not what a note says ("Que dit la note 3 ?")."""
+    return _WHICH_NOTE.search(fold(text)) is not None
+
+
 def asks_after(text: str) -> bool:
     """Whether a text asks about what came after the visit the article reports
     ("Poutine est-il retourné en Corée du Nord depuis cette visite ?", "et Kim va revenir

@@ -65,6 +65,7 @@ from bot.language.normalize import (
     Analysis,
     answers_kind,
     asks_after,
+    asks_which_note,
     fold,
     surface,
     time_asked,
@@ -97,6 +98,7 @@ from bot.understanding.smalltalk import SmallTalkMatch, SmallTalkRecogniser
 
 __all__ = [
     "ABOUT_THE_BOT",
+    "ABOUT_THE_NOTES",
     "CONTEXT_SECONDS",
     "Context",
     "Understander",
@@ -277,6 +279,10 @@ ABOUT_THE_BOT = "bot"
 """The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
 `bot-presentation`): in a message that also asks about the article, a part that reads
 as a question about the bot ("c'est la première fois que j'utilise ce bot") is dropped."""
+ABOUT_THE_NOTES = "notes"
+"""The tag of the FAQ entry that says which note goes with which passage
+(knowledge/faq/90-a-propos.yaml's `notes-article`): a question that asks which note a
+passage rests on gets it, whatever passage it names (`asks_which_note`)."""
 SURE_RELATED = 70.0
 """A follow-up on its own pointing this surely to an entry related to the previous
 answer gets it rather than the previous answer again (`_not_the_same_again`)."""
@@ -419,6 +425,21 @@ class Understander:
         if analysis is None:
             analysis = self.matcher.analyse(question)
         decision = self.matcher.decide(question, analysis)
+        notes = self._notes
+        if notes is not None and asks_which_note(question):
+            # "Sur quelle note repose le passage sur les obus ?": the passage's words
+            # point to its entry, the question to the one that says which note is which.
+            return replace(
+                decision,
+                status=Status.ANSWER,
+                entry=notes,
+                suggestions=(
+                    Candidate(notes, decision.score, notes.question),
+                    *[c for c in decision.suggestions if c.entry != notes][:2],
+                ),
+                near_miss=None,
+                verdict="asks which note",
+            )
         if decision.status is not Status.ANSWER and all(
             c.score < self.knobs.agree_floor for c in decision.suggestions
         ):
@@ -437,6 +458,11 @@ class Understander:
         if combined.verdict == "matcher" and self._one_word(combined):
             return replace(combined, status=Status.SUGGEST, verdict="held back: one word in common")
         return combined
+
+    @functools.cached_property
+    def _notes(self) -> Entry | None:
+        """The entry tagged `ABOUT_THE_NOTES`, if the FAQ has one."""
+        return next((e for e in self.kb.entries if ABOUT_THE_NOTES in e.tags), None)
 
     def _one_word(self, decision: Decision) -> bool:
         """Whether an answer the classifier does not back rests on one word: its matched
