@@ -162,6 +162,16 @@ def test_a_followup_pronoun_is_the_previous_question_s_side(understander: Unders
     assert answer_of(then) == RUSSIA
 
 
+def test_it_stands_for_a_country_in_english(understander: Understander) -> None:
+    """ "What does North Korea send to Russia?" then "and what does it get back?": "it"
+    is North Korea, which receives."""
+    first = "What does North Korea send to Russia?"
+    assert answer_of(understander.understand(first)) == KOREA
+    context = Context(KOREA, first, 100.0)
+    then = understander.understand("and what does it get back?", context=context, now=105.0)
+    assert answer_of(then) == RUSSIA
+
+
 def test_why_is_not_turned(understander: Understander) -> None:
     """ "Pourquoi Kim aide Poutine ?" asks what Kim gets, not what he gives."""
     [decision] = understander.understand("Pourquoi Kim Jong-un aide Poutine ?")

@@ -46,7 +46,7 @@ RECEIVING_VERBS = (
     "besoin receive receives received get gets got obtain obtains gain gains buy buys need "
     "needs"
 )
-PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"})
+PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "it", "they"})
 _MUTUAL = re.compile(r"\b(?:se|mutuellement|reciproquement|each other|one another)\b")
 """A clause where both sides give ("qu'est-ce qu'ils se donnent ?", "each other"), or
 where one gives to itself ("la Russie s'approvisionne chez Kim": it receives): either
