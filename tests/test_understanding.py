@@ -803,6 +803,19 @@ def test_what_a_note_says_is_no_question_about_which_note() -> None:
     assert not asks_which_note("Il a pris des notes pendant la rencontre ?")
 
 
+def test_a_part_held_back_is_answered_when_the_whole_message_agrees(
+    understander: Understander,
+) -> None:
+    """ "leur qualité" alone reads as Russia's quality of life to the matcher; the
+    classifier, and both readings of the whole message, say the shells' quality."""
+    message = (
+        "Mon oncle, qui est un peu complotiste, dit que les obus nord-coréens sont super "
+        "efficaces et que c'est grâce à eux que la Russie avance. J'ai des doutes. "
+        "Qu'est-ce que l'article dit de leur qualité ?"
+    )
+    assert answered(understander.understand(message)) == ["qualite-munitions"]
+
+
 def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:
     """A part's answer turned the way the message says ("la Russie fournit…") may be the
     whole message's answer again: it is given once."""

@@ -1365,6 +1365,9 @@ class Understander:
                 decision = self.decide(part, analysis)
         entry = decision.entry
         if decision.status is Status.SUGGEST:
+            agreed = self._agreed_with_whole(decision, whole)
+            if agreed is not None:
+                return replace(agreed, question=part)
             return replace(decision, question=part)
         if decision.status is not Status.ANSWER or entry is None:
             return None
@@ -1375,6 +1378,26 @@ class Understander:
             # message, unless the part says enough on its own.
             return None
         return replace(decision, question=part)
+
+    def _agreed_with_whole(self, decision: Decision, whole: Decision) -> Decision | None:
+        """A part held back by the second opinion, whose pick is also what the whole
+        message points to (the matcher's best entry and the classifier's): three readings
+        agree on it, so it is the answer ("Mon oncle dit que les obus sont super
+        efficaces… Qu'est-ce que l'article dit de leur qualité ?")."""
+        opinion, top = decision.opinion, whole.suggestions[0] if whole.suggestions else None
+        if (
+            opinion is None
+            or top is None
+            or whole.opinion is None
+            or not decision.verdict.startswith("held back: second opinion")
+            or top.entry.id != opinion.label
+            or whole.opinion.label != opinion.label
+        ):
+            return None
+        candidate = next((c for c in decision.suggestions if c.entry.id == opinion.label), None)
+        if candidate is None or candidate.score < self.knobs.agree_floor:
+            return None
+        return answered_with(decision, candidate, f"{BOTH_AGREE} (the part and the whole message)")
 
 
 def _the_question(text: str) -> str | None:
