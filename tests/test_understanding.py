@@ -67,6 +67,9 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
          "clinton-kremlin"),
         ("Quels incidents en Ukraine avec les obus nord-coréens ?", "c'était quel mois ?",
          "incidents-decembre-2023"),
+        # "déjà" after what is asked is "remind me", no word of a question of its own
+        ("Pourquoi Poutine n'est-il pas allé en Afrique du Sud ?",
+         "c'était en quelle année déjà ?", "brics-afrique-du-sud"),
         # One common new word, in a message that leans on the previous one: the
         # neighbour that is about it ("utiliser": the use of the shells).
         ("Combien d'obus max dans les conteneurs ?", "ils servent à quoi ?", "usage-munitions"),

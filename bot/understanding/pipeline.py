@@ -867,7 +867,8 @@ class Understander:
         folded = surface(followup.question)
         if alone.status is not Status.ANSWER or _REVERSE.search(folded):
             return True
-        whole = sum(self.matcher.knows(t) for t in analysis.tokens) >= 2  # a question of its own
+        # a question of its own (from two words the FAQ knows, "déjà" aside)
+        whole = sum(self.matcher.knows(t) and t not in _ADVERBS for t in analysis.tokens) >= 2
         if (
             followup.status is not Status.ANSWER
             and self._related(context.entry_id, alone)
@@ -1398,6 +1399,12 @@ class Understander:
         if candidate is None or candidate.score < self.knobs.agree_floor:
             return None
         return answered_with(decision, candidate, f"{BOTH_AGREE} (the part and the whole message)")
+
+
+_ADVERBS = frozenset({"deja"})
+"""Adverbs the FAQ knows ("Poutine était-il déjà allé…") that a follow-up adds to its
+question word ("c'était en quelle année déjà ?"): they do not make it a question of its
+own. ("encore" and "toujours" are stop words already.)"""
 
 
 def _the_question(text: str) -> str | None:
