@@ -787,6 +787,8 @@ def test_an_entry_that_asks_about_after_the_visit_still_answers(
         "À quelle note renvoie l'estimation des 7 000 conteneurs ?",
         "c'est quelle note pour les 5 milions d'obus",
         "Which footnote backs the South Korean estimate?",
+        "Sur quoi s'appuie l'auteur quand il dit que la Corée du Nord essaie ses armes ?",
+        "Quel renvoi étaye l'affirmation selon laquelle l'armée russe a besoin d'obus ?",
     ],
 )
 def test_which_note_a_passage_rests_on_gets_the_notes_entry(
@@ -804,6 +806,7 @@ def test_what_a_note_says_is_no_question_about_which_note() -> None:
     assert not asks_which_note("Que dit la note 3 de l'article ?")
     assert not asks_which_note("Quelle est la source du chiffre des obus ?")
     assert not asks_which_note("Il a pris des notes pendant la rencontre ?")
+    assert not asks_which_note("Sur quoi repose la coopération entre Moscou et Pyongyang ?")
 
 
 def test_a_part_held_back_is_answered_when_the_whole_message_agrees(

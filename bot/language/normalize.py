@@ -772,15 +772,24 @@ what happened since, what comes next ("depuis cette visite", "va revenir",
 
 _WHICH_NOTE = re.compile(
     r"\b(?:quelles? (?:notes?|note de bas de page)|(?:which|what) (?:foot)?notes?|"
-    r"quel numero de note|numero de (?:la )?note)\b"
+    r"quel numero de note|numero de (?:la )?note|"
+    r"sur quoi s'appuie (?:l'article|l'auteur|le texte|il|elle)|"
+    r"sur quoi (?:l'article|l'auteur|le texte|il|elle) s'appuie|"
+    r"sur quelles? (?:sources?|references?) (?:s'appuie|se base|se fonde|repose)|"
+    r"sur quelle (?:source|reference) (?:l'article|l'auteur|le texte|il|elle)|"
+    r"quels? renvois?|(?:est|sont)(?:-| )(?:il|elle|ils|elles) sourcee?s?)\b"
 )
-"""A question that asks which of an article's notes a passage rests on ("sur quelle note
-repose…", "c'est quelle note pour…", "which footnote…"). Plain French and English."""
+"""A question that asks which of an article's notes, or what source, a passage rests on
+("sur quelle note repose…", "c'est quelle note pour…", "which footnote…", "sur quoi
+s'appuie l'article pour dire que…", "est-elle sourcée ?", "quel renvoi étaye…"). Plain
+French and English. "Sur quoi repose la coopération ?" is no such question: a subject
+other than the article, its author or a pronoun does not count."""
 
 
 def asks_which_note(text: str) -> bool:
-    """Whether a text asks which note a passage rests on ("À quelle note renvoie
-    l'estimation des conteneurs ?"), not what a note says ("Que dit la note 3 ?")."""
+    """Whether a text asks which note or source a passage rests on ("À quelle note
+    renvoie l'estimation des conteneurs ?"), not what a note says ("Que dit la note 3
+    ?")."""
     return _WHICH_NOTE.search(fold(text)) is not None
 
 

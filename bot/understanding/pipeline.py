@@ -283,6 +283,8 @@ ABOUT_THE_NOTES = "notes"
 """The tag of the FAQ entry that says which note goes with which passage
 (knowledge/faq/90-a-propos.yaml's `notes-article`): a question that asks which note a
 passage rests on gets it, whatever passage it names (`asks_which_note`)."""
+WHICH_NOTE = "asks which note"
+"""The verdict of the answer with that entry (`Understander.decide`)."""
 SURE_RELATED = 70.0
 """A follow-up on its own pointing this surely to an entry related to the previous
 answer gets it rather than the previous answer again (`_not_the_same_again`)."""
@@ -438,7 +440,7 @@ class Understander:
                     *[c for c in decision.suggestions if c.entry != notes][:2],
                 ),
                 near_miss=None,
-                verdict="asks which note",
+                verdict=WHICH_NOTE,
             )
         if decision.status is not Status.ANSWER and all(
             c.score < self.knobs.agree_floor for c in decision.suggestions
@@ -1066,6 +1068,10 @@ class Understander:
             and not _SEVERAL_HINT.search(text)
         ):
             return [alone]  # one sentence, answered surely whole: its parts would add nothing
+        if alone.verdict == WHICH_NOTE and len(sentences(text)) == 1:
+            # "Sur quoi s'appuie l'auteur quand il dit que la Corée teste ses armes ?":
+            # the passage it names is no question of its own.
+            return [alone]
         decisions = self._long(text, analysis, alone)
         if decisions[0].status is Status.UNKNOWN and self.smalltalk is not None:
             # "Bonsoir, je m'appelle Gérard, je suis à la retraite…": nothing for the
