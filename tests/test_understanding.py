@@ -800,6 +800,14 @@ def test_which_note_a_passage_rests_on_gets_the_notes_entry(
     assert answered(understander.understand(message)) == ["notes-article"]
 
 
+def test_a_passage_that_rests_on_no_note_keeps_its_own_entry(
+    understander: Understander,
+) -> None:
+    """The pariah state rests on no note: what the author bases it on is its reasons."""
+    message = "L'article parle d'un « État paria ». Sur quoi l'auteur s'appuie-t-il pour dire ça ?"
+    assert answered(understander.understand(message)) == ["etat-paria"]
+
+
 def test_what_a_note_says_is_no_question_about_which_note() -> None:
     """ "Que dit la note 3 ?" asks for a note's text, which the article does not give:
     it is left to the matcher and the out-of-scope questions."""

@@ -428,9 +428,11 @@ class Understander:
             analysis = self.matcher.analyse(question)
         decision = self.matcher.decide(question, analysis)
         notes = self._notes
-        if notes is not None and asks_which_note(question):
+        if notes is not None and asks_which_note(question) and not _cites_no_note(decision):
             # "Sur quelle note repose le passage sur les obus ?": the passage's words
             # point to its entry, the question to the one that says which note is which.
+            # A passage that rests on no note ("Sur quoi l'auteur s'appuie-t-il pour
+            # parler d'État paria ?") is answered by its entry: its reasons.
             return replace(
                 decision,
                 status=Status.ANSWER,
@@ -1463,6 +1465,17 @@ def _in_conversation(
 def _stated(part: str, said: Sequence[str]) -> bool:
     """Whether a part of a message lies within one of its sentences that state (`statements`)."""
     return any(part.strip() in sentence for sentence in said)
+
+
+def _cites_no_note(decision: Decision) -> bool:
+    """Whether a decision answers with an entry whose sources name no note."""
+    entry = decision.entry
+    return (
+        decision.status is Status.ANSWER
+        and entry is not None
+        and not any(source.startswith("note") for source in entry.sources)
+        and ABOUT_THE_NOTES not in entry.tags
+    )
 
 
 def _sure_enough(decision: Decision) -> bool:
