@@ -808,6 +808,17 @@ def test_a_passage_that_rests_on_no_note_keeps_its_own_entry(
     assert answered(understander.understand(message)) == ["etat-paria"]
 
 
+def test_a_near_miss_asking_with_another_question_word_does_not_withhold(
+    understander: Understander,
+) -> None:
+    """ "Pourquoi la CPI a-t-elle émis un mandat ?" is out of scope; "Qui a émis le
+    mandat ?" asks what the warrant's entry answers, whose phrasings ask "qui"."""
+    who = "Qui a émis un mandat d'arrêt contre Poutine ?"
+    assert answered(understander.understand(who)) == ["mandat-cpi"]
+    why = "Pourquoi la CPI a émis un mandat contre Poutine ?"
+    assert answered(understander.understand(why)) == []
+
+
 def test_what_a_note_says_is_no_question_about_which_note() -> None:
     """ "Que dit la note 3 ?" asks for a note's text, which the article does not give:
     it is left to the matcher and the out-of-scope questions."""
