@@ -27,9 +27,9 @@ class Combination:
 
     Session 5 chose them by a grid (answer threshold 55/58/62, these knobs) on the union
     of the development sets and on the trimmed FAQ; session 6 added `hold_unseen`,
-    session 9 `hold_one_word`. On today's FAQ and the twenty-four tunable sets (session
-    14), `bench/bench_knobs.py` prints: 5,094/5,351 right, 54 wrong, 1,474/1,557 declined,
-    trimmed FAQ 75.4%; session 4's knobs 5,018 right, 102 wrong, 1,453 declined, 75.1%. In
+    session 9 `hold_one_word`. On today's FAQ and the twenty-eight tunable sets (session
+    15), `bench/bench_knobs.py` prints: 6,009/6,270 right, 58 wrong, 1,785/1,881 declined,
+    trimmed FAQ 75.8%; session 4's knobs 5,921 right, 115 wrong, 1,758 declined, 75.5%. In
     session 8, moving each knob alone one step either way changed no total by more than
     ten. A held-back answer is still offered as a suggestion, one tap away, so a wrong
     answer costs more than a missed one.
@@ -44,9 +44,9 @@ class Combination:
     switch_confidence: float = 0.9
     """The classifier's pick, when it gives it at least this and the matcher has it among
     its suggestions (second or third), is answered (off: above 1), when the question has
-    two words at least. On the tunable sets: 80 more right answers, two wrong answers
+    two words at least. On the tunable sets: 95 more right answers, four wrong answers
     fewer and one declined message fewer (`bench/bench_knobs.py`, "no pick among
-    suggestions"; session 14; session 13: 66 more right, one wrong fewer)."""
+    suggestions"; session 15; session 14: 80 more right, two wrong fewer)."""
     hold_unseen: float = 0.02
     """An answer is held back when the classifier gives its entry at most this (it sees
     nothing of that entry in the question)…"""
@@ -56,14 +56,14 @@ class Combination:
     """…and the entry has this many phrasings or more: the classifier has seen enough of
     it to say that nothing of it is in the question (with the question and five
     variants, as `bench/bench_trimmed.py` keeps, it has not). `bench/bench_knobs.py`,
-    "no hold of unseen entries": 8 wrong answers and 8 answers to unanswerable messages
-    fewer, as many right answers (session 14; session 13: 6, 6 and one right fewer)."""
+    "no hold of unseen entries": 8 wrong answers and 11 answers to unanswerable messages
+    fewer, one right answer more (session 15; session 14: 8, 8 and as many right)."""
     hold_one_word: float = 0.03
     """An answer is held back when the phrasing it matched shares one content word only
     with a question of three or more, and the classifier gives its entry less than this
     ("Qu'est-ce que la Corée du Nord représente pour Poutine ?" matched "7000
     conteneurs, ça représente combien d'obus ?" through "représente" alone). On the
-    twenty-four tunable sets (session 14): two wrong answers fewer, two more
+    twenty-eight tunable sets (session 15): two wrong answers fewer, two more
     unanswerable messages declined, one right answer more (session 9, at 0.1:
     two right answers fewer as well)."""
     hold_out_of_scope: float = 0.8
