@@ -815,6 +815,8 @@ def test_a_near_miss_asking_with_another_question_word_does_not_withhold(
     mandat ?" asks what the warrant's entry answers, whose phrasings ask "qui"."""
     who = "Qui a émis un mandat d'arrêt contre Poutine ?"
     assert answered(understander.understand(who)) == ["mandat-cpi"]
+    which_court = "Quelle juridiction a émis un mandat d'arrêt contre Poutine ?"
+    assert answered(understander.understand(which_court)) == ["mandat-cpi"]
     why = "Pourquoi la CPI a émis un mandat contre Poutine ?"
     assert answered(understander.understand(why)) == []
 

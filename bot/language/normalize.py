@@ -103,6 +103,13 @@ _QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("quels", "pays"), "ou"),
     (("which", "countries"), "ou"),
     (("which", "country"), "ou"),
+    # which court or body: who ("Quelle juridiction a émis le mandat ?"; session 15)
+    (("quelle", "juridiction"), "qui"),
+    (("quelle", "cour"), "qui"),
+    (("quel", "tribunal"), "qui"),
+    (("quelle", "institution"), "qui"),
+    (("quelle", "instance"), "qui"),
+    (("quel", "organisme"), "qui"),
     (("pour", "quelle", "raison"), "pourquoi"),
     (("pour", "quoi"), "pourquoi"),
     (("what", "for"), "pourquoi"),
