@@ -76,11 +76,11 @@ end: 89.6% / 97.0% / 1.3%; the commit that started session 14 gives 87.8% / 97.5
 1.3%; targets 90% / 95% / 1%)."""
 HOLDOUT14_MINIMUM = (0.87, 0.93, 0.035)
 """The same on the fourteenth (written at the start of session 15, read then, at the
-commit that started it: 89.1% / 97.0% / 2.6%; 91.3% / 97.0% / 2.0% at its end; targets
+commit that started it: 89.1% / 97.0% / 2.6%; 91.7% / 97.0% / 2.0% at its end; targets
 90% / 95% / 1%)."""
 HOLDOUT15_MINIMUM = (0.88, 0.93, 0.035)
 """The same on the fifteenth (written in the first half of session 15, read once at its
-end: 92.8% / 97.0% / 2.0%; the commit that started session 15 gives 90.7% / 97.0% /
+end: 93.0% / 97.0% / 2.0%; the commit that started session 15 gives 90.7% / 97.0% /
 2.6%; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
 """Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.5% /
@@ -242,6 +242,8 @@ LATER_MINIMUMS = {
     "devset-general3.yaml": (0.9, 0.93, 0.03),
     "devset-general4.yaml": (0.92, 0.93, 0.03),
     "devset-general5.yaml": (0.91, 0.92, 0.03),
+    "devset-general6.yaml": (0.91, 0.92, 0.03),
+    "devset-general7.yaml": (0.88, 0.93, 0.035),
 }
 """The same for the dev sets written in sessions 7 to 15. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -278,14 +280,18 @@ questions, near misses and small talk): 87.3% / 80.0% / 3.3% when first read, af
 most of the session's changes; 97.3% / 91.4% / 1.3% at the end (tuned on: named
 follow-ups above all). Session 14's fourth (writer D14: 80 long messages as people
 write them on their phone, long follow-ups, long near misses, rants and small talk):
-84.0% / 90.0% / 4.0% when first read, at the end of the session. Session 15's four
+84.0% / 90.0% / 4.0% when first read, at the end of the session. Session 15's six
 (the holdouts' mix of styles in new voices). Writers D15 and D16, at its start beside the
 fourteenth holdout: 88.7% / 96.0% / 3.9% and 85.7% / 98.0% / 1.7% when first read, at
 the commit that started session 15; 95.2% / 95.0% / 1.3% and 95.2% / 98.0% / 0.9% at its
 end (tuned on: two rounds of FAQ data). Writers D17 and D18, after the session's first
 changes and data round: 93.9% / 98.0% / 1.7% and 92.1% / 96.0% / 1.3% when first read
 (the session's first commit gives 94.3% / 0.9% wrong and 88.2% / 3.1% wrong); 97.0% /
-98.0% / 0.9% and 96.1% / 97.0% / 0.9% at its end (tuned on by the second round)."""
+98.0% / 0.9% and 96.1% / 97.0% / 0.9% at its end (tuned on by the second round).
+Writers D19 and D20, after the second data round: 93.0% / 96.0% / 0.4% and 91.3% /
+97.0% / 2.2% when first read (the session's first commit gives 92.6% / 0.4% wrong and
+89.6% / 2.6% wrong); 96.1% / 96.0% / 0.4% and 93.0% / 97.0% / 1.7% at its end (tuned on
+by a third, short round)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
