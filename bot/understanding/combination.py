@@ -19,6 +19,8 @@ __all__ = ["Combination", "answered_with", "combine", "train_second_opinion", "t
 BOTH_AGREE = "both agree"
 """The verdict of an answer both opinions give on their own (the matcher above its
 threshold, the classifier's own pick); the variants below a threshold say so after it."""
+HELD_BACK = "held back: second opinion"
+"""The start of the verdict of an answer the classifier held back (its pick follows)."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> 
             decision = replace(
                 decision,
                 status=Status.SUGGEST,
-                verdict=f"held back: second opinion {opinion.label}",
+                verdict=f"{HELD_BACK} {opinion.label}",
             )
         else:
             agree = BOTH_AGREE if opinion.label == entry.id else "matcher"

@@ -74,6 +74,7 @@ from bot.language.normalize import (
 from bot.understanding.classifier import Opinion, SecondOpinion
 from bot.understanding.combination import (
     BOTH_AGREE,
+    HELD_BACK,
     Combination,
     answered_with,
     combine,
@@ -1398,7 +1399,7 @@ class Understander:
             opinion is None
             or top is None
             or whole.opinion is None
-            or not decision.verdict.startswith("held back: second opinion")
+            or not decision.verdict.startswith(HELD_BACK)
             or top.entry.id != opinion.label
             or whole.opinion.label != opinion.label
         ):
@@ -1473,7 +1474,7 @@ def _cites_no_note(decision: Decision) -> bool:
     return (
         decision.status is Status.ANSWER
         and entry is not None
-        and not any(source.startswith("note") for source in entry.sources)
+        and not any(source.startswith("note ") for source in entry.sources)
         and ABOUT_THE_NOTES not in entry.tags
     )
 
