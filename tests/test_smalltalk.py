@@ -140,6 +140,7 @@ def test_replies_speak_as_je_and_say_how_to_get_help(kb: KnowledgeBase) -> None:
 # (typos, repeated letters, mixes, emoji, other spellings): see the generalisation test.
 SMALL_TALK: dict[str, list[str]] = {
     "greeting": [
+        "Bonjour Madame ou Monsieur, j'espère que vous allez bien.",  # s15: got an answer
         "salut, question rapide",  # a filler (session 13: it got "the article does not say")
         "salut jcomprends pas un truc",  # a filler (session 13: it got the G8's answer)
         "Bonjour à tous !",
@@ -158,6 +159,7 @@ SMALL_TALK: dict[str, list[str]] = {
         "re !",
     ],
     "thanks": [
+        "Je vous remercie infiniment pour votre patience.",  # session 15: "not in the article"
         "merci, c'était utile",  # session 13: suggestions about the munitions' use
         "mercii",
         "merci bcp !!",
@@ -212,6 +214,7 @@ SMALL_TALK: dict[str, list[str]] = {
         "d'accord",
     ],
     "about-bot": [
+        "Qui êtes-vous, et qui vous a programmé ?",  # session 15: the official programme
         "t'es un robot ?",
         "t'es un humain ou pas ?",
         "tu t’appelles comment ?",
@@ -232,6 +235,7 @@ SMALL_TALK: dict[str, list[str]] = {
         "What do you think of Putin?",
     ],
     "how-are-you": [
+        "Comment vous portez-vous aujourd'hui ?",  # session 15
         "comment ça va ?",
         "ça va toi ?",
         "cv ?",
