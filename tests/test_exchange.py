@@ -192,16 +192,38 @@ def test_without_gives_nothing_is_turned(kb: KnowledgeBase, understander: Unders
     assert not decision.verdict.endswith("turned by who gives")
 
 
-def test_suggestions_follow_who_gives(understander: Understander) -> None:
+def test_suggestions_follow_who_gives(kb: KnowledgeBase, understander: Understander) -> None:
     """A hesitation between the mirrored entries offers first the one the message asks
-    for: the Corée that gains something receives, so what the Russie gives comes first."""
-    [decision] = understander.understand("la corée du nord elle gagne koi dans lhistoire")
+    for: the Corée that gains something receives, so what the Russie gives comes first
+    (the matcher alone, without the classifier's opinion)."""
+    alone = Understander(kb, understander.matcher, opinion=None)
+    [decision] = alone.understand("la corée du nord elle gagne koi dans lhistoire")
     assert decision.status is Status.SUGGEST
     ids = [c.entry.id for c in decision.suggestions]
     assert ids[0] == RUSSIA
     assert KOREA in ids
     assert decision.entry is not None
     assert decision.entry.id == RUSSIA
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "la corée du nord elle gagne koi dans lhistoire",
+        "la coree elle y gagne koi ds cette histoire",
+        "la corée elle gagne koi ds l'affaire",
+    ],
+)
+def test_a_turned_hesitation_the_classifier_backs_is_answered(
+    understander: Understander, message: str
+) -> None:
+    """The matcher's best phrasing is "que gagne la Russie dans l'affaire" (what Korea
+    gives); the message says Korea gains, and the classifier picks what Russia gives:
+    both point to it, so it is answered rather than offered."""
+    [decision] = understander.understand(message)
+    assert decision.status is Status.ANSWER
+    assert answer_of([decision]) == RUSSIA
+    assert decision.verdict.endswith("suggestions turned by who gives; both agree")
 
 
 @pytest.mark.parametrize(

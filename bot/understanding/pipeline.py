@@ -137,6 +137,9 @@ MAX_ANSWERS = 2
 SURE_ALONE = 95.0
 """A follow-up read on its own and answered this surely with an entry related to the
 previous answer is that entry's question, even if read in context it hesitates."""
+TURNED_CONFIDENCE = 0.3
+"""A hesitation turned by who gives is answered when the classifier gives the turned
+entry at least this (`_backs_turned`)."""
 ELLIPTIC_WORDS = 3
 """A follow-up has at most this many content words the FAQ knows."""
 SHORT_FOLLOWUP = 6
@@ -992,13 +995,32 @@ class Understander:
             entry = self.kb.by_id[mirror]
             turned = Candidate(entry, first.score, entry.question)
             others = tuple(c for c in decision.suggestions if c.entry.id != mirror)
-            return replace(
+            offered = replace(
                 decision,
                 entry=entry,
                 suggestions=(turned, *others)[: max(len(decision.suggestions), 2)],
                 verdict=f"{decision.verdict}; suggestions turned by who gives".lstrip("; "),
             )
+            if self._backs_turned(decision, mirror):
+                return answered_with(offered, turned, f"{offered.verdict}; {BOTH_AGREE}")
+            return offered
         return decision
+
+    def _backs_turned(self, decision: Decision, mirror: str) -> bool:
+        """The classifier's own pick is the entry a hesitation was turned to by who
+        gives ("la Corée elle y gagne quoi ?": the matcher's best phrasing is "que gagne
+        la Russie dans l'affaire", the classifier reads what Russia gives): both point
+        to it, so it is answered. Only above the matcher's answer threshold, with no
+        out-of-scope question resembling the message and no word the FAQ does not know."""
+        opinion = decision.opinion
+        return (
+            opinion is not None
+            and opinion.label == mirror
+            and opinion.confidence >= TURNED_CONFIDENCE
+            and decision.near_miss is None
+            and not decision.analysis.unknown
+            and decision.suggestions[0].score >= self.matcher.answer_threshold
+        )
 
     def _settled_by_who_gives(self, decision: Decision) -> Decision | None:
         """A hesitation between the two mirrored entries alone ("Que reçoit la Corée du
