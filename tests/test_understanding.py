@@ -18,6 +18,7 @@ from bot.understanding.combination import Combination, combine, train_second_opi
 from bot.understanding.matching import Candidate, Decision, Matcher, Status
 from bot.understanding.pipeline import (
     CONTEXT_SECONDS,
+    PART_DOUBT,
     SURE_SECOND,
     Context,
     Understander,
@@ -841,6 +842,27 @@ def test_a_part_held_back_is_answered_when_the_whole_message_agrees(
         "Qu'est-ce que l'article dit de leur qualité ?"
     )
     assert answered(understander.understand(message)) == ["qualite-munitions"]
+
+
+def test_a_part_the_classifier_reads_elsewhere_answers_only_with_the_whole_message(
+    understander: Understander,
+) -> None:
+    """ "Qu'est-ce qui a changé … pour les voyages de Poutine ?" matches "qu'est-ce que
+    cette visite peut changer pour la guerre ?" (what to expect of the visit), which
+    the whole message does not point to; the classifier reads how his travels changed.
+    That part's answer is not given."""
+    message = (
+        "Je relis l'article et il y a un truc qui m'échappe. On parle de la Crimée en "
+        "2014 puis de l'invasion de 2022. Qu'est-ce qui a changé entre les deux pour "
+        "les voyages de Poutine ?"
+    )
+    decisions = understander.understand(message)
+    assert "attentes-visite" not in answered(decisions)
+    assert answered(decisions)  # the whole message's reading still answers
+    part = "Qu'est-ce qui a changé entre les deux pour les voyages de Poutine ?"
+    [alone] = understander.understand(part)
+    assert alone.opinion is not None
+    assert alone.opinion.confidence_of(alone.entry.id if alone.entry else "") < PART_DOUBT
 
 
 def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:
