@@ -865,6 +865,24 @@ def test_a_part_the_classifier_reads_elsewhere_answers_only_with_the_whole_messa
     assert alone.opinion.confidence_of(alone.entry.id if alone.entry else "") < PART_DOUBT
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What's the real reason for Putin's trip, according to the article?",
+        "Quel est le vrai but du voyage de Poutine, selon l'article ?",
+    ],
+)
+def test_according_to_the_article_finishes_the_clause_before_it(
+    understander: Understander, message: str
+) -> None:
+    """ "…, according to the article?" asks nothing of its own: it is read with the
+    clause before it, and the message gets one answer, the real purpose."""
+    assert all(
+        not part.lower().startswith(("according", "selon")) for part in questions_in(message)
+    )
+    assert answered(understander.understand(message)) == ["but-reel"]
+
+
 def test_the_same_answer_is_never_given_twice(understander: Understander) -> None:
     """A part's answer turned the way the message says ("la Russie fournit…") may be the
     whole message's answer again: it is given once."""

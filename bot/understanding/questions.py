@@ -101,10 +101,11 @@ _PRONOUN = re.compile(
 """A question clause whose subject is a pronoun ("pourquoi il y est pas allé ?"), or a
 short one on "c'est" ("…, c'était quand exactement ?"), leans on the clause before it."""
 _COMPLEMENT = re.compile(
-    r"^\W*(?:de|du|des|d['’](?!o[uù]\b)|sur|à propos|au sujet)\b", re.IGNORECASE
+    r"^\W*(?:de|du|des|d['’](?!o[uù]\b)|sur|à propos|au sujet|selon|according\s+to)\b",
+    re.IGNORECASE,
 )
-"""A clause that starts as a complement ("Qu'en pense la Chine, de ce rapprochement ?")
-finishes the clause before it."""
+"""A clause that starts as a complement ("Qu'en pense la Chine, de ce rapprochement ?",
+"…, according to the article?") finishes the clause before it."""
 MIN_CLAUSE_WORDS = 4
 """A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
 _TOPIC = re.compile(
