@@ -454,7 +454,8 @@ def test_the_devset_small_talk_is_recognised(recogniser: SmallTalkRecogniser) ->
     # Off-topic questions are not small talk: the FAQ side says it does not know.
     assert kinds["meteo lyon"] is None
     assert kinds["How old is Putin?"] is None
-    assert kinds["raconte une blague"] is None
+    # A request to the bot itself is small talk: the reply says what the bot does.
+    assert kinds["raconte une blague"] == "about-bot"
 
 
 # --- the recogniser's rules, on a small hand-made file -------------------------------------
