@@ -35,9 +35,10 @@ ALTERNATIVES = {
     "no pick among suggestions": replace(Combination(), switch_confidence=2.0),
     "no hold of unseen entries": replace(Combination(), hold_unseen=-1.0),
     "no hold of one-word answers": replace(Combination(), hold_one_word=0.0),
+    "no hold when leaning out of scope": replace(Combination(), hold_leaning_out=2.0),
     "session 4's knobs": Combination(
         hold_below=0.0, hold_out_of_scope=0.9, agree_floor=45.0, agree_confidence=0.9,
-        switch_confidence=2.0, hold_unseen=-1.0, hold_one_word=0.0,
+        switch_confidence=2.0, hold_unseen=-1.0, hold_one_word=0.0, hold_leaning_out=2.0,
     ),
 }  # fmt: skip
 

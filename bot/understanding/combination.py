@@ -69,7 +69,17 @@ class Combination:
     unanswerable messages declined, two right answers more (session 9, at 0.1:
     two right answers fewer as well)."""
     hold_out_of_scope: float = 0.8
-    """An answer is held back when the classifier says "out of scope" this surely."""
+    """An answer is held back when the classifier says "out of scope" this surely…"""
+    hold_leaning_out: float = 0.4
+    """…or at least this surely, when it gives the answer's entry under
+    `hold_leaning_out_given` ("quel temps fait-il à Moscou" reads "temps russie", which
+    matches "depuis combien de temps la Corée du Nord ravitaille-t-elle la Russie ?"; the
+    classifier says 57% out of scope, 3% that entry), if the entry has
+    `hold_unseen_phrasings` or more (with five variants per entry, the classifier leans to
+    "out of scope" everywhere: without that condition the trimmed FAQ fell from 75% to
+    71%). On the thirty-eight tunable sets (session 16): two more unanswerable messages
+    declined, nothing else changed."""
+    hold_leaning_out_given: float = 0.1
     agree_floor: float = 40.0
     """A hesitation becomes an answer when both pick the same entry and the matcher's
     score reaches this…"""
@@ -96,7 +106,14 @@ def combine(decision: Decision, opinion: Opinion | None, knobs: Combination) -> 
     decision = replace(decision, opinion=opinion)
     entry = decision.entry
     if decision.status is Status.ANSWER and entry is not None:
-        if opinion.label == OUT_OF_SCOPE and opinion.confidence >= knobs.hold_out_of_scope:
+        if opinion.label == OUT_OF_SCOPE and (
+            opinion.confidence >= knobs.hold_out_of_scope
+            or (
+                opinion.confidence >= knobs.hold_leaning_out
+                and opinion.confidence_of(entry.id) < knobs.hold_leaning_out_given
+                and len(entry.phrasings) >= knobs.hold_unseen_phrasings
+            )
+        ):
             return replace(decision, status=Status.SUGGEST, verdict="held back: out of scope")
         given = opinion.confidence_of(entry.id)
         if entry.id != opinion.label and (
