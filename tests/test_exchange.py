@@ -46,6 +46,10 @@ def side(reader: ExchangeReader, name: str) -> frozenset[str]:
         # "à la disposition de": for whom, not from whom
         ("qu'est-ce que Kim met à disposition des Russes ?", "kim"),
         ("la Russie met des chars à la disposition de Kim", "russie"),
+        # A side named by an adjective after a noun keeps the marker before the noun:
+        ("Que fournit le régime de Kim à l'armée russe ?", "kim"),
+        ("Qu'est-ce que Moscou donne aux troupes nord-coréennes ?", "russie"),
+        ("ya des chars russes ki partent en coree ?", "russie"),  # "des": an article
     ],
 )
 def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:

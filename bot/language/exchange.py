@@ -60,6 +60,9 @@ MAX_CHARS = 1000
 """Only the start of a text is read (as the matcher does: longer texts are no question)."""
 _DESTINATION = frozenset({"a", "au", "aux", "chez", "vers", "pour", "to", "for"})
 _ORIGIN = frozenset({"de", "du", "des", "d", "par", "from", "by", "of"})
+_BEFORE_A_NOUN = (_DESTINATION | _ORIGIN) - {"des", "du", "d", "of"}
+"""Markers that still mark a side named by an adjective after a noun ("à l'armée russe",
+"par le régime nord-coréen"); "des" and "du" there are articles ("des chars russes")."""
 _FOR_WHOM = frozenset({"disposition", "profit", "faveur", "service", "intention", "benefice"})
 """Nouns after which "de" names who receives ("à la disposition de", "au profit de")."""
 _ARTICLES = frozenset({"la", "le", "les", "l", "un", "une", "the", "ses", "son", "sa"})
@@ -227,6 +230,20 @@ class ExchangeReader:
             while before >= 0 and words[before] in _ARTICLES:
                 before -= 1
             marker = words[before] if before >= 0 else ""
+            if (
+                marker not in _DESTINATION
+                and marker not in _ORIGIN
+                and before > 0
+                and tokens[before]
+            ):
+                # "à l'armée russe", "par le régime nord-coréen": the side is an adjective
+                # of a noun, and the marker comes before that noun and its article (an
+                # elided "l'" is gone from the words)
+                ahead = before - 1
+                while ahead >= 0 and words[ahead] in _ARTICLES:
+                    ahead -= 1
+                if ahead >= 0 and words[ahead] in _BEFORE_A_NOUN:
+                    marker = words[ahead]
             if marker in _ORIGIN and before > 0 and words[before - 1] in _FOR_WHOM:
                 marker = "pour"  # "à (la) disposition des Russes": for them
             known = marker in _DESTINATION or marker in _ORIGIN
