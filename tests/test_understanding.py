@@ -949,6 +949,23 @@ def test_dev_long_messages_gate(understander: Understander, kb: KnowledgeBase) -
 # --- ordinary French is not mangled ----------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("message", "tokens"),
+    [
+        ("Quel est, selon l'auteur, le vrai motif du déplacement ?", {"but", "visite"}),
+        ("Selon le journal, quel est le vrai motif du déplacement ?", {"but", "visite"}),
+        ("Who is Kim Jong-un, according to the article?", {"kim"}),
+    ],
+)
+def test_who_says_it_is_no_word_of_the_question(
+    matcher: Matcher, message: str, tokens: set[str]
+) -> None:
+    """ "selon l'auteur", "d'après l'article", "according to the article" say who says
+    it, not what is asked: "auteur" would bring the questions about the author."""
+    assert set(matcher.analyse(message).tokens) == tokens
+    assert "auteur" in matcher.analyse("Qui est l'auteur de l'article ?").tokens
+
+
 def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     for item in CONVERSATION["ordinary_french"]:
         tokens = matcher.analyse(item["q"]).tokens

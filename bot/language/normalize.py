@@ -238,7 +238,9 @@ _FILLERS = re.compile(
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
-    r"entendu parler|quelque part|qq part|(?<!mis )(?<!mettre )(?<!mettent )d'accord)\b"
+    r"entendu parler|quelque part|qq part|(?<!mis )(?<!mettre )(?<!mettent )d'accord|"
+    r"(?:selon|d'apres|according to) (?:l'auteur|l'article|le texte|le journal|the author|"
+    r"the article|the text))\b"
 )
 _SIGHTS = re.compile(
     r"\b(?:visite|visiter|visites|visitait|visitent|visited|see|seen) (?:quoi|what)\b"
