@@ -966,6 +966,16 @@ def test_who_says_it_is_no_word_of_the_question(
     assert "auteur" in matcher.analyse("Qui est l'auteur de l'article ?").tokens
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["il a fait quoi poutine la bas", "il va faire koi là-bas ?", "Il fait quoi là-bas, Poutine ?"],
+)
+def test_what_he_did_there_asks_what_he_went_for(understander: Understander, message: str) -> None:
+    """ "fait", "quoi" and "là-bas" are stop words: the message was the name alone, and
+    got suggestions. It asks what he went there for."""
+    assert answered(understander.understand(message)) == ["but-reel"]
+
+
 def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     for item in CONVERSATION["ordinary_french"]:
         tokens = matcher.analyse(item["q"]).tokens

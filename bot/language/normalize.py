@@ -248,6 +248,13 @@ _SIGHTS = re.compile(
 """What someone visited or saw ("il a visité quoi là-bas ?"): the sights, spelled out as
 "monuments", which no phrasing has (the article tells that visits took place, not what
 was seen)."""
+_DID_THERE = re.compile(
+    r"\b(?:fait|fais|faire|font|faisait|fera) (?:quoi|koi)(?: \w+)? (?:la bas|la-bas|labas)\b"
+)
+"""What someone did or does there ("il a fait quoi poutine là-bas", "il va faire quoi
+là-bas ?"): what he went there for, spelled out as "but visite" ("fait", "quoi" and
+"là-bas" are stop words: alone, only the name was left). The writers of the dev sets
+accept the visit's purpose, its programme or what to expect of it."""
 _NOWHERE = re.compile(r"\bnulle part\b|\bnowhere\b")
 """Nowhere ("il peut plus aller nulle part ?"): it says where, as "quels pays" does (a
 question about places, kind "ou")."""
@@ -362,8 +369,8 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         folded = _THINK.sub(r"\1 avis", _OPINION.sub(" avis ", folded))
     if "bien" in folded:  # "ils sont bien ou pas ?": good, not the adverb
         folded = _GOOD.sub(r"\1 bons", folded)
-    if " quoi" in folded or " what" in folded:
-        folded = _SIGHTS.sub("visite monuments", folded)
+    if " quoi" in folded or " koi" in folded or " what" in folded:
+        folded = _DID_THERE.sub("but visite", _SIGHTS.sub("visite monuments", folded))
     if "nulle part" in folded or "nowhere" in folded:
         folded = _NOWHERE.sub("quels pays", folded)
     if "how long" in folded:
