@@ -976,6 +976,13 @@ def test_what_he_did_there_asks_what_he_went_for(understander: Understander, mes
     assert answered(understander.understand(message)) == ["but-reel"]
 
 
+def test_an_event_one_had_to_miss_was_cancelled(understander: Understander) -> None:
+    """ "dû manquer" a summit is to miss it, not to lack it ("manquer" alone is a synonym
+    of "besoin", for the shells Russia lacks)."""
+    message = "Quel sommet international Poutine a-t-il dû manquer en 2023 ?"
+    assert answered(understander.understand(message)) == ["brics-afrique-du-sud"]
+
+
 def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
     for item in CONVERSATION["ordinary_french"]:
         tokens = matcher.analyse(item["q"]).tokens

@@ -255,6 +255,9 @@ _DID_THERE = re.compile(
 là-bas ?"): what he went there for, spelled out as "but visite" ("fait", "quoi" and
 "là-bas" are stop words: alone, only the name was left). The writers of the dev sets
 accept the visit's purpose, its programme or what to expect of it."""
+_MISSED = re.compile(r"\bdu manquer\b")
+"""Had to miss an event ("quel sommet a-t-il dû manquer ?"): cancelled, not lacked
+("manquer" alone is to lack, as shells)."""
 _NOWHERE = re.compile(r"\bnulle part\b|\bnowhere\b")
 """Nowhere ("il peut plus aller nulle part ?"): it says where, as "quels pays" does (a
 question about places, kind "ou")."""
@@ -377,6 +380,7 @@ def _word_tuple(text: str) -> tuple[str, ...]:
         folded = _HOW_LONG.sub(
             lambda m: f"combien de temps a dure {m.group(1) or m.group(2)}", folded.rstrip(" ?")
         )
+    folded = _MISSED.sub("annuler", folded)  # cached: once per text
     if "combien de temps" in folded and _LASTED.search(folded):
         folded = folded.replace("combien de temps", "combien")
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
