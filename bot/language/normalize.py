@@ -234,13 +234,13 @@ def verb_infinitives(word: str) -> tuple[str, ...]:
 # "when", "bon" at the start of a message is not about quality, "d'accord" (OK, or "I
 # agree") is no "accord" (a deal), unless they "se sont mis d'accord".
 _FILLERS = re.compile(
-    r"\b(?:la dessus|du coup|en fait|au fait|quand meme|tout a fait|tout de suite|mais bon|bon ben|"
+    r"\b(?:(?:selon|d'apres|according to) (?:l'auteur|l'article|le texte|le journal|the author|"
+    r"the article|the text)|la dessus|du coup|en fait|au fait|quand meme|tout a fait|"
+    r"tout de suite|mais bon|bon ben|"
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
-    r"entendu parler|quelque part|qq part|(?<!mis )(?<!mettre )(?<!mettent )d'accord|"
-    r"(?:selon|d'apres|according to) (?:l'auteur|l'article|le texte|le journal|the author|"
-    r"the article|the text))\b"
+    r"entendu parler|quelque part|qq part|(?<!mis )(?<!mettre )(?<!mettent )d'accord)\b"
 )
 _SIGHTS = re.compile(
     r"\b(?:visite|visiter|visites|visitait|visitent|visited|see|seen) (?:quoi|what)\b"
