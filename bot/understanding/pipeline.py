@@ -484,9 +484,9 @@ class Understander:
     def _held_for_related(self, decision: Decision, analysis: Analysis) -> Decision | None:
         """An answer the classifier held back for an entry the FAQ relates to it
         (`related:`), when the classifier is `RELATED_SURE` of it and the matcher scores
-        it at `agree_floor` or more: that entry, answered ("depuis la guerre poutine il
-        voyage ou": the matcher reads where he can still go, 95; the classifier, 91%,
-        how his travels changed; both answer it). None otherwise."""
+        it at `agree_floor` or more: that entry, answered ("…en 2000 quand poutine est
+        allé en coree la russie allait comment ?": the matcher reads the date of the last
+        visit, the classifier what Russia was like then). None otherwise."""
         opinion, entry = decision.opinion, decision.entry
         if (
             opinion is None
