@@ -83,6 +83,11 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
          "ce-que-donne-la-coree"),
         ("Kim file quoi comme armes à Poutine ?", "c'est juste des obus ?",
          "ce-que-donne-la-coree"),
+        # …even when the message on its own points surely to a related entry: "à part
+        # le matos ?" after the heavy weapons Moscow delivers asks what else Moscow
+        # gives (its technology), not what Pyongyang gives.
+        ("Quel type d'armement lourd Moscou livre-t-il à Pyongyang ?", "et à part le matos ?",
+         "ce-que-donne-la-russie"),
     ],
 )  # fmt: skip
 def test_elliptic_followup_is_answered_in_context(

@@ -1189,7 +1189,10 @@ class Understander:
         `CLOSE_SECOND` points above the previous entry, and among the first three of the
         pooled reading: people rarely ask the same thing twice in a row ("et il y
         retourne quand ?" after the date of Putin's last visit: the date of this one;
-        "officiellement ?" after its real purpose: the official programme)."""
+        "officiellement ?" after its real purpose: the official programme). A follow-up
+        that asks whether there is more than one thing (`_ONLY`: "et à part le matos ?")
+        keeps the previous answer, which gave the whole list (session 17: +1 right, −1
+        wrong on the tunable sets, nothing else changed)."""
         entry = alone.entry
         if (
             followup.status is not Status.ANSWER
@@ -1200,6 +1203,7 @@ class Understander:
             or alone.status not in (Status.ANSWER, Status.SUGGEST)
             or alone.score < SURE_RELATED
             or not self._related(context.entry_id, alone)
+            or _ONLY.search(fold(followup.question))
         ):
             return followup
         if entry.id not in [c.entry.id for c in followup.suggestions[:3]]:
