@@ -125,6 +125,24 @@ def test_a_followup_after_a_sentence_that_asks_nothing_is_read_as_one(
     assert decision.question == then
 
 
+def test_a_message_is_not_answered_with_what_it_sets_aside(understander: Understander) -> None:
+    """ "à part ça" after an answer asks beyond it: not the same answer again, which is
+    offered after the others; "à part les chars" with no answer before asks beyond the
+    tanks: not the entry about them. A question of its own after "à part …" stands."""
+    beyond = after(
+        understander,
+        "Qu'est-ce que la Russie donne à la Corée du Nord ?",
+        "et à part ça, la Corée elle y gagne quoi ?",
+    )
+    assert beyond.status is Status.SUGGEST
+    assert beyond.suggestions[0].entry.id != "ce-que-donne-la-russie"
+    [alone] = understander.understand("et à part les chars et la techno ?")
+    assert alone.status is Status.SUGGEST
+    assert answered(
+        understander.understand("À part la Chine, où Poutine peut-il encore aller ?")
+    ) == ["pays-accessibles"]
+
+
 def test_the_same_followup_without_context_is_not_answered(understander: Understander) -> None:
     for message in ("par qui ?", "et dans l'autre sens ?", "c'était quand ?"):
         assert not answered(understander.understand(message)), message

@@ -42,6 +42,9 @@ The steps, in order (`Understander.understand`):
    of small talk and no other clause that asks anything ("Bonsoir, je m'appelle
    Gérard, je suis à la retraite…", "t'es nul, tu comprends jamais rien") gets that
    clause's small talk (`SmallTalkRecogniser.within`).
+7. **What a message sets aside.** "et à part ça, elle y gagne quoi ?" is not answered
+   with the previous answer again, nor "et à part les chars ?" with no previous answer
+   with the entry about tanks: both are offered instead (`_not_what_it_sets_aside`).
 
 The result is one `Decision` per question found in the message (usually one). The
 callers (the terminal chat, Telegram, `faqbot ask`) turn decisions into replies with
@@ -930,8 +933,9 @@ class Understander:
         self, text: str, *, context: Context | None = None, now: float = 0.0
     ) -> list[Decision]:
         """Every decision a message calls for (see the module docstring), usually one."""
+        fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         decisions = [
-            self._not_after(self._given_way(d))
+            _not_what_it_sets_aside(self._not_after(self._given_way(d)), context if fresh else None)
             for d in self._understand(text, context=context, now=now)
         ]
         # Turned the way the message says, a second answer may be the first one again.
@@ -1561,6 +1565,53 @@ def _sure_enough(decision: Decision) -> bool:
     or one both opinions give on their own. A weak answer beside a sure one, in a long
     message, is more often a misreading than a second question."""
     return decision.score >= SURE_SECOND or decision.verdict == BOTH_AGREE
+
+
+_BESIDES_THAT = re.compile(
+    r"\b(?:a part|en dehors de|hormis|mis a part|besides|apart from|other than|aside from) "
+    r"(?:ca|cela|that|this)\b"
+)
+"""A follow-up that asks beyond the previous answer: "et à part ça, elle y gagne quoi ?"."""
+_BESIDES = re.compile(r"^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from)\b")
+"""A message that only names what it sets aside: "et à part les chars et la techno ?"."""
+BESIDES_WORDS = 8
+"""…in this many words at most, with no comma and no question word (beyond that, it
+asks a question of its own: "À part des armes, quel genre d'aide la Russie apporte ?")."""
+
+
+def _not_what_it_sets_aside(decision: Decision, context: Context | None) -> Decision:
+    """An answer with what the message sets aside, offered instead ("Vouliez-vous
+    dire… ?"): the previous answer again for "à part ça, …" (`_BESIDES_THAT`; its
+    suggestions come first), or, with no previous answer to lean on, the entry about
+    the things a message like "et à part les chars ?" names (`_BESIDES`). With a fresh
+    previous answer, the latter is the conversation's (`_ONLY`: the previous answer,
+    which gave the whole list). Session 17: −2 wrong on the tunable sets, nothing else
+    changed."""
+    entry = decision.entry
+    if decision.status is not Status.ANSWER or entry is None:
+        return decision
+    folded = fold(decision.question)
+    if context is not None and entry.id == context.entry_id and _BESIDES_THAT.search(folded):
+        others = tuple(c for c in decision.suggestions if c.entry.id != entry.id)
+        return replace(
+            decision,
+            status=Status.SUGGEST,
+            suggestions=(*others, *decision.suggestions[:1])[:3],
+            verdict=f"{decision.verdict}; held back: asks beyond the previous answer",
+        )
+    if (
+        context is None
+        and _BESIDES.search(folded)
+        and "," not in folded
+        and decision.analysis.kind is None
+        and len(folded.split()) <= BESIDES_WORDS
+    ):
+        return replace(
+            decision,
+            status=Status.SUGGEST,
+            verdict=f"{decision.verdict}; held back: names only what it sets aside",
+        )
+    return decision
 
 
 def _offered(decision: Decision) -> Decision:
