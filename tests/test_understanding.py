@@ -1010,6 +1010,23 @@ def test_an_event_one_had_to_miss_was_cancelled(understander: Understander) -> N
         assert answered(understander.understand(message)) == ["brics-afrique-du-sud"], message
 
 
+def test_for_which_acts_asks_for_the_crimes(understander: Understander) -> None:
+    """ "faits" is the stop word "fait": "Pour quels faits la CPI poursuit-elle Poutine ?"
+    read as who issued the warrant, which the article answers; it asks for the crimes,
+    which it does not (an out-of-scope question holds the warrant's answer back). Who
+    issued it is still answered."""
+    for message in (
+        "Pour quels faits la CPI poursuit-elle Poutine ?",
+        "pour quels faits la cour pénale a lancé un mandat contre poutine",
+    ):
+        [decision] = understander.understand(message)
+        assert decision.status is not Status.ANSWER, message
+        assert decision.near_miss is not None, message
+    assert answered(understander.understand("Qui a émis un mandat d'arrêt contre Poutine ?")) == [
+        "mandat-cpi"
+    ]
+
+
 def test_an_answer_held_back_for_a_related_entry_goes_to_it(understander: Understander) -> None:
     """The matcher reads the last visit (when Putin went to Korea in 2000), the
     classifier, surely, what Russia was like then: the FAQ relates the two entries, and

@@ -258,6 +258,9 @@ accept the visit's purpose, its programme or what to expect of it."""
 _MISSED = re.compile(r"\bdu manquer\b")
 """Had to miss an event ("quel sommet a-t-il dû manquer ?"): cancelled, not lacked
 ("manquer" alone is to lack, as shells)."""
+_FACTS = re.compile(r"\b(?:pour|de) quels faits\b")
+"""For which acts ("pour quels faits la CPI poursuit-elle Poutine ?"): for which crimes
+("faits" is the stop word "fait": alone, the question read as who issued the warrant)."""
 _NOWHERE = re.compile(r"\bnulle part\b|\bnowhere\b")
 """Nowhere ("il peut plus aller nulle part ?"): it says where, as "quels pays" does (a
 question about places, kind "ou")."""
@@ -381,6 +384,7 @@ def _word_tuple(text: str) -> tuple[str, ...]:
             lambda m: f"combien de temps a dure {m.group(1) or m.group(2)}", folded.rstrip(" ?")
         )
     folded = _MISSED.sub("annuler", folded)  # cached: once per text
+    folded = _FACTS.sub("pour quels crimes", folded)
     if "combien de temps" in folded and _LASTED.search(folded):
         folded = folded.replace("combien de temps", "combien")
     folded = _LEADING_FILLER.sub("", _FILLERS.sub(" ", folded))
