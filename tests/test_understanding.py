@@ -1027,6 +1027,21 @@ def test_for_which_acts_asks_for_the_crimes(understander: Understander) -> None:
     ]
 
 
+def test_a_yes_no_question_is_not_held_back_by_the_same_words_asking_why(
+    understander: Understander,
+) -> None:
+    """ "La CPI a-t-elle émis un mandat… ?" asks whether it did, which the article
+    answers; the out-of-scope question with the same words and "Pourquoi" still holds
+    back that question."""
+    message = "La CPI a-t-elle émis un mandat d'arrêt contre Poutine ?"
+    assert answered(understander.understand(message)) == ["mandat-cpi"]
+    [why] = understander.understand(
+        "Pourquoi la CPI a-t-elle émis un mandat d'arrêt contre Poutine ?"
+    )
+    assert why.status is not Status.ANSWER
+    assert why.near_miss is not None
+
+
 def test_an_answer_held_back_for_a_related_entry_goes_to_it(understander: Understander) -> None:
     """The matcher reads the last visit (when Putin went to Korea in 2000), the
     classifier, surely, what Russia was like then: the FAQ relates the two entries, and
