@@ -1593,10 +1593,11 @@ def _not_what_it_sets_aside(decision: Decision, context: Context | None) -> Deci
     folded = fold(decision.question)
     if context is not None and entry.id == context.entry_id and _BESIDES_THAT.search(folded):
         others = tuple(c for c in decision.suggestions if c.entry.id != entry.id)
+        again = Candidate(entry, decision.score, decision.matched or entry.question)
         return replace(
             decision,
             status=Status.SUGGEST,
-            suggestions=(*others, *decision.suggestions[:1])[:3],
+            suggestions=(*others, again)[:3],
             verdict=f"{decision.verdict}; held back: asks beyond the previous answer",
         )
     if (
