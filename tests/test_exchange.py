@@ -50,6 +50,9 @@ def side(reader: ExchangeReader, name: str) -> frozenset[str]:
         ("Que fournit le régime de Kim à l'armée russe ?", "kim"),
         ("Qu'est-ce que Moscou donne aux troupes nord-coréennes ?", "russie"),
         ("ya des chars russes ki partent en coree ?", "russie"),  # "des": an article
+        # What interests a side is what it receives: the side after "intéresse" wants it
+        ("Qu'est-ce que Kim garde dans ses entrepôts qui intéresse tant Moscou ?", "kim"),
+        ("qu'est-ce qui intéresse Kim dans cet accord ?", "russie"),
     ],
 )
 def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:

@@ -11,6 +11,8 @@ them apart is the grammar, which a bag of words does not see:
   Kim");
 - a *receiving* verb (recevoir, obtenir, gagner, avoir besoin…): its subject receives,
   the side after "de", "du" or "par" gives ("la Corée obtient quoi de Moscou ?");
+- "intéresse": the side after it receives ("ce que Kim garde qui intéresse tant
+  Moscou": Moscow wants it; session 17, +2 right, −2 wrong on the tunable sets);
 - a pronoun subject ("il", "elle", "lui"…) is the subject of the clause before it ("Kim
   file des armes à Poutine, mais lui il reçoit quoi ?": Kim receives);
 - "contre quoi ?", "en échange de quoi ?" ask what the giver gets: the other side gives;
@@ -86,6 +88,10 @@ _EXCHANGE = re.compile(r"(?<!en )\bechang|\btroc")
 """An exchange named ("ils s'échangent des armes", "un troc"): both sides give, unless
 the message says one side gives ("la Russie obtient quoi dans cet échange ?"); "en
 échange" asks what one side gets back (`_BACK`, `_IN_RETURN_FOR`)."""
+_INTERESTS = frozenset({"interesse", "interessent", "interessait", "interessaient", "interests"})
+"""A verb whose object receives: "ce que Kim garde qui intéresse tant Moscou" (Moscow
+wants it: the Corée gives), "qu'est-ce qui intéresse Kim ?" (Kim gains). The synonyms
+make it a receiving verb ("bénéfice"), whose subject would receive."""
 _Side = frozenset[str]
 """One side of an exchange: the content tokens of its names ("coree", "nord", "kim")."""
 _Mention = tuple[_Side, str | None]
@@ -143,6 +149,11 @@ class ExchangeReader:
             if giving == receiving:  # no verb of either kind, or both ("donnant-donnant")
                 continue
             gives = self._clause_giver(giving, subjects, mentions)
+            interest = next((i for i, w in enumerate(words) if fold(w) in _INTERESTS), None)
+            if interest is not None and not giving:
+                wanted = self._read(" ".join(words[interest + 1 :]))[3]
+                if wanted:  # the side after the verb wants it: it receives
+                    gives = self._other(wanted[0])
             if gives is not None and _IN_RETURN_FOR.search(" ".join(words)):
                 gives = self._other(gives)  # "il les donne contre quoi ?": he receives
             if gives is not None:
