@@ -161,6 +161,20 @@ def test_a_followup_to_the_whole_deal_goes_to_the_givers_entry(
     assert answer_of(then) == KOREA
 
 
+def test_who_gives_what_to_whom_asks_about_the_deal_whatever_the_preamble_says(
+    understander: Understander,
+) -> None:
+    """The preamble's "c'est Kim qui envoie des chars aux Russes" gets the answer; the
+    message asks who gives what: the deal as a whole, not what Kim gives."""
+    message = (
+        "Un collègue dit que c'est Kim qui envoie des chars aux Russes. Moi je pense le "
+        "contraire. Qui donne quoi à qui ?"
+    )
+    decisions = understander.understand(message)
+    assert [d.entry.id for d in decisions if d.entry is not None][:1] == ["arrangement"]
+    assert decisions[0].status is Status.ANSWER
+
+
 def test_a_followup_pronoun_is_the_previous_question_s_side(understander: Understander) -> None:
     first = "Qu'est-ce qu'il y a dans les entrepôts de Kim ?"
     assert answer_of(understander.understand(first)) == KOREA

@@ -172,6 +172,11 @@ class ExchangeReader:
         givers = {self.giver(clause) for clause in _CLAUSES.split(text)} - {None}
         return len(givers) > 1
 
+    def asks_both_ways(self, text: str) -> bool:
+        """Whether the message says in so many words that both sides give ("qui donne
+        quoi à qui ?", "each other", `_BOTH_WAYS`), whatever its clauses say."""
+        return bool(_BOTH_WAYS.search(fold(text[:MAX_CHARS])))
+
     def _subject(self, text: str) -> frozenset[str] | None:
         """The side last named as a subject in a text (for the pronouns after it)."""
         subject = None

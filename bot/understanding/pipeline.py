@@ -935,7 +935,9 @@ class Understander:
         """Every decision a message calls for (see the module docstring), usually one."""
         fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         decisions = [
-            _not_what_it_sets_aside(self._not_after(self._given_way(d)), context if fresh else None)
+            _not_what_it_sets_aside(
+                self._not_after(self._given_way(d, text)), context if fresh else None
+            )
             for d in self._understand(text, context=context, now=now)
         ]
         # Turned the way the message says, a second answer may be the first one again.
@@ -969,11 +971,14 @@ class Understander:
         """The entries one of whose phrasings asks about what came after the visit."""
         return frozenset(e.id for e in self.kb.entries if any(asks_after(p) for p in e.phrasings))
 
-    def _given_way(self, decision: Decision) -> Decision:
+    def _given_way(self, decision: Decision, message: str) -> Decision:
         """The answer about what one side gives, turned the way the message says
         (`_turned`), or to the deal as a whole when the message says both sides give
         ("la Russie et la Corée s'échangent des armes", "qui donne quoi ?"): the entry
-        that says in full what one side gives, and more (`_fuller`)."""
+        that says in full what one side gives, and more (`_fuller`). A `message` that
+        says so in so many words ("… Qui donne quoi à qui ?") does for each of its
+        parts: "Un collègue dit que c'est Kim qui envoie des chars aux Russes" is only
+        what it asks about (session 17: +2 right, −2 wrong on the tunable sets)."""
         entry, deal = decision.entry, self._deal
         if (
             decision.status in (Status.ANSWER, Status.SUGGEST)
@@ -981,7 +986,10 @@ class Understander:
             and entry.id in self._gifts
             and deal is not None
             and self.exchanges is not None
-            and self.exchanges.both_give(decision.question)
+            and (
+                self.exchanges.both_give(decision.question)
+                or self.exchanges.asks_both_ways(message)
+            )
         ):
             held_for_it = decision.opinion is not None and decision.opinion.label == deal.id
             if decision.status is Status.ANSWER or held_for_it:
