@@ -801,11 +801,13 @@ _WHICH_NOTE = re.compile(
     r"sur quoi (?:l'article|l'auteur|le texte|il|elle) s'appuie|"
     r"sur quelles? (?:sources?|references?) (?:s'appuie|se base|se fonde|repose)|"
     r"sur quelle (?:source|reference) (?:l'article|l'auteur|le texte|il|elle)|"
-    r"quels? renvois?|(?:est|sont)(?:-| )(?:il|elle|ils|elles) sourcee?s?)\b"
+    r"quels? renvois?|(?:est|sont)(?:-| )(?:il|elle|ils|elles) sourcee?s?|"
+    r"sur quoi repose (?:l'|cette |cet |ce )?(?:affirmation|idee|estimation|chiffre|info))\b"
 )
 """A question that asks which of an article's notes, or what source, a passage rests on
 ("sur quelle note repose…", "c'est quelle note pour…", "which footnote…", "sur quoi
-s'appuie l'article pour dire que…", "est-elle sourcée ?", "quel renvoi étaye…"). Plain
+s'appuie l'article pour dire que…", "est-elle sourcée ?", "quel renvoi étaye…", "sur
+quoi repose l'affirmation selon laquelle…", session 17). Plain
 French and English. "Sur quoi repose la coopération ?" is no such question: a subject
 other than the article, its author or a pronoun does not count."""
 
