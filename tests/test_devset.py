@@ -280,6 +280,8 @@ LATER_MINIMUMS = {
     "devset-general21.yaml": (0.93, 0.95, 0.015),
     "devset-general22.yaml": (0.9, 0.9, 0.015),
     "devset-general23.yaml": (0.94, 0.94, 0.025),
+    "devset-general24.yaml": (0.92, 0.95, 0.025),
+    "devset-general25.yaml": (0.89, 0.94, 0.025),
 }
 """The same for the dev sets written in sessions 7 to 17. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
@@ -351,7 +353,11 @@ D35 and D36, written during its third data round and read after it: 92.2% / 92.1
 the first, the same on the second). All eight were tuned on by four rounds of FAQ data
 and four reading rules; at the end of session 17 (D29 to D36): 97.4% / 97.0% / 0.4%,
 98.3% / 95.0% / 0%, 96.5% / 99.0% / 0.9%, 97.0% / 97.0% / 2.2%, 93.5% / 98.0% / 1.7%,
-96.5% / 97.0% / 0.4%, 95.2% / 93.1% / 0.4%, 98.7% / 96.0% / 0%."""
+96.5% / 97.0% / 0.4%, 95.2% / 93.1% / 0.4%, 98.7% / 96.0% / 0%. Writers D37 and D38,
+written during its fifth data round and read after it, at the end of the session:
+94.8% / 98.0% / 1.3% and 91.3% / 97.0% / 1.3% (the session's first commit gives 93.9%
+/ 1.3% wrong and 90.0% / 1.7% wrong: the session's changes were worth 2 and 3 right
+answers of 230 on them)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
