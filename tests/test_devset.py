@@ -92,12 +92,16 @@ end: 94.6% / 95.5% / 1.5%; the commit that started session 16 gives 92.4% / 95.5
 2.2%; targets 90% / 95% / 1%)."""
 HOLDOUT18_MINIMUM = (0.92, 0.95, 0.025)
 """The same on the eighteenth (written at the start of session 17, read then, at the
-commit that started it: 94.6% / 97.5% / 1.7%; 94.6% / 97.0% / 1.7% at its end; targets
+commit that started it: 94.6% / 97.5% / 1.7%; 94.8% / 97.0% / 1.7% at its end; targets
 90% / 95% / 1%)."""
 HOLDOUT19_MINIMUM = (0.9, 0.95, 0.015)
-"""The same on the nineteenth (written in the first hour of session 17, read once at its
-end: 92.2% / 97.0% / 0.4%; the commit that started session 17 gives 92.0% / 97.0% /
-0.4%; targets 90% / 95% / 1%)."""
+"""The same on the nineteenth (written in the first hour of session 17, read at its end:
+92.2% / 97.0% / 0.4%; the commit that started session 17 gives 92.0% / 97.0% / 0.4%;
+targets 90% / 95% / 1%)."""
+HOLDOUT20_MINIMUM = (0.92, 0.94, 0.015)
+"""The same on the twentieth (written in the second half of session 17, read once at its
+end: 94.3% / 96.0% / 0.4%; the commit that started session 17 gives 93.7% / 96.0% /
+0.7%; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
 """Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.5% /
 98.2% / 0.8%)."""
@@ -171,6 +175,7 @@ LATER_HOLDOUTS = {
     "holdout17.yaml": HOLDOUT17_MINIMUM,
     "holdout18.yaml": HOLDOUT18_MINIMUM,
     "holdout19.yaml": HOLDOUT19_MINIMUM,
+    "holdout20.yaml": HOLDOUT20_MINIMUM,
 }
 """The sealed holdouts written in sessions 5 to 17 (each by two helpers, from the
 article alone, who had not seen the FAQ), with their minimums."""
@@ -178,7 +183,7 @@ article alone, who had not seen the FAQ), with their minimums."""
 
 @pytest.mark.parametrize("name", sorted(LATER_HOLDOUTS))
 def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
-    """tests/holdout2.yaml to holdout19.yaml: regression gates under today's
+    """tests/holdout2.yaml to holdout20.yaml: regression gates under today's
     figures (answered right, others without an article answer, at most wrong)."""
     right, others, wrong = LATER_HOLDOUTS[name]
     questions, result = run(kb, HERE / name, sealed=True)
@@ -272,14 +277,14 @@ LATER_MINIMUMS = {
     "devset-general13.yaml": (0.92, 0.92, 0.015),
     "devset-general14.yaml": (0.91, 0.96, 0.02),
     "devset-general15.yaml": (0.91, 0.94, 0.025),
-    "devset-general16.yaml": (0.91, 0.94, 0.035),
-    "devset-general17.yaml": (0.91, 0.92, 0.015),
-    "devset-general18.yaml": (0.9, 0.96, 0.015),
-    "devset-general19.yaml": (0.91, 0.94, 0.035),
-    "devset-general20.yaml": (0.89, 0.95, 0.035),
-    "devset-general21.yaml": (0.93, 0.95, 0.015),
-    "devset-general22.yaml": (0.9, 0.9, 0.015),
-    "devset-general23.yaml": (0.94, 0.94, 0.025),
+    "devset-general16.yaml": (0.94, 0.95, 0.02),
+    "devset-general17.yaml": (0.95, 0.92, 0.015),
+    "devset-general18.yaml": (0.94, 0.96, 0.02),
+    "devset-general19.yaml": (0.94, 0.94, 0.03),
+    "devset-general20.yaml": (0.9, 0.95, 0.03),
+    "devset-general21.yaml": (0.94, 0.94, 0.015),
+    "devset-general22.yaml": (0.93, 0.91, 0.015),
+    "devset-general23.yaml": (0.95, 0.93, 0.015),
     "devset-general24.yaml": (0.92, 0.95, 0.025),
     "devset-general25.yaml": (0.89, 0.94, 0.025),
 }
@@ -350,10 +355,10 @@ and read after it: 91.3% / 98.0% / 2.6% and 95.2% / 97.0% / 0.4% (the session's 
 commit gives the same right and wrong answers, and 98.0% others on the second). Writers
 D35 and D36, written during its third data round and read after it: 92.2% / 92.1% /
 0.4% and 96.5% / 96.0% / 1.3% (the session's first commit gives 90.9% / 0.9% wrong on
-the first, the same on the second). All eight were tuned on by four rounds of FAQ data
-and four reading rules; at the end of session 17 (D29 to D36): 97.4% / 97.0% / 0.4%,
-98.3% / 95.0% / 0%, 96.5% / 99.0% / 0.9%, 97.0% / 97.0% / 2.2%, 93.5% / 98.0% / 1.7%,
-96.5% / 97.0% / 0.4%, 95.2% / 93.1% / 0.4%, 98.7% / 96.0% / 0%. Writers D37 and D38,
+the first, the same on the second). These eight were tuned on by five rounds of FAQ
+data and seven reading rules; at the end of session 17 (D29 to D36): 97.4% / 98.0% /
+0.4%, 98.7% / 95.0% / 0%, 97.0% / 99.0% / 0.9%, 97.8% / 97.0% / 1.7%, 93.9% / 98.0% /
+1.7%, 97.0% / 97.0% / 0.4%, 96.5% / 94.1% / 0%, 98.7% / 96.0% / 0%. Writers D37 and D38,
 written during its fifth data round and read after it, at the end of the session:
 94.8% / 98.0% / 1.3% and 91.3% / 97.0% / 1.3% (the session's first commit gives 93.9%
 / 1.3% wrong and 90.0% / 1.7% wrong: the session's changes were worth 2 and 3 right
