@@ -838,6 +838,11 @@ def test_a_passage_that_rests_on_no_note_keeps_its_own_entry(
     """The pariah state rests on no note: what the author bases it on is its reasons."""
     message = "L'article parle d'un « État paria ». Sur quoi l'auteur s'appuie-t-il pour dire ça ?"
     assert answered(understander.understand(message)) == ["etat-paria"]
+    longer = (
+        "Pour un exposé je travaille sur la notion d'État paria, et l'article emploie ce "
+        "terme pour la Russie. Sur quoi l'auteur s'appuie-t-il pour dire ça ?"
+    )
+    assert answered(understander.understand(longer)) == ["etat-paria"]
 
 
 def test_a_near_miss_asking_with_another_question_word_does_not_withhold(
