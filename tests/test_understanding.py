@@ -93,6 +93,9 @@ def after(understander: Understander, first: str, then: str, *, seconds: float =
         # gives (its technology), not what Pyongyang gives.
         ("Quel type d'armement lourd Moscou livre-t-il à Pyongyang ?", "et à part le matos ?",
          "ce-que-donne-la-russie"),
+        # …and it is answered although it brings no word of its own ("ceux-là": the list)
+        ("Dans quels pays du Golfe Poutine peut-il encore aller ?", "et à part ceux-là ?",
+         "pays-accessibles"),
     ],
 )  # fmt: skip
 def test_elliptic_followup_is_answered_in_context(

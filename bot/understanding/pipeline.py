@@ -696,7 +696,9 @@ class Understander:
         """The pooled words' answer to a follow-up, kept, moved or demoted (see
         `_in_context`). `asks`: the follow-up has a question word of its own; `only`: it
         asks whether there is more than what it names (`_ONLY`: the previous answer
-        stays, not the entry about that thing)."""
+        stays, not the entry about that thing, even when the follow-up brings no word of
+        its own: "et à part ceux-là ?" after the countries Putin can still visit; session
+        17: +1 right)."""
         entry = decision.entry
         if entry is None:
             return decision
@@ -729,7 +731,7 @@ class Understander:
             # answers, "autre chose ?" nothing but an everyday word: an unrelated entry
             # gets it only from the previous question's words.
             return replace(decision, status=Status.SUGGEST, verdict="follow-up: elsewhere")
-        if entry.id != previous.id or new_words or answers_it:
+        if entry.id != previous.id or new_words or answers_it or only:
             return decision
         return replace(decision, status=Status.SUGGEST, verdict="follow-up: nothing new")
 
