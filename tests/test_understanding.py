@@ -1124,6 +1124,7 @@ def test_ordinary_french_words_are_not_mangled(matcher: Matcher) -> None:
         ("tte la visite", "toute la visite"),
         ("plu de pays ?", "plus de pays ?"),
         ("il peut aller qq part ?", "il peut aller quelque part ?"),
+        ("konben d'obus", "combien d'obus"),  # Creole spelling (session 17)
     ]:
         sms_analysis, plain_analysis = matcher.analyse(sms), matcher.analyse(plain)
         assert sms_analysis.tokens == plain_analysis.tokens, sms

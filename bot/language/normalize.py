@@ -83,6 +83,9 @@ _QUESTION_WORDS: dict[str, str] = {
     "cb": "combien",
     "cbien": "combien",
     "cmb": "combien",
+    "konben": "combien",  # Creole spellings (session 17)
+    "konbyen": "combien",
+    "kombien": "combien",
     "ki": "qui",
 }
 _QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
