@@ -30,9 +30,9 @@ class Combination:
     Session 5 chose them by a grid (answer threshold 55/58/62, these knobs) on the union
     of the development sets and on the trimmed FAQ; session 6 added `hold_unseen`,
     session 9 `hold_one_word`, session 16 `hold_leaning_out`. On today's FAQ and the
-    forty-eight tunable sets (session 17), `bench/bench_knobs.py` prints: 10,494/10,870
-    right, 83 wrong, 3,360/3,501 declined, trimmed FAQ 76.1%; session 4's knobs 10,366
-    right, 160 wrong, 3,311 declined, 75.7%. In
+    forty-eight tunable sets (session 17), `bench/bench_knobs.py` prints: 10,498/10,870
+    right, 81 wrong, 3,360/3,501 declined, trimmed FAQ 76.1%; session 4's knobs 10,369
+    right, 159 wrong, 3,311 declined, 75.7%. In
     session 8, moving each knob alone one step either way changed no total by more than
     ten. A held-back answer is still offered as a suggestion, one tap away, so a wrong
     answer costs more than a missed one.
@@ -66,8 +66,8 @@ class Combination:
     with a question of three or more, and the classifier gives its entry less than this
     ("Qu'est-ce que la Corée du Nord représente pour Poutine ?" matched "7000
     conteneurs, ça représente combien d'obus ?" through "représente" alone). On the
-    forty-eight tunable sets (session 17): four wrong answers fewer, four more unanswerable
-    messages declined, one more right answer (session 16: three, three and as many
+    forty-eight tunable sets (session 17): five wrong answers fewer, four more unanswerable
+    messages declined, two more right answers (session 16: three, three and as many
     right; session 9, at 0.1: two right answers fewer as well)."""
     hold_out_of_scope: float = 0.8
     """An answer is held back when the classifier says "out of scope" this surely…"""
