@@ -149,7 +149,7 @@ class ExchangeReader:
             if giving == receiving:  # no verb of either kind, or both ("donnant-donnant")
                 continue
             gives = self._clause_giver(giving, subjects, mentions)
-            interest = next((i for i, w in enumerate(words) if fold(w) in _INTERESTS), None)
+            interest = next((i for i, w in enumerate(words) if w in _INTERESTS), None)
             if interest is not None and not giving:
                 wanted = self._read(" ".join(words[interest + 1 :]))[3]
                 if wanted:  # the side after the verb wants it: it receives

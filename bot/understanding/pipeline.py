@@ -188,11 +188,15 @@ def followup_key(text: str) -> str:
     return " ".join(words)
 
 
+_SETS_ASIDE = re.compile(
+    r"^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from|other than)\b"
+)
+"""A message that starts by setting something aside: "et à part les chars ?"."""
 _ONLY = re.compile(
     r"^(?:et |mais )?(?:(?:il )?(?:n')?y ?a |c'est |c'etait |ce sont |there (?:is|are) )?"
     r"(?:que|seulement|juste|uniquement|only|just) "
     r"(?:des|du|de|les|la|le|d|un|une)\b"
-    r"|^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from|other than)\b"
+    rf"|{_SETS_ASIDE.pattern}"
 )
 """A follow-up asking whether there is more than one thing ("que des obus ?", "juste des
 obus ?", "y a que des obus ?", "c'est seulement des obus ?", "en dehors des armes ?"):
@@ -935,11 +939,8 @@ class Understander:
         self, text: str, *, context: Context | None = None, now: float = 0.0
     ) -> list[Decision]:
         """Every decision a message calls for (see the module docstring), usually one."""
-        fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
         decisions = [
-            _not_what_it_sets_aside(
-                self._not_after(self._given_way(d, text)), context if fresh else None
-            )
+            _not_what_it_sets_aside(self._not_after(self._given_way(d, text)), _fresh(context, now))
             for d in self._understand(text, context=context, now=now)
         ]
         # Turned the way the message says, a second answer may be the first one again.
@@ -1117,8 +1118,8 @@ class Understander:
         text = text.strip()
         if not text:
             return []
-        fresh = context is not None and 0 <= now - context.at <= CONTEXT_SECONDS
-        if fresh and context is not None:
+        context = _fresh(context, now)
+        if context is not None:
             first = self._conversation_first(text, context, now)
             if first:
                 return first
@@ -1127,9 +1128,13 @@ class Understander:
             return [_small_talk(text, talk)]
         analysis = self.matcher.analyse(text)
         alone = self._offered_if_long(text, analysis, self.decide(text, analysis))
-        if not fresh and alone.status is Status.ANSWER and self._needs_context(text, analysis):
+        if (
+            context is None
+            and alone.status is Status.ANSWER
+            and self._needs_context(text, analysis)
+        ):
             alone = replace(alone, status=Status.SUGGEST, verdict="a follow-up without context")
-        if fresh and context is not None:
+        if context is not None:
             followup = self._followup(text, analysis, context)
             if followup is not None and self._prefer_followup(alone, followup, analysis, context):
                 return [self._not_the_same_again(followup, alone, context)]
@@ -1584,18 +1589,25 @@ _BESIDES_THAT = re.compile(
     r"(?:ca|cela|that|this)\b"
 )
 """A follow-up that asks beyond the previous answer: "et à part ça, elle y gagne quoi ?"."""
-_BESIDES = re.compile(r"^(?:et |mais )?(?:a part|en dehors|hormis|sauf|besides|apart from)\b")
-"""A message that only names what it sets aside: "et à part les chars et la techno ?"."""
 BESIDES_WORDS = 8
-"""…in this many words at most, with no comma and no question word (beyond that, it
-asks a question of its own: "À part des armes, quel genre d'aide la Russie apporte ?")."""
+"""A message that sets something aside (`_SETS_ASIDE`) and names only that ("et à part
+les chars et la techno ?") has this many words at most, no comma and no question word
+(beyond that, it asks a question of its own: "À part des armes, quel genre d'aide la
+Russie apporte ?")."""
+
+
+def _fresh(context: Context | None, now: float) -> Context | None:
+    """The previous answer, if it is recent enough to lean on (`CONTEXT_SECONDS`)."""
+    if context is not None and 0 <= now - context.at <= CONTEXT_SECONDS:
+        return context
+    return None
 
 
 def _not_what_it_sets_aside(decision: Decision, context: Context | None) -> Decision:
     """An answer with what the message sets aside, offered instead ("Vouliez-vous
     dire… ?"): the previous answer again for "à part ça, …" (`_BESIDES_THAT`; its
     suggestions come first), or, with no previous answer to lean on, the entry about
-    the things a message like "et à part les chars ?" names (`_BESIDES`). With a fresh
+    the things a message like "et à part les chars ?" names (`_SETS_ASIDE`). With a fresh
     previous answer, the latter is the conversation's (`_ONLY`: the previous answer,
     which gave the whole list). Session 17: −2 wrong on the tunable sets, nothing else
     changed."""
@@ -1614,7 +1626,7 @@ def _not_what_it_sets_aside(decision: Decision, context: Context | None) -> Deci
         )
     if (
         context is None
-        and _BESIDES.search(folded)
+        and _SETS_ASIDE.search(folded)
         and "," not in folded
         and decision.analysis.kind is None
         and len(folded.split()) <= BESIDES_WORDS
