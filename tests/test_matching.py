@@ -92,6 +92,11 @@ def test_question_words_french_english_and_sms() -> None:
     # who says it (session 16).
     assert n.analyse("Que s'est-il passé en 2014 d'après l'article ?").tokens == ("passe", "2014")
     assert n.analyse("Que s'est-il passé d'après les Russes ?").tokens == ("passe", "russe")
+    # "au fond" (basically) is a filler; "au fond des hangars" is a place (session 18).
+    assert n.analyse("Pourquoi la Corée aide Poutine, au fond ?").tokens == (
+        n.analyse("Pourquoi la Corée aide Poutine ?").tokens
+    )
+    assert "fond" in n.analyse("Qu'y a-t-il au fond des hangars ?").tokens
 
 
 def test_proper_nouns_are_never_corrected_into_faq_words(matcher: Matcher) -> None:

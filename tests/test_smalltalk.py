@@ -652,3 +652,22 @@ def test_small_talk_beside_a_question_leaves_the_question(
     assert recogniser.within(message) is None
     understander = Understander.build(kb, Matcher(kb))
     assert all(d.status is not Status.SMALLTALK for d in understander.understand(message))
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Merci pour la précision sur les dates.", "thanks"),
+        ("super, merci beaucoup pour les précisions sur les sources", "thanks"),
+        ("thanks for the info about the shells", "thanks"),
+        ("Merci pour la réponse, et les obus ?", None),
+        ("merci de me dire combien d'obus la Corée a envoyés", None),
+    ],
+)
+def test_thanks_for_something_is_thanks_when_nothing_asks(
+    recogniser: SmallTalkRecogniser, message: str, kind: str | None
+) -> None:
+    """ "Merci pour la précision sur les dates." thanks for something in words of its own
+    ("précision" is no question about the shells' accuracy); a "?" or a question word
+    makes it a question (session 18)."""
+    assert kind_of(recogniser, message) == kind

@@ -307,6 +307,29 @@ def test_a_sentence_that_asks_nothing_adds_no_answer_beside_a_question(
     assert answered(understander.understand(text)) == [expected]
 
 
+def test_a_sentence_that_asks_nothing_adds_no_answer_beside_the_whole_message_s(
+    understander: Understander,
+) -> None:
+    """When the whole message's answer stands for its question (no part of it asks enough
+    to be answered alone), a sentence that asks nothing adds no answer of its own: "Entre
+    nous, on sait bien que c'est de la com." alone gets the visit's real purpose (session
+    18). "Je bosse dans le champagne…" and "au fond" add none either."""
+    message = (
+        "J'ai lu dans le 9e paragraphe que les médias russes parlaient d'un programme "
+        "chargé pour cette visite. Entre nous, on sait bien que c'est de la com. Mais "
+        "c'était quoi, officiellement, la liste des sujets ?"
+    )
+    assert answered(understander.understand(message)) == ["programme-officiel"]
+    assert answered(understander.understand("Entre nous, on sait bien que c'est de la com.")) == [
+        "but-reel"
+    ]
+    champagne = (
+        "Je bosse dans le champagne, je n'ai jamais rien compris à la géopolitique. "
+        "Pourquoi la Corée du Nord aide-t-elle Poutine, au fond ?"
+    )
+    assert "but-reel" not in answered(understander.understand(champagne))
+
+
 def test_sentences_and_clauses() -> None:
     assert sentences("Bonjour. Pourquoi Poutine y va ? Et combien d'obus ?") == [
         "Bonjour.",

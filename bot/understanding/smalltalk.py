@@ -87,6 +87,16 @@ ASKS_OPINION = re.compile(
 soutiens la Russie ?", "what do you think of Putin?"), on the folded text: kind
 "opinion", whatever it is about, since I only report what the article says. Only
 French and English phrasing here; the names are any."""
+THANKS_FOR = re.compile(
+    r"^(?:(?:ok|ah|bon|super|parfait|top|genial|great|ok)\W+)?"
+    r"(?:merci|mercii+|thanks|thank\s+you|thx)\W+(?:(?:beaucoup|bien|infiniment|a\s+toi|"
+    r"a\s+vous|so\s+much|a\s+lot)\W+)?(?:pour|de|d'|for)\b"
+)
+"""Thanks for something, said in words of one's own ("Merci pour la précision sur les
+dates.", "thanks for the info about the shells"), on the folded text: thanks, when
+nothing in the message asks (no "?", no question word) and it is short (`max_words`);
+its other words are the thing one thanks for, not a question ("précision" is no
+question about the shells' accuracy)."""
 _NOT_WITHIN = frozenset({"opinion", "other-language", "nonsense"})
 """Kinds a clause of a longer message is never taken for (see `within`)."""
 _SCRIPT_SAMPLE = 500
@@ -484,6 +494,13 @@ class SmallTalkRecogniser:
         folded = fold(text)
         if ASKS_OPINION.match(folded) and " ".join(words) not in self._faq_surfaces:
             return self._match("opinion", key or folded, (folded,))
+        if (
+            THANKS_FOR.match(folded)
+            and not ASKING.search(text)
+            and len(words) <= self._max_words
+            and " ".join(words) not in self._faq_surfaces
+        ):
+            return self._match("thanks", key or folded, (folded,))
         covered = self._cover(tokens, words)
         nonsense = None if covered is not None else self._nonsense(text, words)
         if covered is None and nonsense is None:
