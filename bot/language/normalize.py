@@ -767,6 +767,24 @@ _TIME_SHIFTS = (
 )  # fmt: skip
 
 
+_OTHER_TIME = re.compile(
+    r"\b(?:(?:19|20)\d\d|entre|depuis|epoque|premiere|1ere|il y a|since|between|first)\b"
+)
+"""Words that set a question about today beside another time ("entre 2000 et
+aujourd'hui", "depuis sa première visite", "il y a 25 ans … et maintenant ?")."""
+
+
+def asks_about_now(text: str) -> bool:
+    """Whether a question asks about today alone ("Quel est le PIB par habitant de la
+    Russie aujourd'hui ?", "et maintenant il est à combien ?"), with no other time beside
+    it (`_TIME_SHIFTS`' "before", a year, "entre", "depuis", "première"…)."""
+    folded = fold(text)
+    (_, present), (_, before) = _TIME_SHIFTS
+    return bool(
+        present.search(folded) and not before.search(folded) and not _OTHER_TIME.search(folded)
+    )
+
+
 _STILL = re.compile(
     r"\b(?:encore|toujours|desormais|ne\s+\w+\s+plus|n'\w+\s+plus|peu[tx]\s+plus)\b"
 )

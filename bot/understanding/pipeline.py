@@ -67,6 +67,7 @@ from bot.language.normalize import (
     QUESTION_PHRASE_WORDS,
     Analysis,
     answers_kind,
+    asks_about_now,
     asks_after,
     asks_which_note,
     fold,
@@ -103,6 +104,7 @@ from bot.understanding.smalltalk import SmallTalkMatch, SmallTalkRecogniser
 __all__ = [
     "ABOUT_THE_BOT",
     "ABOUT_THE_NOTES",
+    "ABOUT_THE_PAST",
     "CONTEXT_SECONDS",
     "Context",
     "Understander",
@@ -295,6 +297,11 @@ ABOUT_THE_BOT = "bot"
 """The tag of FAQ entries about the bot itself (knowledge/faq/90-a-propos.yaml's
 `bot-presentation`): in a message that also asks about the article, a part that reads
 as a question about the bot ("c'est la première fois que j'utilise ce bot") is dropped."""
+ABOUT_THE_PAST = "passé"
+"""The tag of FAQ entries about a time long past (knowledge/faq/10-visite-2000.yaml: the
+2000 visit, the Russia of then): a question that asks about today alone ("Quel est le
+PIB par habitant de la Russie aujourd'hui ?", `asks_about_now`) is not answered with one
+of them, only offered it (`Understander._not_now`)."""
 ABOUT_THE_NOTES = "notes"
 """The tag of the FAQ entry that says which note goes with which passage
 (knowledge/faq/90-a-propos.yaml's `notes-article`): a question that asks which note a
@@ -940,7 +947,9 @@ class Understander:
     ) -> list[Decision]:
         """Every decision a message calls for (see the module docstring), usually one."""
         decisions = [
-            _not_what_it_sets_aside(self._not_after(self._given_way(d, text)), _fresh(context, now))
+            _not_what_it_sets_aside(
+                self._not_now(self._not_after(self._given_way(d, text))), _fresh(context, now)
+            )
             for d in self._understand(text, context=context, now=now)
         ]
         # Turned the way the message says, a second answer may be the first one again.
@@ -967,6 +976,27 @@ class Understander:
             return decision
         return replace(
             _offered(decision), verdict=f"{decision.verdict}; held back: asks what came after"
+        )
+
+    @staticmethod
+    def _not_now(decision: Decision) -> Decision:
+        """An answer about a time long past (an entry tagged `ABOUT_THE_PAST`) to a
+        sentence that asks about today alone ("C'est combien le PIB par habitant en
+        Russie aujourd'hui ?", `asks_about_now`): offered, not answered. The writers of
+        the tunable sets file such questions as ones the article does not answer (nine
+        of them got the GDP of 2000). A sentence that only comments ("Ça paraît
+        lointain aujourd'hui.") does not count, nor a follow-up the FAQ names."""
+        entry = decision.entry
+        if (
+            decision.status is not Status.ANSWER
+            or entry is None
+            or ABOUT_THE_PAST not in entry.tags
+            or decision.verdict.startswith(NAMED_BY_THE_FAQ)
+            or not any(ASKING.search(s) and asks_about_now(s) for s in sentences(decision.question))
+        ):
+            return decision
+        return replace(
+            _offered(decision), verdict=f"{decision.verdict}; held back: asks about today"
         )
 
     @functools.cached_property
