@@ -336,6 +336,27 @@ def test_a_sentence_that_asks_nothing_adds_no_answer_beside_the_whole_message_s(
     assert "but-reel" not in answered(understander.understand(champagne))
 
 
+def test_a_noun_phrase_after_a_question_is_what_it_asks_about(
+    understander: Understander,
+) -> None:
+    """ "Ça s'est passé quand, ce voyage de Kim ?": the noun phrase after the comma is
+    what the clause before asks about; read with it, in place of it (session 18: the
+    clause alone had one word the FAQ knows, and the message got no answer). A clause
+    with a subject of its own after the comma stays a question of its own."""
+    message = (
+        "J'ai lu que Kim était allé en Russie avant que Poutine vienne chez lui, un peu "
+        "comme un échange de politesses entre voisins. Je trouve ça assez classique en "
+        "diplomatie. Ça s'est passé quand, ce voyage de Kim ?"
+    )
+    assert questions_in(message)[-1] == "Ça s'est passé quand ce voyage de Kim ?"
+    assert "Ça s'est passé quand" not in questions_in(message)
+    assert answered(understander.understand(message)) == ["kim-en-russie"]
+    assert questions_in("Lé combien en vrai, l'article i donne un chiffre ?") == [
+        "Lé combien en vrai",
+        "l'article i donne un chiffre ?",
+    ]
+
+
 def test_sentences_and_clauses() -> None:
     assert sentences("Bonjour. Pourquoi Poutine y va ? Et combien d'obus ?") == [
         "Bonjour.",

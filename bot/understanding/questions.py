@@ -106,6 +106,15 @@ _COMPLEMENT = re.compile(
 )
 """A clause that starts as a complement ("Qu'en pense la Chine, de ce rapprochement ?",
 "…, according to the article?") finishes the clause before it."""
+_DISLOCATED = re.compile(
+    r"^\W*(?:ce|cet|cette|ces|son|sa|ses|leur|leurs|le|la|les|l['’])\s*[^\s,;:?]+"
+    r"(?:\s+(?!(?:i|il|elle|on|ils|elles|y|en|se|s['’]|ne|n['’])\b)[^\s,;:?]+){0,4}\s*\?\W*$",
+    re.IGNORECASE,
+)
+"""A noun phrase that ends a question after a comma ("Ça s'est passé quand, ce voyage
+de Kim ?", "Il a duré combien de temps, le séjour ?"): what the clause before asks
+about, read with it, in place of it (session 18). A clause with a subject pronoun after
+its first word ("l'article il donne un chiffre ?") is a question of its own."""
 MIN_CLAUSE_WORDS = 4
 """A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
 _TOPIC = re.compile(
@@ -167,6 +176,11 @@ def questions_in(text: str) -> list[str]:
             asked = clause
             if i > 0 and checks_claim(clause):
                 asked = pieces[i - 1]  # "…, c'est vrai ?": the claim is the question
+            elif i > 0 and _DISLOCATED.match(clause) and ASKING.search(pieces[i - 1]):
+                asked = f"{pieces[i - 1]} {clause}"  # "Ça s'est passé quand, ce voyage ?"
+                before = _indirect(_HEARSAY.sub("", pieces[i - 1]).strip() or pieces[i - 1])
+                if kept and kept[-1] == before:
+                    kept.pop()
             elif _HEARSAY.match(clause):
                 pass  # "…, lui il dit que les obus c'est de la camelote": the claim
             elif i > 0 and (
