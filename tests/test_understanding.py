@@ -357,6 +357,25 @@ def test_a_noun_phrase_after_a_question_is_what_it_asks_about(
     ]
 
 
+def test_a_short_clause_after_and_leans_on_the_clause_before(
+    understander: Understander,
+) -> None:
+    """ "C'était quel sommet, et dans quel pays ?": "et" and the "?" are no words of
+    the clause, which has three and is read with the clause before (session 18: alone,
+    "et dans quel pays ?" got the countries Putin can still visit). The words "sous la
+    main" (at hand) are no "main" (principal) either."""
+    message = (
+        "J'ai lu dans le 4e paragraphe que Poutine avait raté un sommet à cause de la CPI. "
+        "En tant qu'étudiante en droit, je trouve fascinant qu'un mandat puisse limiter un "
+        "chef d'État. C'était quel sommet, et dans quel pays ?"
+    )
+    assert "C'était quel sommet et dans quel pays ?" in questions_in(message)
+    assert answered(understander.understand(message)) == ["brics-afrique-du-sud"]
+    assert understander.matcher.analyse("Vous qui avez l'article sous la main ?").tokens == (
+        understander.matcher.analyse("Vous qui avez l'article ?").tokens
+    )
+
+
 def test_sentences_and_clauses() -> None:
     assert sentences("Bonjour. Pourquoi Poutine y va ? Et combien d'obus ?") == [
         "Bonjour.",

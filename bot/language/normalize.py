@@ -234,7 +234,8 @@ def verb_infinitives(word: str) -> tuple[str, ...]:
 
 # Fixed expressions of spoken French that carry no content, removed before anything
 # else reads the words: "du coup" is not about a "coup", "quand même" does not ask
-# "when", "au fond" (basically) is no "fond" unless a "de" follows, "bon" at the start
+# "when", "au fond" (basically) is no "fond" unless a "de" follows, "sous la main" (at
+# hand) is no "main" (English for principal), "bon" at the start
 # of a message is not about quality, "d'accord" (OK, or "I agree") is no "accord" (a
 # deal), unless they "se sont mis d'accord".
 _FILLERS = re.compile(
@@ -244,7 +245,7 @@ _FILLERS = re.compile(
     r"ah bon|en fin de compte|de toute facon|a vrai dire|c'est a dire|pas mal|"
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
-    r"entendu parler|quelque part|qq part|au fond(?! d)|"
+    r"entendu parler|quelque part|qq part|au fond(?! d)|sous la main|"
     r"(?<!mis )(?<!mettre )(?<!mettent )d'accord)\b"
 )
 _SIGHTS = re.compile(

@@ -115,6 +115,10 @@ _DISLOCATED = re.compile(
 de Kim ?", "Il a duré combien de temps, le séjour ?"): what the clause before asks
 about, read with it, in place of it (session 18). A clause with a subject pronoun after
 its first word ("l'article il donne un chiffre ?") is a question of its own."""
+_LEAD_IN = re.compile(r"^\W*(?:et|mais|ou|and)\s+", re.IGNORECASE)
+"""The conjunction a clause may open with: not one of its words ("C'était quel sommet,
+et dans quel pays ?": "dans quel pays" leans on the clause before)."""
+_WORD = re.compile(r"[\w'’-]+")
 MIN_CLAUSE_WORDS = 4
 """A question clause shorter than this ("c'est vrai ?") is read with the clause before it."""
 _TOPIC = re.compile(
@@ -184,7 +188,7 @@ def questions_in(text: str) -> list[str]:
             elif _HEARSAY.match(clause):
                 pass  # "…, lui il dit que les obus c'est de la camelote": the claim
             elif i > 0 and (
-                len(clause.split()) < MIN_CLAUSE_WORDS
+                len(_WORD.findall(_LEAD_IN.sub("", clause))) < MIN_CLAUSE_WORDS
                 or _PRONOUN.match(clause)
                 or _COMPLEMENT.match(clause)
                 or _TOPIC.match(pieces[i - 1])
