@@ -88,7 +88,7 @@ soutiens la Russie ?", "what do you think of Putin?"), on the folded text: kind
 "opinion", whatever it is about, since I only report what the article says. Only
 French and English phrasing here; the names are any."""
 THANKS_FOR = re.compile(
-    r"^(?:(?:ok|ah|bon|super|parfait|top|genial|great|ok)\W+)?"
+    r"^(?:(?:ok|ah|bon|super|parfait|top|genial|great)\W+)?"
     r"(?:merci|mercii+|thanks|thank\s+you|thx)\W+(?:(?:beaucoup|bien|infiniment|a\s+toi|"
     r"a\s+vous|so\s+much|a\s+lot)\W+)?(?:pour|de|d'|for)\b"
 )
