@@ -854,6 +854,23 @@ def test_who_gives_settles_a_hesitation_between_the_two_mirrored_entries(
     assert answered(understander.understand(message)) == [expected]
 
 
+def test_to_receive_putin_is_to_host_him(understander: Understander) -> None:
+    """ "C'est qui le chef nord-coréen qui reçoit Poutine ?" asks who hosts him, not what
+    Kim receives from Russia (both read "kim recevoir poutine" before session 18); "Que
+    reçoit Kim de Poutine ?" still asks what Kim gets."""
+    host = understander.matcher.analyse("Quel dirigeant nord-coréen reçoit Poutine ?")
+    assert "hote" in host.tokens
+    assert answered(
+        understander.understand("C'est qui le chef nord-coréen qui reçoit Poutine ?")
+    ) == ["qui-est-kim"]
+    [decision] = understander.understand("Quel dirigeant nord-coréen reçoit Poutine ?")
+    assert decision.entry is not None
+    assert decision.entry.id == "qui-est-kim"
+    assert answered(understander.understand("Que reçoit Kim de Poutine ?")) == [
+        "ce-que-donne-la-russie"
+    ]
+
+
 @pytest.mark.parametrize(
     "message",
     [
