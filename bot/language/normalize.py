@@ -263,13 +263,21 @@ là-bas ?"): what he went there for, spelled out as "but visite" ("fait", "quoi"
 accept the visit's purpose, its programme or what to expect of it."""
 _HOSTS = re.compile(
     r"(?<!\bque )(?<!\bqu'est-ce que )(?<!\bce que )\b(?:recoit|accueille) "
-    r"(?=(?:le president russe|vladimir poutine|poutine)\b)"
+    r"(?=(?:le |son )?(\w+))"
 )
-"""To receive Putin is to host him ("Quel dirigeant nord-coréen reçoit Poutine ?", "C'est
-qui le chef qui accueille Poutine ?"): spelled out as "hote", not "recevoir", which asks
-what one side receives from the other ("Que reçoit Kim de Poutine ?" keeps it: Putin is
-not the object there). The name is the article's, and so the rule is narrow: a person
-received, not goods."""
+"""To receive a person or a country's leader is to host him ("Quel dirigeant
+nord-coréen reçoit Poutine ?", "Kim accueille le président russe"): spelled out as
+"hote", not "recevoir", which asks what one side receives from the other ("Que reçoit
+Kim de Poutine ?" keeps it: the name is its subject; "reçoit des armes" is goods)."""
+_HOST_TITLES = frozenset({"president", "chef", "dirigeant", "homologue"})
+
+
+def _hosting(match: re.Match[str]) -> str:
+    """ "hote " for a receiving verb whose object is a person (`_HOSTS`)."""
+    person = match.group(1)
+    return "hote " if person in PROPER_NOUNS or person in _HOST_TITLES else match.group(0)
+
+
 _MISSED = re.compile(r"\bdu manquer\b")
 """Had to miss an event ("quel sommet a-t-il dû manquer ?"): cancelled, not lacked
 ("manquer" alone is to lack, as shells)."""
@@ -397,7 +405,7 @@ def _phrases_read(folded: str) -> str:
             lambda m: f"combien de temps a dure {m.group(1) or m.group(2)}", folded.rstrip(" ?")
         )
     if "recoit" in folded or "accueille" in folded:
-        folded = _HOSTS.sub("hote ", folded)
+        folded = _HOSTS.sub(_hosting, folded)
     folded = _MISSED.sub("annuler", folded)  # cached: once per text
     folded = _FACTS.sub("pour quels crimes", folded)
     if "combien de temps" in folded and _LASTED.search(folded):
