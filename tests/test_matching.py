@@ -92,6 +92,9 @@ def test_question_words_french_english_and_sms() -> None:
     # who says it (session 16).
     assert n.analyse("Que s'est-il passé en 2014 d'après l'article ?").tokens == ("passe", "2014")
     assert n.analyse("Que s'est-il passé d'après les Russes ?").tokens == ("passe", "russe")
+    # "nulle part" says where ("quels pays"), unless the question asks why (session 18).
+    assert "pays" in n.analyse("il peut plus aller nulle part ?").tokens
+    assert "pays" not in n.analyse("pk poutine peut plus aller nulle part").tokens
     # "au fond" (basically) is a filler; "au fond des hangars" is a place (session 18).
     assert n.analyse("Pourquoi la Corée aide Poutine, au fond ?").tokens == (
         n.analyse("Pourquoi la Corée aide Poutine ?").tokens

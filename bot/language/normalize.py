@@ -284,9 +284,12 @@ _MISSED = re.compile(r"\bdu manquer\b")
 _FACTS = re.compile(r"\b(?:pour|de) quels faits\b")
 """For which acts ("pour quels faits la CPI poursuit-elle Poutine ?"): for which crimes
 ("faits" is the stop word "fait": alone, the question read as who issued the warrant)."""
+_WHY = re.compile(r"\b(?:pourquoi|pk|pq|pkoi|pourkoi|why)\b")
+"""A question asking why: "pk il peut plus aller nulle part" asks the reason, not where."""
 _NOWHERE = re.compile(r"\bnulle part\b|\bnowhere\b")
 """Nowhere ("il peut plus aller nulle part ?"): it says where, as "quels pays" does (a
-question about places, kind "ou")."""
+question about places, kind "ou"); not in a question asking why (`_WHY`: "pk il peut
+plus aller nulle part" asks the reason; session 18)."""
 _HOW_LONG = re.compile(
     r"\bhow long (?:did|does|will|would) ((?:the |his |this |that )?[\w']+(?: \w+)?) last\b"
     r"|\bhow long (?:was|is|were) ((?:the |his |this |that )?[\w']+(?: \w+)?)$"
@@ -398,7 +401,7 @@ def _phrases_read(folded: str) -> str:
         folded = _GOOD.sub(r"\1 bons", folded)
     if " quoi" in folded or " koi" in folded or " what" in folded:
         folded = _DID_THERE.sub("but visite", _SIGHTS.sub("visite monuments", folded))
-    if "nulle part" in folded or "nowhere" in folded:
+    if ("nulle part" in folded or "nowhere" in folded) and not _WHY.search(folded):
         folded = _NOWHERE.sub("quels pays", folded)
     if "how long" in folded:
         folded = _HOW_LONG.sub(
