@@ -95,6 +95,10 @@ def test_question_words_french_english_and_sms() -> None:
     # "nulle part" says where ("quels pays"), unless the question asks why (session 18).
     assert "pays" in n.analyse("il peut plus aller nulle part ?").tokens
     assert "pays" not in n.analyse("pk poutine peut plus aller nulle part").tokens
+    # Hedges say nothing of the question ("si je comprends bien." alone got the G8's
+    # answer; session 18). "si je me souviens bien" is dropped by knowledge/synonyms.yaml.
+    assert n.analyse("si je comprends bien.").tokens == ()
+    assert n.analyse("si j'ai bien suivi, si je ne m'abuse").tokens == ()
     # "au fond" (basically) is a filler; "au fond des hangars" is a place (session 18).
     assert n.analyse("Pourquoi la Corée aide Poutine, au fond ?").tokens == (
         n.analyse("Pourquoi la Corée aide Poutine ?").tokens

@@ -235,9 +235,9 @@ def verb_infinitives(word: str) -> tuple[str, ...]:
 # Fixed expressions of spoken French that carry no content, removed before anything
 # else reads the words: "du coup" is not about a "coup", "quand même" does not ask
 # "when", "au fond" (basically) is no "fond" unless a "de" follows, "sous la main" (at
-# hand) is no "main" (English for principal), "bon" at the start of a message is not
-# about quality, "d'accord" (OK, or "I agree") is no "accord" (a deal), unless they "se
-# sont mis d'accord".
+# hand) is no "main" (English for principal), "si je comprends bien" is no G8 that
+# "comprend" Russia, "bon" at the start of a message is not about quality, "d'accord"
+# (OK, or "I agree") is no "accord" (a deal), unless they "se sont mis d'accord".
 _FILLERS = re.compile(
     r"\b(?:(?:selon|d'apres|according to) (?:l'auteur|l'article|le texte|le journal|the author|"
     r"the article|the text)|la dessus|du coup|en fait|au fait|quand meme|tout a fait|"
@@ -246,6 +246,7 @@ _FILLERS = re.compile(
     r"a chaque fois|en gros|en vrai|tu vois|vite fait|je sais pas|jsp|j'sais pas|d'apres|"
     r"d'avance|par avance|en train de|en train d|entendu parler de|entendu parler d|"
     r"entendu parler|quelque part|qq part|au fond(?! d)|sous la main|"
+    r"si je comprends bien|si j'ai bien (?:suivi|lu)|si je ne m'abuse|"
     r"(?<!mis )(?<!mettre )(?<!mettent )d'accord)\b"
 )
 _SIGHTS = re.compile(
