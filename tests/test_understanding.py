@@ -313,7 +313,7 @@ def test_a_sentence_that_asks_nothing_adds_no_answer_beside_a_question(
     assert answered(understander.understand(text)) == [expected]
 
 
-def test_a_sentence_that_asks_nothing_adds_no_answer_beside_the_whole_message_s(
+def test_a_comment_adds_no_answer_beside_the_whole_messages_answer(
     understander: Understander,
 ) -> None:
     """When the whole message's answer stands for its question (no part of it asks enough
