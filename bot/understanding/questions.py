@@ -168,7 +168,7 @@ def questions_in(text: str) -> list[str]:
         pieces = clauses(sentence)
         claim = index + 1 < len(parts) and checks_claim(parts[index + 1])
         if len(pieces) == 1 or claim:  # a claim checked by the next sentence: all of it
-            asked = _HEARSAY.sub("", sentence).strip() or sentence
+            asked = _without_hearsay(sentence)
             # "bonjour je suis à la retraite et … je me demandais pourquoi …": in a long
             # run-on sentence, the indirect question
             out.append(_indirect(asked) if len(asked.split()) >= RUN_ON_WORDS else asked)
@@ -182,9 +182,8 @@ def questions_in(text: str) -> list[str]:
                 asked = pieces[i - 1]  # "…, c'est vrai ?": the claim is the question
             elif i > 0 and _DISLOCATED.match(clause) and ASKING.search(pieces[i - 1]):
                 asked = f"{pieces[i - 1]} {clause}"  # "Ça s'est passé quand, ce voyage ?"
-                before = _indirect(_HEARSAY.sub("", pieces[i - 1]).strip() or pieces[i - 1])
-                if kept and kept[-1] == before:
-                    kept.pop()
+                if kept and kept[-1] == _as_asked(pieces[i - 1]):
+                    kept.pop()  # the clause before is read with it, not alone
             elif _HEARSAY.match(clause):
                 pass  # "…, lui il dit que les obus c'est de la camelote": the claim
             elif i > 0 and (
@@ -195,13 +194,23 @@ def questions_in(text: str) -> list[str]:
             ):
                 # "…, pourquoi il y est pas allé ?"
                 asked = f"{_antecedent(pieces[i - 1])} {clause}"
-            kept.append(_indirect(_HEARSAY.sub("", asked).strip() or asked))
+            kept.append(_as_asked(asked))
         if not kept:  # "je voudrais savoir ce que …, parce que …": the indirect question
             kept = [found for piece in pieces if (found := _indirect_what(piece)) != piece]
         out.extend(kept or [sentence])
     if len(out) > 1:  # "…. Qui a raison ?": the sentence before says what to check
         out = [part for part in out if not checks_claim(part)] or out
     return list(dict.fromkeys(out))  # "…, tu peux m'aider ?" asks the clause before again
+
+
+def _without_hearsay(text: str) -> str:
+    """A sentence or clause without its hearsay preamble ("Un pote m'a dit que …")."""
+    return _HEARSAY.sub("", text).strip() or text
+
+
+def _as_asked(clause: str) -> str:
+    """A clause as `questions_in` keeps it: without hearsay, its indirect question."""
+    return _indirect(_without_hearsay(clause))
 
 
 _OPENS_QUESTION = re.compile(
