@@ -784,15 +784,14 @@ def answers_kind(answer: str, kind: str) -> bool:
 
 # Words that move a question to another time ("et aujourd'hui ?" after an answer about
 # 2000): the present, or before. Plain French and English, whatever the article.
-_TIME_SHIFTS = (
-    ("present", re.compile(
-        r"\b(?:aujourd'?hui|aujourd hui|ajd|auj|maintenant|mtn|mnt|actuellement|desormais|"
-        r"de nos jours|a present|en ce moment|now|today|nowadays|currently)\b"
-    )),
-    ("before", re.compile(
-        r"\b(?:avant|autrefois|a l'epoque|a cette epoque|jadis|before|back then|at the time)\b"
-    )),
-)  # fmt: skip
+_PRESENT = re.compile(
+    r"\b(?:aujourd'?hui|aujourd hui|ajd|auj|maintenant|mtn|mnt|actuellement|desormais|"
+    r"de nos jours|a present|en ce moment|now|today|nowadays|currently)\b"
+)
+_BEFORE = re.compile(
+    r"\b(?:avant|autrefois|a l'epoque|a cette epoque|jadis|before|back then|at the time)\b"
+)
+_TIME_SHIFTS = (("present", _PRESENT), ("before", _BEFORE))
 
 
 _OTHER_TIME = re.compile(
@@ -807,9 +806,8 @@ def asks_about_now(text: str) -> bool:
     Russie aujourd'hui ?", "et maintenant il est à combien ?"), with no other time beside
     it (`_TIME_SHIFTS`' "before", a year, "entre", "depuis", "première"…)."""
     folded = fold(text)
-    (_, present), (_, before) = _TIME_SHIFTS
     return bool(
-        present.search(folded) and not before.search(folded) and not _OTHER_TIME.search(folded)
+        _PRESENT.search(folded) and not _BEFORE.search(folded) and not _OTHER_TIME.search(folded)
     )
 
 
