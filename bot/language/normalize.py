@@ -804,7 +804,7 @@ aujourd'hui", "depuis sa première visite", "il y a 25 ans … et maintenant ?")
 def asks_about_now(text: str) -> bool:
     """Whether a question asks about today alone ("Quel est le PIB par habitant de la
     Russie aujourd'hui ?", "et maintenant il est à combien ?"), with no other time beside
-    it (`_TIME_SHIFTS`' "before", a year, "entre", "depuis", "première"…)."""
+    it (`_BEFORE`, a year, "entre", "depuis", "première"…)."""
     folded = fold(text)
     return bool(
         _PRESENT.search(folded) and not _BEFORE.search(folded) and not _OTHER_TIME.search(folded)
