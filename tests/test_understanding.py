@@ -904,6 +904,8 @@ def test_a_question_about_today_is_not_answered_with_an_entry_about_the_past(
         [decision] = understander.understand(message)
         assert decision.status is Status.SUGGEST, message
         assert "pib-par-habitant" in offered(decision)
+        assert decision.another_time  # the reply says the article does not answer it
+        assert replies.suggest(decision).html.startswith("L’article ne semble pas répondre")
     followup = after(
         understander,
         "Le PIB par habitant a été multiplié par 10 ?",
@@ -923,6 +925,22 @@ def test_a_question_about_today_is_not_answered_with_an_entry_about_the_past(
     assert answered(understander.understand("Où Poutine peut-il aller aujourd'hui ?")) == [
         "pays-accessibles"
     ]
+
+
+def test_a_question_about_after_the_visit_is_told_the_article_does_not_answer_it(
+    understander: Understander,
+) -> None:
+    """Held back for asking about what came after the visit, an answer becomes close
+    questions introduced by "the article does not seem to answer", not by "I am not
+    sure I understood" (session 18)."""
+    [decision] = understander.understand(
+        "Poutine est-il retourné en Corée du Nord depuis cette visite ?"
+    )
+    assert decision.status is Status.SUGGEST
+    assert decision.another_time
+    assert replies.suggest(decision).html.startswith("L’article ne semble pas répondre")
+    [unsure] = understander.understand("Kim va revenir en Russie quand ?")
+    assert not unsure.another_time  # no entry held back: a plain hesitation
 
 
 def test_an_entry_that_asks_about_after_the_visit_still_answers(

@@ -299,7 +299,8 @@ développer ?" ("more") or "t'es sûr ?" ("check")."""
 def suggest(decision: Decision) -> Reply:
     """Hesitation: 'Vouliez-vous dire… ?' with up to 3 questions and 'none of these'.
 
-    When an out-of-scope question withheld the answer, the bot says first that the
+    When an out-of-scope question withheld the answer, or the message asks about a time
+    the article does not cover (`Decision.another_time`), the bot says first that the
     article does not seem to answer that, then offers the close questions it knows. After
     "tu peux développer ?" that nothing answers better (`Decision.more`), it says that
     the article goes no further and offers the related questions.
@@ -309,7 +310,7 @@ def suggest(decision: Decision) -> Reply:
             f"Je vous ai dit tout ce que l’article en dit{NBSP}: il ne va pas plus loin sur "
             f"ce point. Il aborde aussi ces questions{NBSP}:"
         )
-    elif decision.near_miss is not None:
+    elif decision.near_miss is not None or decision.another_time:
         text = (
             f"L’article ne semble pas répondre à {_quote(decision.question)}. 🤷\n"
             f"Il répond peut-être à une question proche{NBSP}: vouliez-vous dire…{NBSP}?"

@@ -89,6 +89,10 @@ class Decision:
     """For an answer to a message about the previous answer itself: "more" ("tu peux
     développer ?": the article goes no further) or "check" ("t'es sûr ?": that is what
     the article says). The reply says so before the answer."""
+    another_time: bool = False
+    """For a suggestion: the message asks about a time the article does not cover (what
+    came after the visit, or today where the entry tells of 2000). The reply says the
+    article does not seem to answer it, as for a near miss, before the close questions."""
 
 
 MAX_INPUT_CHARS = 1000

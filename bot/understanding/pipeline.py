@@ -975,7 +975,9 @@ class Understander:
         ):
             return decision
         return replace(
-            _offered(decision), verdict=f"{decision.verdict}; held back: asks what came after"
+            _offered(decision),
+            verdict=f"{decision.verdict}; held back: asks what came after",
+            another_time=True,
         )
 
     @staticmethod
@@ -996,7 +998,9 @@ class Understander:
         ):
             return decision
         return replace(
-            _offered(decision), verdict=f"{decision.verdict}; held back: asks about today"
+            _offered(decision),
+            verdict=f"{decision.verdict}; held back: asks about today",
+            another_time=True,
         )
 
     @functools.cached_property
