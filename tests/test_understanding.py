@@ -303,6 +303,12 @@ def test_a_second_answer_by_agreement_only_is_offered(understander: Understander
             "Je travaille sur l'isolement diplomatique de la Russie.",
             "pays-accessibles",
         ),
+        (
+            # "quand même" asks nothing (session 19: it counted as "quand").
+            "Je me demande pourquoi Poutine choisit la Corée du Nord. "
+            "Il a quand même des amis ailleurs.",
+            "pourquoi-coree-du-nord",
+        ),
     ],
 )
 def test_a_sentence_that_asks_nothing_adds_no_answer_beside_a_question(

@@ -46,9 +46,9 @@ def clauses(sentence: str) -> list[str]:
 
 
 ASKING = re.compile(
-    r"\?|\b(?:pourquoi|pk|quand|combien|qui|où|comment|quel|quelle|quels|quelles|quoi|"
-    r"est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|which|is it|"
-    r"does|did|can)\b",
+    r"\?|\b(?:pourquoi|pk|quand(?! m[eê]me\b)|combien|qui|où|comment|quel|quelle|quels|"
+    r"quelles|quoi|est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|"
+    r"which|is it|does|did|can)\b",
     re.IGNORECASE,
 )
 HEARSAY_WORDS = 8
