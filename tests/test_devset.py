@@ -318,8 +318,12 @@ LATER_MINIMUMS = {
     "devset-general39.yaml": (0.93, 0.97, 0.01),
     "devset-general40.yaml": (0.96, 0.94, 0.01),
     "devset-general41.yaml": (0.91, 0.97, 0.035),
+    "devset-general42.yaml": (0.91, 0.93, 0.03),
+    "devset-general43.yaml": (0.91, 0.96, 0.02),
+    "devset-general44.yaml": (0.93, 0.95, 0.02),
+    "devset-general45.yaml": (0.91, 0.96, 0.03),
 }
-"""The same for the dev sets written in sessions 7 to 18. Session 7's (everyday questions
+"""The same for the dev sets written in sessions 7 to 19. Session 7's (everyday questions
 in every style; follow-ups and long messages): at the end of session 7, 92.5% / 98.5% /
 1.5% and 85.8% / 93.3% / 3.5% (83.2% and 78.8% right when first read, before any
 tuning). Session 8's (SMS, oral French and everyday words; conversation, long messages
@@ -406,7 +410,11 @@ round: 94.3% / 100% / 0.9%, 94.3% / 97.0% / 1.7%, 95.2% / 97.0% / 1.7%, 91.7% / 
 its second data round: 94.3% / 97.0% / 1.7%, 94.8% / 99.0% / 0.4%, 97.8% / 96.0% / 0.4%,
 92.6% / 99.0% / 3.0% (first commit: 94.8% / 1.3%, 95.2% / 0.4%, 97.4% / 0.4%, 91.7% /
 3.0%). Gated a little under their figures at the end of session 18 (the first twelve
-tuned on by two rounds of FAQ data and eleven reading rules, the last four by one rule)."""
+tuned on by two rounds of FAQ data and eleven reading rules, the last four by one rule).
+Session 19's first four (writers D55 to D58, general42 to general45), written at its
+start and read once after its first rule ("quand même" asks nothing; the session's first
+commit gives the same figures): 92.6% / 94.1% / 2.6%, 93.0% / 98.0% / 1.7%, 95.2% /
+97.0% / 1.7%, 92.6% / 97.0% / 2.6% (20 wrong answers in 920, 2.2%)."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_MINIMUMS))
