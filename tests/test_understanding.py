@@ -970,6 +970,8 @@ def test_an_entry_that_asks_about_after_the_visit_still_answers(
         "Sur quoi s'appuie l'auteur quand il dit que la Corée du Nord essaie ses armes ?",
         "Quel renvoi étaye l'affirmation selon laquelle l'armée russe a besoin d'obus ?",
         "Sur quoi repose l'affirmation que la Corée du Nord essaie ses armes en Ukraine ?",
+        "Quelle est la source de l'article quand il affirme que Moscou a surtout besoin d'obus ?",
+        "D'où l'article tient que la Corée du Nord essaie ses armes en Ukraine ?",
     ],
 )
 def test_which_note_a_passage_rests_on_gets_the_notes_entry(
