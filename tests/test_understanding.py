@@ -32,7 +32,7 @@ from bot.understanding.pipeline import (
     asks_again,
     followup_key,
 )
-from bot.understanding.questions import questions_in, sentences, statements
+from bot.understanding.questions import ASKING, questions_in, sentences, statements
 
 HERE = Path(__file__).resolve().parent
 CONVERSATION = yaml.safe_load((HERE / "devset-conversation.yaml").read_text(encoding="utf-8"))
@@ -317,6 +317,28 @@ def test_a_sentence_that_asks_nothing_adds_no_answer_beside_a_question(
     """Read alone, the last sentence gets an answer of its own (the date of Putin's last
     visit, the pariah state); beside a sentence that asks, it is only talk."""
     assert answered(understander.understand(text)) == [expected]
+
+
+def test_a_relative_where_and_an_inverted_question_read_as_people_mean_them(
+    understander: Understander,
+) -> None:
+    """ "un des rares pays où Poutine ne risque rien" states; "Kim était-il déjà allé en
+    Russie" asks, even without its "?" (session 19: the statement had counted as the
+    question, and the message got the answer about why North Korea)."""
+    assert not ASKING.search("la Corée du Nord est un des rares pays où Poutine ne risque rien.")
+    assert ASKING.search("Kim s'était-il rendu en Russie")
+    assert ASKING.search("Où va Poutine après Pyongyang")
+    message = (
+        "Je suis avocate et ce mandat m'intrigue, puisque la Corée du Nord est un des rares "
+        "pays où Poutine ne risque rien. Kim, lui, était-il déjà allé en Russie avant, et quand ?"
+    )
+    assert answered(understander.understand(message)) == ["kim-en-russie"]
+
+
+def test_a_hearsay_verb_before_quelque_chose_keeps_the_word() -> None:
+    """ "J'ai lu … quelque chose sur Kim": "que" is a word, not the start of "quelque"."""
+    parts = questions_in("J'ai lu dans le 3e paragraphe quelque chose sur Kim. Il est allé où ?")
+    assert parts[0] == "J'ai lu dans le 3e paragraphe quelque chose sur Kim."
 
 
 def test_a_comment_adds_no_answer_beside_the_whole_messages_answer(
@@ -1731,8 +1753,8 @@ def test_a_long_message_both_opinions_point_to_is_offered_not_refused(
     both opinions pick the same entry: that entry is offered ("Vouliez-vous dire… ?"),
     not "the article does not say"; it is not answered (see `agree_long_confidence`)."""
     message = (
-        "Ayant connu l'époque où Clinton et Poutine se donnaient l'accolade, je reste "
-        "frappé par le contraste. L'article évoque, je crois, une intervention du "
+        "Ayant connu les années Clinton, lorsque Poutine et lui se donnaient l'accolade, "
+        "je reste frappé par le contraste. L'article évoque, je crois, une intervention du "
         "président américain devant le Parlement russe : pouvez-vous me confirmer de "
         "quoi il s'agissait ?"
     )

@@ -46,11 +46,15 @@ def clauses(sentence: str) -> list[str]:
 
 
 ASKING = re.compile(
-    r"\?|\b(?:pourquoi|pk|quand(?! m[eê]me\b)|combien|qui|où|comment|quel|quelle|quels|"
+    r"\?|\b(?:pourquoi|pk|quand(?! m[eê]me\b)|combien|qui|(?<!pays )(?<!moment )(?<!endroit )"
+    r"(?<!passage )(?<!époque )(?<!epoque )(?<!lieu )(?<!là )où|comment|quel|quelle|quels|"
     r"quelles|quoi|est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|"
-    r"which|is it|does|did|can)\b",
+    r"which|is it|does|did|can)\b|\w-(?:t-)?(?:il|elle|ils|elles|on)\b",
     re.IGNORECASE,
 )
+"""A text that asks something: a "?", a question word, or a verb and its pronoun
+inverted ("Kim s'était-il rendu en Russie"). Not "quand même", nor a "où" that a noun
+before it makes relative ("un des rares pays où Poutine ne craint rien"; session 19)."""
 HEARSAY_WORDS = 8
 """A hearsay preamble ("Mon collègue de bureau m'a dit que…") starts a sentence or a
 clause: its verb comes within this many words of that start ("… dans quels pays il peut
@@ -61,7 +65,7 @@ _HEARSAY = re.compile(
     r"affirme|affirmait|raconte|racontait|explique|expliquait|pense|pensent|croit|croient|"
     r"croyais|croyait|j['’]ai lu|j['’]ai vu|j['’]ai entendu|j['’]ai cru lire|"
     r"j['’]ai cru comprendre|on m['’]a dit|il paraît|il parait"
-    r")(?:\s+[^\s,;:?]+){0,4}?\s+(?:que|qu['’])\s*",
+    r")(?:\s+[^\s,;:?]+){0,4}?\s+(?:que\b|qu['’])\s*",
     re.IGNORECASE,
 )
 _VERIFY = re.compile(
