@@ -597,6 +597,23 @@ def test_followup_both_opinions_answer_on_its_own_keeps_that_answer(
     ]
 
 
+def test_a_followup_answered_surely_on_its_own_keeps_that_answer(
+    understander: Understander,
+) -> None:
+    """ "et la Russie, elle était comment à l'époque ?" after Putin's last visit: read
+    alone, both opinions answer with Russia in 2000 at 100; read with the previous
+    question, the 2000 visit's words lean to Clinton at the Kremlin, weaker. The surer
+    reading of its own wins (session 19: +2 right, −2 wrong on the tunable sets)."""
+    decision = after(
+        understander,
+        "Poutine avait déjà été en Corée du Nord ?",
+        "et la Russie, elle était comment à l'époque ?",
+    )
+    assert decision.status is Status.ANSWER
+    assert decision.entry is not None
+    assert decision.entry.id == "russie-en-2000"
+
+
 def test_followup_whose_new_words_belong_to_a_barely_matching_entry_is_not_answered(
     understander: Understander,
 ) -> None:

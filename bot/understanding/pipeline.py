@@ -920,7 +920,11 @@ class Understander:
         that entry, with the answer at `SURE_ALONE` or more ("et après la Crimée ?"
         after the countries Putin can still visit), or with both opinions agreeing on
         it from two words the FAQ knows ("et ils sont de bonne qualité ?" after the
-        number of containers: +4 right, +1 wrong on the eighteen tunable sets)."""
+        number of containers: +4 right, +1 wrong on the eighteen tunable sets). Nor
+        when the message alone is such a question, answered at `SURE_ALONE` or more
+        with both opinions agreeing, and the follow-up reading answers another entry
+        less surely ("et la Russie, elle était comment à l'époque ?" after the 2000
+        visit; session 19: +2 right, −2 wrong on the tunable sets)."""
         if followup.status is Status.UNKNOWN:
             return False
         folded = surface(followup.question)
@@ -936,6 +940,14 @@ class Understander:
                 or alone.score >= SURE_ALONE
                 or (whole and alone.verdict.startswith(BOTH_AGREE))
             )
+        ):
+            return False
+        if (
+            whole
+            and alone.score >= SURE_ALONE
+            and alone.verdict.startswith(BOTH_AGREE)
+            and followup.entry != alone.entry
+            and followup.score < alone.score
         ):
             return False
         if folded.split()[:1] and folded.split()[0] in _LEANING:
