@@ -53,6 +53,9 @@ def side(reader: ExchangeReader, name: str) -> frozenset[str]:
         # What interests a side is what it receives: the side after "intéresse" wants it
         ("Qu'est-ce que Kim garde dans ses entrepôts qui intéresse tant Moscou ?", "kim"),
         ("qu'est-ce qui intéresse Kim dans cet accord ?", "russie"),
+        # What a side gains by giving: the one who gains receives (session 19)
+        ("Qu'est-ce que la Russie gagne à aider la Corée du Nord ?", "kim"),
+        ("la coree qu'est ce qu'elle a a gagner a filer ses armes a la russie", "russie"),
     ],
 )
 def test_who_gives(reader: ExchangeReader, message: str, giver: str) -> None:
@@ -113,6 +116,18 @@ def answer_of(decisions: list[Decision]) -> str | None:
     [decision] = decisions
     assert decision.status is Status.ANSWER, decision
     return decision.entry.id if decision.entry else None
+
+
+def test_a_pronoun_in_a_part_stands_for_the_side_named_before_it(
+    understander: Understander,
+) -> None:
+    """A long message read part by part: "elle" in its question is the side its first
+    sentence named (session 19: the part alone had no side, and was not turned)."""
+    message = (
+        "Je ne comprends pas, la Corée du Nord est un pays pauvre. Qu'est-ce qu'elle a à "
+        "gagner à filer ses armes à la Russie ?"
+    )
+    assert answer_of(understander.understand(message)) == RUSSIA
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,10 @@ _IN_RETURN_FOR = re.compile(
     r"\b(?:contre quoi|en echange de quoi|in exchange for what|in return for what)\b"
 )
 """A clause asking what the giver gets for it: the other side gives."""
+_GAIN_BY = re.compile(r"\b(gagn(?:e|es|ent|er|é))\s+[àa]\s.*", re.IGNORECASE)
+"""What a side gains by doing ("que gagne Kim à aider Poutine ?", "qu'est-ce qu'elle a à
+gagner à filer ses armes à la Russie ?"): the gift after "à" is the means, and the one
+who gains receives (session 19)."""
 _BACK = re.compile(r"\b(?:en retour|en echange|in return|back)$")
 """A clause ending "in return" whose subject is a pronoun for the previous question's
 giver ("Qu'est-ce que Kim donne à Poutine ?" then "et lui, il donne quoi en retour ?"):
@@ -133,7 +137,7 @@ class ExchangeReader:
         found: frozenset[str] | None = None
         subject = self._subject(before[:MAX_CHARS]) if before else None
         for clause in _CLAUSES.split(text[:MAX_CHARS]):
-            words, tokens, mentions, subjects = self._read(clause)
+            words, tokens, mentions, subjects = self._read(_GAIN_BY.sub(r"\1", clause))
             if not words or (len(words) >= KEYWORDS and STOP_WORDS.isdisjoint(words)):
                 continue  # keywords ("chars avions assistance Pyongyang") have no grammar
             said = {t for ts in tokens for t in ts}

@@ -1053,7 +1053,7 @@ class Understander:
                     answered_with(decision, first, f"{why}; both sides give: the deal as a whole"),
                     suggestions=(first, *others)[:3],
                 )
-        return self._turned(decision)
+        return self._turned(decision, _said_before(decision, message))
 
     @functools.cached_property
     def _deal(self) -> Entry | None:
@@ -1062,14 +1062,14 @@ class Understander:
         deals = {self._fuller[e] for e in self._gifts if e in self._fuller}
         return deals.pop() if len(deals) == 1 else None
 
-    def _turned(self, decision: Decision) -> Decision:
+    def _turned(self, decision: Decision, before: str) -> Decision:
         """An answer about what one side gives the other, turned the way the message
         says ("et la Russie, elle reçoit quoi ?": what the Corée gives); likewise the
         first of the suggestions ("la Corée elle gagne quoi ?" offers what the Russie
         gives first). Not for "why": "pourquoi Kim aide Poutine ?" asks what Kim gets in
         return."""
         if decision.status is Status.ANSWER and decision.entry is not None:
-            mirror = self._mirror(decision.entry.id, decision)
+            mirror = self._mirror(decision.entry.id, decision, before)
             if mirror is None:
                 return decision
             scores = {c.entry.id: c.score for c in decision.suggestions}
@@ -1085,7 +1085,7 @@ class Understander:
             if settled is not None:
                 return settled
             first = decision.suggestions[0]
-            mirror = self._mirror(first.entry.id, decision)
+            mirror = self._mirror(first.entry.id, decision, before)
             if mirror is None:
                 return decision
             entry = self.kb.by_id[mirror]
@@ -1147,7 +1147,7 @@ class Understander:
         not turn it (`_turned`, `_settled_by_who_gives`)."""
         return self.matcher.analyse(decision.question).kind == "pourquoi"
 
-    def _mirror(self, entry_id: str, decision: Decision) -> str | None:
+    def _mirror(self, entry_id: str, decision: Decision, before: str) -> str | None:
         """The mirrored entry of a `gives:` entry when the message says the other side
         gives, else None."""
         if entry_id not in self._gifts or self.exchanges is None:
@@ -1155,7 +1155,7 @@ class Understander:
         if self._asks_why(decision):
             return None
         giver = self._gifts[entry_id][0]
-        said = self.exchanges.giver(decision.question, before=decision.context or "")
+        said = self.exchanges.giver(decision.question, before=before)
         if said is None or said == giver:
             return None
         return next((e for e, way in self._gifts.items() if way == (said, giver)), None)
@@ -1646,6 +1646,17 @@ BESIDES_WORDS = 8
 les chars et la techno ?") has this many words at most, no comma and no question word
 (beyond that, it asks a question of its own: "À part des armes, quel genre d'aide la
 Russie apporte ?")."""
+
+
+def _said_before(decision: Decision, message: str) -> str:
+    """What came before a decision's question: the previous question of the conversation,
+    or, for a part of a longer message, the message up to that part (its subject, for a
+    pronoun: "la Corée du Nord est pauvre, qu'est-ce qu'elle a à gagner à filer ses
+    armes ?"; session 19)."""
+    if decision.context:
+        return decision.context
+    start = message.find(decision.question) if decision.question != message else -1
+    return message[:start] if start > 0 else ""
 
 
 def _fresh(context: Context | None, now: float) -> Context | None:
