@@ -934,6 +934,22 @@ def test_what_came_after_the_visit_is_not_answered(
     assert answered(understander.understand(message)) == []
 
 
+def test_where_he_went_right_after_is_what_came_after_the_visit(
+    understander: Understander,
+) -> None:
+    """ "et il est parti où ensuite ?" after the visit's dates asks what came after it
+    (session 19: the dates were given again); where Putin could still go after Crimea
+    asks what the article says."""
+    assert asks_after("et il est parti où ensuite ?")
+    assert asks_after("il a fait quoi tout de suite après ?")
+    followup = after(
+        understander, "C'était quand, la visite à Pyongyang ?", "et il est parti où ensuite ?"
+    )
+    assert followup.status is not Status.ANSWER
+    assert not asks_after("Juste après avoir pris la Crimée, il pouvait encore aller où ?")
+    assert not asks_after("et Poutine pouvait encore aller où après ?")
+
+
 def test_a_question_about_today_is_not_answered_with_an_entry_about_the_past(
     understander: Understander,
 ) -> None:

@@ -836,11 +836,14 @@ _AFTER = re.compile(
     r"(?:visite|venue|voyage|rencontre|sejour|deplacement|visit|trip|meeting)|"
     r"(?:va|vont|allait) (?:y )?(?:revenir|retourner|repartir)|reviendra|reviendront|"
     r"retournera|retourneront|prochaine (?:visite|fois|rencontre)|prochain (?:voyage|sommet)|"
-    r"next (?:visit|time|trip)|will (?:\w+ )?(?:return|go back|come back))\b"
+    r"next (?:visit|time|trip)|will (?:\w+ )?(?:return|go back|come back)|"
+    r"(?:juste|tout de suite|aussitot|directement) apres(?: ca| cela)?\s*$|"
+    r"\b(?:est|sont) (?:alle|allee|alles|parti|partie|partis) ou (?:ensuite|apres)\s*$)"
 )
 """What a question asks about the time after the article (written during the visit):
 what happened since, what comes next ("depuis cette visite", "va revenir",
-"reviendra", "la prochaine visite"). Plain French and English, whatever the article."""
+"reviendra", "la prochaine visite", and where he went "juste après" or "ensuite", session
+19). Plain French and English, whatever the article."""
 
 
 _WHICH_NOTE = re.compile(
