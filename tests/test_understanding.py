@@ -650,6 +650,21 @@ def test_a_followup_answered_surely_on_its_own_keeps_that_answer(
     assert decision.entry.id == "russie-en-2000"
 
 
+def test_a_followup_the_second_opinion_holds_back_is_not_answered_by_a_related_entry(
+    understander: Understander,
+) -> None:
+    """ "et là-bas il avait vu qui à l'époque ?" after the 2000 visit: the classifier
+    holds the pooled reading back for that visit, and the related entry about Clinton at
+    the Kremlin (whom Putin met in Moscow) is only offered (session 19)."""
+    decision = after(
+        understander,
+        "Poutine avait-il déjà fait le voyage en Corée du Nord ?",
+        "et là-bas il avait vu qui à l'époque ?",
+    )
+    assert decision.status is Status.SUGGEST
+    assert "clinton-kremlin" in offered(decision)
+
+
 def test_followup_whose_new_words_belong_to_a_barely_matching_entry_is_not_answered(
     understander: Understander,
 ) -> None:
