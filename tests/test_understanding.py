@@ -1078,6 +1078,7 @@ def test_an_entry_that_asks_about_after_the_visit_still_answers(
         "Sur quoi repose l'affirmation que la Corée du Nord essaie ses armes en Ukraine ?",
         "Quelle est la source de l'article quand il affirme que Moscou a surtout besoin d'obus ?",
         "D'où l'article tient que la Corée du Nord essaie ses armes en Ukraine ?",
+        "Quelle source l'auteur cite-t-il pour les 7 000 conteneurs ?",
     ],
 )
 def test_which_note_a_passage_rests_on_gets_the_notes_entry(

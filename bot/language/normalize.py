@@ -855,6 +855,7 @@ _WHICH_NOTE = re.compile(
     r"sur quelle (?:source|reference) (?:l'article|l'auteur|le texte|il|elle)|"
     r"quels? renvois?|(?:est|sont)(?:-| )(?:il|elle|ils|elles) sourcee?s?|"
     r"quelle est la source (?:de l'article|du texte|de l'auteur)|"
+    r"quelle (?:source|reference) (?:l'article|l'auteur|le texte) (?:donne|cite|indique|fournit)|"
     r"d'ou (?:l'article|l'auteur|le texte) tient|"
     r"sur quoi repose (?:l'|cette |cet |ce )?(?:affirmation|idee|estimation|chiffre|info))\b"
 )
@@ -862,7 +863,8 @@ _WHICH_NOTE = re.compile(
 ("sur quelle note repose…", "c'est quelle note pour…", "which footnote…", "sur quoi
 s'appuie l'article pour dire que…", "est-elle sourcée ?", "quel renvoi étaye…", "sur
 quoi repose l'affirmation selon laquelle…", session 17; "quelle est la source de l'article
-quand il affirme que…", "d'où l'auteur tient que…", session 19: +1 right, −1 wrong; "la
+quand il affirme que…", "d'où l'auteur tient que…", "quelle référence l'article
+donne-t-il…", session 19: +4 right, −2 wrong; "la
 source du chiffre" is left out, as the estimate's own answer names its source). Plain
 French and English. "Sur quoi repose la coopération ?" is no such question: a subject
 other than the article, its author or a pronoun does not count."""
