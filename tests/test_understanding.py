@@ -328,6 +328,8 @@ def test_a_relative_where_and_an_inverted_question_read_as_people_mean_them(
     assert not ASKING.search("la Corée du Nord est un des rares pays où Poutine ne risque rien.")
     assert ASKING.search("Kim s'était-il rendu en Russie")
     assert ASKING.search("Où va Poutine après Pyongyang")
+    assert ASKING.search("Que donne Kim à Poutine")  # its "?" ends the next clause
+    assert not ASKING.search("que la Russie était au G8")
     message = (
         "Je suis avocate et ce mandat m'intrigue, puisque la Corée du Nord est un des rares "
         "pays où Poutine ne risque rien. Kim, lui, était-il déjà allé en Russie avant, et quand ?"

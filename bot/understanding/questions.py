@@ -49,12 +49,16 @@ ASKING = re.compile(
     r"\?|\b(?:pourquoi|pk|quand(?! m[eê]me\b)|combien|qui|(?<!pays )(?<!moment )(?<!endroit )"
     r"(?<!passage )(?<!époque )(?<!epoque )(?<!lieu )(?<!là )où|comment|quel|quelle|quels|"
     r"quelles|quoi|est-ce|oui ou non|c'est vrai|c'est ça|si|why|when|how|what|who|where|"
-    r"which|is it|does|did|can)\b|\w-(?:t-)?(?:il|elle|ils|elles|on)\b",
+    r"which|is it|does|did|can)\b|\w-(?:t-)?(?:il|elle|ils|elles|on)\b|"
+    r"^\W*que\s+(?!(?:je|tu|il|elle|on|nous|vous|ils|elles|la|le|les|ce|cette|ces|"
+    r"mon|ma|mes)\b)\w",
     re.IGNORECASE,
 )
-"""A text that asks something: a "?", a question word, or a verb and its pronoun
-inverted ("Kim s'était-il rendu en Russie"). Not "quand même", nor a "où" that a noun
-before it makes relative ("un des rares pays où Poutine ne craint rien"; session 19)."""
+"""A text that asks something: a "?", a question word, a verb and its pronoun inverted
+("Kim s'était-il rendu en Russie"), or "que" and a verb first ("Que met Kim à la
+disposition de Poutine, et qu'obtient-il ?": the "?" ends the other clause). Not "quand
+même", nor a "où" that a noun before it makes relative ("un des rares pays où Poutine ne
+craint rien"; session 19)."""
 HEARSAY_WORDS = 8
 """A hearsay preamble ("Mon collègue de bureau m'a dit que…") starts a sentence or a
 clause: its verb comes within this many words of that start ("… dans quels pays il peut
