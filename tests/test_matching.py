@@ -107,7 +107,12 @@ def test_question_words_french_english_and_sms() -> None:
 
 
 def test_proper_nouns_are_never_corrected_into_faq_words(matcher: Matcher) -> None:
-    for name, faq_word in (("OTAN", "obtenir"), ("Asie", "aide"), ("Japon", "jon")):
+    for name, faq_word in (
+        ("OTAN", "obtenir"),
+        ("Asie", "aide"),
+        ("Japon", "jon"),
+        ("Rouen", "rogue"),  # "je suis libraire à Rouen" (session 19)
+    ):
         analysis = matcher.analyse(name)
         assert analysis.tokens == (fold(name),), faq_word
         assert analysis.unknown == (fold(name),)

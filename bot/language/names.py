@@ -1,4 +1,6 @@
-"""Proper nouns of world news that the typo corrector must leave alone.
+"""Proper nouns of world news, and French and francophone places people say they write
+from ("je suis libraire à Rouen": "rouen" was "corrected" into "rogue", an État paria),
+that the typo corrector must leave alone.
 
 pyspellchecker's lists miss many of them or count them as rare as typos ("Asie",
 "OTAN", "Japon"), so without this list "otan" was "corrected" into "obtenir" and
@@ -48,6 +50,13 @@ PROPER_NOUNS = frozenset(
     turkmenistan turquie tuvalu ue ukraine unesco unicef uruguay uzbekistan vanuatu
     varsovie vatican venezuela vietnam washington xi yemen yoon zambie zelande zelenski
     zelensky zimbabwe
+    alsace amiens angers annecy avignon bayonne belfort besancon bordeaux bourges
+    bretagne bruxelles caen calais chamonix chartres cherbourg clermont colmar corse
+    dijon dunkerque geneve grenoble guadeloupe guyane lausanne liege lille limoges
+    lorient lorraine lyon marseille martinique mayotte metz montbeliard montpellier
+    montreal mulhouse nancy nantes nimes normandie orleans perpignan poitiers
+    provence quebec quimper reims rennes roubaix rouen strasbourg toulon toulouse
+    troyes vannes
     """.split()
 )
 
