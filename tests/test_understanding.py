@@ -1030,6 +1030,11 @@ def test_a_question_about_today_is_not_answered_with_an_entry_about_the_past(
         "pib-par-habitant"
     ]
     assert not asks_about_now("Qu'est-ce qui a changé entre 2000 et aujourd'hui ?")
+    # "cette fois-ci" is this visit, not the one of 2000 (session 19); "cette fois-là" is not
+    this_time = "C'était quand exactement, Poutine à Pyongyang cette fois-ci ?"
+    assert asks_about_now(this_time)
+    assert "derniere-visite" not in answered(understander.understand(this_time))
+    assert not asks_about_now("Il avait rencontré qui, cette fois-là ?")
     assert answered(
         understander.understand(
             "Clinton à la Douma, c'est vraiment arrivé ? Ça paraît tellement lointain "

@@ -786,7 +786,7 @@ def answers_kind(answer: str, kind: str) -> bool:
 # 2000): the present, or before. Plain French and English, whatever the article.
 _PRESENT = re.compile(
     r"\b(?:aujourd'?hui|aujourd hui|ajd|auj|maintenant|mtn|mnt|actuellement|desormais|"
-    r"de nos jours|a present|en ce moment|now|today|nowadays|currently)\b"
+    r"de nos jours|a present|en ce moment|cette fois ci|now|today|nowadays|currently|this time)\b"
 )
 _BEFORE = re.compile(
     r"\b(?:avant|autrefois|a l'epoque|a cette epoque|jadis|before|back then|at the time)\b"
