@@ -1085,7 +1085,7 @@ def test_an_entry_that_asks_about_after_the_visit_still_answers(
         "Sur quoi repose l'affirmation que la Corée du Nord essaie ses armes en Ukraine ?",
         "Quelle est la source de l'article quand il affirme que Moscou a surtout besoin d'obus ?",
         "D'où l'article tient que la Corée du Nord essaie ses armes en Ukraine ?",
-        "Quelle source l'auteur cite-t-il pour les 7 000 conteneurs ?",
+        "Quelle référence l'auteur cite-t-il pour dire que la Russie manque d'obus ?",
     ],
 )
 def test_which_note_a_passage_rests_on_gets_the_notes_entry(
@@ -1095,6 +1095,18 @@ def test_which_note_a_passage_rests_on_gets_the_notes_entry(
     it rests on; the entry tagged `notes` says which note goes with which passage."""
     assert asks_which_note(message)
     assert answered(understander.understand(message)) == ["notes-article"]
+
+
+def test_the_source_of_a_figure_its_answer_names_is_that_answer(
+    understander: Understander,
+) -> None:
+    """The estimate's answer names its source, the South Korean ministry (tag `source`):
+    asked for the source, not a note, it answers; asked for the note, the notes' entry
+    does (session 19)."""
+    source = understander.understand("Sur quelle source repose le chiffre des 5 millions d'obus ?")
+    assert answered(source)[0] in {"estimation-sud-coreenne", "nombre-obus"}
+    note = understander.understand("Sur quelle note repose le chiffre des 5 millions d'obus ?")
+    assert answered(note) == ["notes-article"]
 
 
 def test_a_passage_that_rests_on_no_note_keeps_its_own_entry(

@@ -313,6 +313,14 @@ ABOUT_THE_NOTES = "notes"
 """The tag of the FAQ entry that says which note goes with which passage
 (knowledge/faq/90-a-propos.yaml's `notes-article`): a question that asks which note a
 passage rests on gets it, whatever passage it names (`asks_which_note`)."""
+NAMES_ITS_SOURCE = "source"
+"""The tag of FAQ entries whose answer says who gives the figure (the South Korean
+ministry's estimate of the containers and shells): a question asking
+for its *source*, not its note ("Sur quelle source repose l'estimation des 5 millions
+d'obus ?"), gets that entry, which names it; one that names a note ("sur quelle note…",
+"quelle référence…") still gets the notes' entry (session 19: the writers of the
+tunable sets expect the estimate there, 3 wrong answers fewer)."""
+_NAMES_A_NOTE = re.compile(r"\b(?:notes?|references?|renvois?|footnotes?)\b")
 WHICH_NOTE = "asks which note"
 """The verdict of the answer with that entry (`Understander.decide`)."""
 SURE_RELATED = 70.0
@@ -464,7 +472,12 @@ class Understander:
             analysis = self.matcher.analyse(question)
         decision = self.matcher.decide(question, analysis)
         notes = self._notes
-        if notes is not None and asks_which_note(question) and not _cites_no_note(decision):
+        if (
+            notes is not None
+            and asks_which_note(question)
+            and not _cites_no_note(decision)
+            and not _names_its_source(decision, question)
+        ):
             # "Sur quelle note repose le passage sur les obus ?": the passage's words
             # point to its entry, the question to the one that says which note is which.
             # A passage that rests on no note ("Sur quoi l'auteur s'appuie-t-il pour
@@ -1682,6 +1695,17 @@ def _cites_no_note(decision: Decision) -> bool:
         entry is not None
         and not any(source.startswith("note ") for source in entry.sources)
         and ABOUT_THE_NOTES not in entry.tags
+    )
+
+
+def _names_its_source(decision: Decision, question: str) -> bool:
+    """Whether a question about a source gets the passage's own entry, whose answer names
+    it (`NAMES_ITS_SOURCE`), rather than the notes' entry."""
+    entry = decision.entry
+    return (
+        entry is not None
+        and NAMES_ITS_SOURCE in entry.tags
+        and _NAMES_A_NOTE.search(fold(question)) is None
     )
 
 
