@@ -114,6 +114,14 @@ HOLDOUT23_MINIMUM = (0.91, 0.93, 0.03)
 """The same on the twenty-third (written during session 18's first data round, read once
 at its end: 93.3% / 95.5% / 2.2%; the commit that started session 18 gives 92.6% / 94.6% /
 2.2%; targets 90% / 95% / 1%)."""
+HOLDOUT24_MINIMUM = (0.92, 0.93, 0.025)
+"""The same on the twenty-fourth (written at the start of session 19, read once at its
+end: 95.0% / 96.0% / 1.5%; the commit that started session 19 gives 95.0% / 95.5% /
+1.5%; targets 90% / 95% / 1%)."""
+HOLDOUT25_MINIMUM = (0.91, 0.94, 0.03)
+"""The same on the twenty-fifth (written during session 19's first changes, read once at
+its end: 93.3% / 97.0% / 2.0%; the commit that started session 19 gives 92.8% / 96.5% /
+2.2%; targets 90% / 95% / 1%)."""
 NATURAL_MINIMUM = (0.8, 0.86, 0.04)
 """Answered right, declined, at most wrong on tests/devset-natural.yaml (today 95.5% /
 98.2% / 0.8%)."""
@@ -121,7 +129,7 @@ FOLLOWUPS_MINIMUM = (0.76, 0.6, 0.04)
 """The same on tests/devset-followups.yaml (today 93.4% / 75.0% / 0%; 21 of its 28
 unanswerable follow-ups declined; the gate was 64% in session 8)."""
 HOLDOUT_MAX_WRONG = 0.05
-"""Share of the holdout's answerable messages answered with a wrong entry (today 1.4%)."""
+"""Share of the holdout's answerable messages answered with a wrong entry (today 1.7%)."""
 
 
 def run(kb: KnowledgeBase, path: Path, *, sealed: bool = False) -> tuple[QuestionSet, Evaluation]:
@@ -191,14 +199,16 @@ LATER_HOLDOUTS = {
     "holdout21.yaml": HOLDOUT21_MINIMUM,
     "holdout22.yaml": HOLDOUT22_MINIMUM,
     "holdout23.yaml": HOLDOUT23_MINIMUM,
+    "holdout24.yaml": HOLDOUT24_MINIMUM,
+    "holdout25.yaml": HOLDOUT25_MINIMUM,
 }
-"""The sealed holdouts written in sessions 5 to 18 (each by two helpers, from the
+"""The sealed holdouts written in sessions 5 to 19 (each by two helpers, from the
 article alone, who had not seen the FAQ), with their minimums."""
 
 
 @pytest.mark.parametrize("name", sorted(LATER_HOLDOUTS))
 def test_later_holdout_gates(kb: KnowledgeBase, name: str) -> None:
-    """tests/holdout2.yaml to holdout23.yaml: regression gates under today's
+    """tests/holdout2.yaml to holdout25.yaml: regression gates under today's
     figures (answered right, others without an article answer, at most wrong)."""
     right, others, wrong = LATER_HOLDOUTS[name]
     questions, result = run(kb, HERE / name, sealed=True)
