@@ -122,8 +122,9 @@ COVERS_BOTH = 0.6
 """Two answers to one message are one entry's answer instead when that entry's answer
 has this share of their content words together, and more words than either
 (`Understander._covering`). On the tunable sets (session 19): 8 more right answers, 8
-wrong fewer ("quel média, et quand ?" gets the article's reference; "où après 2014, et
-aujourd'hui ?" the change in Putin's travels). At 0.55 with the lower share of the two,
+wrong fewer ("Quel média a publié l'article ? Et à quelles dates a eu lieu la visite ?"
+gets the article's reference; "où après 2014, et aujourd'hui ?" the change in Putin's
+travels). At 0.55 with the lower share of the two,
 "the front, and the shells" became the real purpose of the visit: 6 wrong more."""
 FULLER_COVERAGE = 0.85
 """A related entry answers "tu peux développer ?", "c'est tout ?" better than the previous
@@ -1507,8 +1508,8 @@ class Understander:
     def _covering(self, first: Decision, second: Decision, whole: Decision) -> Decision | None:
         """One entry whose answer says most of both answers' content words
         (`COVERS_BOTH` of them together): "Dans quel média l'article est-il paru, et à quelles
-        dates ?" gets the article's reference rather than the outlet and the dates in two
-        replies (session 19)."""
+        dates a eu lieu la visite ?" gets the article's reference rather than the outlet and
+        the dates in two replies (session 19)."""
         if first.entry is None or second.entry is None:
             return None
         words = self._answer_words
