@@ -124,8 +124,8 @@ has this share of their content words together, and more words than either
 (`Understander._covering`). On the tunable sets (session 19): 8 more right answers, 8
 wrong fewer ("Quel média a publié l'article ? Et à quelles dates a eu lieu la visite ?"
 gets the article's reference; "où après 2014, et aujourd'hui ?" the change in Putin's
-travels). At 0.55 with the lower share of the two,
-"the front, and the shells" became the real purpose of the visit: 6 wrong more."""
+travels). At 0.55 with the lower share of the two, "the front, and the shells" became
+the real purpose of the visit: 6 wrong more."""
 FULLER_COVERAGE = 0.85
 """A related entry answers "tu peux développer ?", "c'est tout ?" better than the previous
 answer again when its answer has at least this share of the previous answer's content
@@ -433,10 +433,7 @@ class Understander:
     def _fuller_entries(self) -> dict[str, Entry]:
         """See `self._fuller`: per entry, the related entry covering the most of its
         answer's content words, when that is `FULLER_COVERAGE` or more and it says more."""
-        words = {
-            e.id: frozenset(self.matcher.normalizer.analyse(e.answer).tokens)
-            for e in self.kb.entries
-        }
+        words = self._answer_words
         fuller: dict[str, Entry] = {}
         for entry in self.kb.entries:
             own = words[entry.id]
@@ -1536,7 +1533,7 @@ class Understander:
 
     @functools.cached_property
     def _answer_words(self) -> dict[str, frozenset[str]]:
-        """Each entry's answer as content words (`_covering`)."""
+        """Each entry's answer as content words (`_fuller_entries`, `_covering`)."""
         return {
             e.id: frozenset(self.matcher.normalizer.analyse(e.answer).tokens)
             for e in self.kb.entries
